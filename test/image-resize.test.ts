@@ -6,7 +6,7 @@ import { createRgbImage, type RgbImage } from '../src/data/image/rgbImage.js';
 /** A one-row grey image whose channels all hold `values`. */
 function greyRow(values: number[]): RgbImage {
   const data = new Uint8Array(values.length * 3);
-  values.forEach((v, i) => data.fill(v, i * 3, i * 3 + 3));
+  for (let i = 0; i < values.length; i++) data.fill(values[i], i * 3, i * 3 + 3);
   return createRgbImage(values.length, 1, data);
 }
 function greyColumn(values: number[]): RgbImage {

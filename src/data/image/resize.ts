@@ -51,7 +51,7 @@ export interface ResampleCoefficients {
 
 export function resampleCoefficients(inSize: number, outSize: number, kernel: Kernel): ResampleCoefficients {
   const scale = inSize / outSize;
-  const filterScale = scale < 1 ? 1 : scale;
+  const filterScale = Math.max(scale, 1);
   const support = kernel.support * filterScale;
   const taps = Math.ceil(support) * 2 + 1;
   const first = new Int32Array(outSize);
