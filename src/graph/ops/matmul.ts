@@ -1,0 +1,99 @@
+// Matrix products: batched, broadcasting MatMul and 2-D Gemm (the workhorse of Linear layers).
+import { apply1, type OpDef } from '../op.js';
+import { broadcastShapes, fmt } from '../shape.js';
+import { ShapeError } from '../shapeError.js';
+import type { Tensor } from '../tensor.js';
+import { sumTo } from './elementwise.js';
+import { transpose } from './shapeOps.js';
+import { requireFloat, requireSameDtype } from './util.js';
+
+export const MatMulOp: OpDef<null> = {
+  name: 'matmul',
+  infer: ([a, b]) => {
+    requireFloat('matmul', a!, b!);
+    requireSameDtype('matmul', a!, b!);
+    if (a!.rank < 2 || b!.rank < 2)
+      throw new ShapeError('matmul', `needs rank >= 2 operands, got ${fmt(a!.shape)} @ ${fmt(b!.shape)}`);
+    const [m, k] = a!.shape.slice(-2) as [number, number];
+    const [k2, n] = b!.shape.slice(-2) as [number, number];
+    if (k !== k2)
+      throw new ShapeError('matmul', `inner dimensions differ: ${fmt(a!.shape)} @ ${fmt(b!.shape)}`);
+    const batch = broadcastShapes('matmul', a!.shape.slice(0, -2), b!.shape.slice(0, -2));
+    return [{ dtype: a!.dtype, shape: [...batch, m, n] }];
+  },
+  lower: (n, em) =>
+    em.node(
+      'MatMul',
+      n.inputs.map((t) => em.name(t)),
+      [em.name(n.outputs[0]!)],
+    ),
+  grad: (n, [g], needs) => {
+    if (!g) return [null, null];
+    const [a, b] = n.inputs as [Tensor, Tensor];
+    return [
+      needs[0] ? sumTo(matmul(g, transpose(b)), a.shape) : null,
+      needs[1] ? sumTo(matmul(transpose(a), g), b.shape) : null,
+    ];
+  },
+};
+
+export const matmul = (a: Tensor, b: Tensor): Tensor => apply1(MatMulOp, [a, b], null);
+
+interface GemmAttrs {
+  transA: boolean;
+  transB: boolean;
+}
+
+/** op(A) @ op(B) (+ C broadcast to [M,N]), op = optional transpose. */
+export const GemmOp: OpDef<GemmAttrs> = {
+  name: 'gemm',
+  infer: (ins, { transA, transB }) => {
+    const [a, b, c] = ins;
+    requireFloat('gemm', a!, b!);
+    requireSameDtype('gemm', a!, b!);
+    if (a!.rank !== 2 || b!.rank !== 2)
+      throw new ShapeError('gemm', `needs 2-D operands, got ${fmt(a!.shape)} and ${fmt(b!.shape)}`);
+    const [m, k] = transA ? [a!.shape[1]!, a!.shape[0]!] : [a!.shape[0]!, a!.shape[1]!];
+    const [k2, nn] = transB ? [b!.shape[1]!, b!.shape[0]!] : [b!.shape[0]!, b!.shape[1]!];
+    if (k !== k2)
+      throw new ShapeError(
+        'gemm',
+        `inner dimensions differ: ${fmt(a!.shape)}${transA ? 'ᵀ' : ''} @ ${fmt(b!.shape)}${transB ? 'ᵀ' : ''}`,
+      );
+    if (c) broadcastShapes('gemm bias', c.shape, [m, nn]);
+    return [{ dtype: a!.dtype, shape: [m, nn] }];
+  },
+  lower: (n, em) =>
+    em.node(
+      'Gemm',
+      n.inputs.map((t) => em.name(t)),
+      [em.name(n.outputs[0]!)],
+      {
+        transA: { i: n.attrs.transA ? 1 : 0 },
+        transB: { i: n.attrs.transB ? 1 : 0 },
+      },
+    ),
+  grad: (n, [g], needs) => {
+    if (!g) return n.inputs.map(() => null);
+    const [a, b, c] = n.inputs as [Tensor, Tensor, Tensor | undefined];
+    const { transA, transB } = n.attrs;
+    // dA' = g·B'ᵀ and dB' = A'ᵀ·g, written with Gemm's transpose flags instead of explicit transposes.
+    const da = needs[0]
+      ? transA
+        ? gemm(b, g, { transA: transB, transB: true })
+        : gemm(g, b, { transA: false, transB: !transB })
+      : null;
+    const db = needs[1]
+      ? transB
+        ? gemm(g, a, { transA: true, transB: transA })
+        : gemm(a, g, { transA: !transA, transB: false })
+      : null;
+    const dc = c && needs[2] ? sumTo(g, c.shape) : null;
+    return c ? [da, db, dc] : [da, db];
+  },
+};
+
+export function gemm(a: Tensor, b: Tensor, opts: Partial<GemmAttrs> = {}, bias?: Tensor): Tensor {
+  const attrs = { transA: opts.transA ?? false, transB: opts.transB ?? false };
+  return apply1(GemmOp, bias ? [a, b, bias] : [a, b], attrs);
+}

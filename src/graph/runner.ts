@@ -1,0 +1,83 @@
+// Runs emitted ONNX models with onnxruntime-node. Sessions are cached by model signature and settings.
+import { createHash } from 'node:crypto';
+import ort from 'onnxruntime-node';
+import type { HostData } from './dtype.js';
+import type { HostTensor } from './hostTensor.js';
+import { type EmitOptions, emitOnnx, type OnnxModel, type ValueSpec } from './onnxModel.js';
+import { fmt } from './shape.js';
+import type { Tensor } from './tensor.js';
+
+export type ExecutionProvider = 'cpu' | 'cuda';
+
+export interface RuntimeOptions {
+  /** intra-op threads; default: all cores. */
+  threads?: number;
+  provider?: ExecutionProvider;
+}
+
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+
+function sessionOptions(opts: RuntimeOptions): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [opts.provider ?? 'cpu'],
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    interOpNumThreads: 1,
+    ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+    // Spinning pools lose half their speed when the other core is busy (2-core machines).
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  };
+}
+
+/** A compiled, runnable program: feeds by input name, returns outputs by name. */
+export class Executable {
+  private constructor(
+    readonly model: OnnxModel,
+    private readonly session: ort.InferenceSession,
+  ) {}
+
+  static async fromModel(model: OnnxModel, opts: RuntimeOptions = {}): Promise<Executable> {
+    const key = createHash('sha256').update(model.bytes).update(JSON.stringify(opts)).digest('hex');
+    let session = sessions.get(key);
+    if (!session) {
+      session = ort.InferenceSession.create(model.bytes, sessionOptions(opts));
+      sessions.set(key, session);
+      session.catch(() => sessions.delete(key));
+    }
+    return new Executable(model, await session);
+  }
+
+  get inputs(): ValueSpec[] {
+    return this.model.inputs;
+  }
+
+  async run(feeds: Record<string, HostTensor | HostData>): Promise<Record<string, HostTensor>> {
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const spec of this.model.inputs) {
+      const v = feeds[spec.name];
+      if (v === undefined) throw new Error(`missing input '${spec.name}' (${spec.dtype}${fmt(spec.shape)})`);
+      const data = ArrayBuffer.isView(v) ? v : v.data;
+      ortFeeds[spec.name] = new ort.Tensor(spec.dtype, data as never, spec.shape);
+    }
+    const results = await this.session.run(ortFeeds);
+    const out: Record<string, HostTensor> = {};
+    for (const spec of this.model.outputs) {
+      const r = results[spec.name]!;
+      out[spec.name] = { dtype: spec.dtype, shape: [...r.dims], data: r.data as HostData };
+    }
+    return out;
+  }
+}
+
+/** Emits and compiles in one call. */
+export function compile(
+  outputs: Record<string, Tensor>,
+  opts: RuntimeOptions & EmitOptions = {},
+): Promise<Executable> {
+  return Executable.fromModel(emitOnnx(outputs, opts), opts);
+}
+
+/** Number of cached sessions (for diagnostics). */
+export function cachedSessionCount(): number {
+  return sessions.size;
+}
