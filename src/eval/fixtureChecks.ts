@@ -1,0 +1,451 @@
+/**
+ * Recomputes every value of the oracle fixture `expected/metrics.json` with this module's code and reports
+ * per-value pass/fail. Tolerances follow the fixture README: AUC, accuracies, ROC points and FAS grid values
+ * exact (abs 1e-12); Brent EER abs 1e-9. Values that start from float32 logits (softmax scores, float32 CE
+ * losses) are compared at the float32 level, because PyTorch's vectorised exp is not correctly rounded.
+ */
+import { readFileSync } from 'node:fs';
+import { predictionsFromProbabilities } from './accuracy.js';
+import { rocAucRaw } from './auc.js';
+import { type CheckResult, compareNumbers } from './checkResult.js';
+import { calculate, calculateThreshold, getEerStates, getHterAtThr } from './fasStatistics.js';
+import { probRealFloat32 } from './float32Softmax.js';
+import {
+  frameLevelAcc,
+  frameLevelAuc,
+  frameLevelBalancedAcc,
+  frameLevelEer,
+  getVideoLevelLabelPred,
+  officialFrameMetrics,
+  testBinaryVideoFrames,
+} from './officialDfd.js';
+import { type FasValidArgs, fasVideoLevelStatistics, officialFasEval } from './officialFas.js';
+import { rocCurveRaw } from './roc.js';
+import { tprAtFprRaw } from './tprAtFpr.js';
+import { videoIdFromFileName } from './videoAggregation.js';
+
+const EXACT = 1e-12;
+const BRENT = 1e-9;
+/** A few float32 ulps at probability scale. */
+const F32 = 1e-6;
+const T_EXACT = 'abs 1e-12 (exact)';
+const T_BRENT = 'abs 1e-9 (Brent EER)';
+const T_F32 = 'abs 1e-6 (float32 from logits)';
+
+interface Vector {
+  labels: number[];
+  scores: number[];
+  y_pred: number[];
+}
+interface DfdFrameMetrics {
+  frame_level_acc: number;
+  frame_level_balanced_acc: number;
+  frame_level_auc: number;
+  frame_level_eer: number;
+  roc_fpr: number[];
+  roc_tpr: number[];
+}
+interface FasStatistic {
+  get_EER_states: {
+    EER: number;
+    thr: number;
+    n_thresholds: number;
+    FAR_at_thr_index: Record<string, number>;
+    FRR_at_thr_index: Record<string, number>;
+  };
+  get_HTER_at_thr: number;
+  calculate_threshold_ACC: number;
+  'calculate_at_0.5': { APCER: number; NPCER: number; ACER: number; ACC: number };
+  roc_auc_score: number;
+  tpr_at_fpr_1pct: number;
+}
+interface FasEvalCase {
+  inputs: { logits: number[][]; labels: number[]; videoID: number[]; batch_size: number };
+  valid_args: FasValidArgs;
+  captured_video_level_inputs: { prob_list: number[]; label_list: number[] };
+}
+interface DfdCall {
+  fn: string;
+  args: unknown[];
+  result: unknown;
+}
+interface DfdVideoCase {
+  frames_in_loader_order: { file: string; class_index: number; video_name: string; logits: number[] }[];
+  test_binary_video_frames_result: Record<string, number>;
+  direct_util_metrics: {
+    frame_level_acc: number;
+    frame_level_balanced_acc: number;
+    frame_level_auc: number;
+    frame_level_eer: number;
+    video_labels: number[];
+    video_scores: number[];
+    video_hard_preds: boolean[];
+    video_level_acc: number;
+    video_level_balanced_acc: number;
+    video_level_auc: number;
+    video_level_eer: number;
+  };
+  calls: DfdCall[];
+}
+export interface MetricsFixture {
+  vectors: Record<string, Vector>;
+  dfd_frame_metrics: Record<string, DfdFrameMetrics>;
+  dfd_video_case: DfdVideoCase;
+  fas_statistic: Record<string, FasStatistic>;
+  fas_eval_full_ft: Record<string, FasEvalCase>;
+  fas_eval_fs_adapter: Record<string, FasEvalCase>;
+}
+
+const bools = (v: boolean[]) => v.map(Number);
+
+function checkVectors(fx: MetricsFixture, out: CheckResult[]): void {
+  for (const [name, v] of Object.entries(fx.vectors)) {
+    const yPred = predictionsFromProbabilities({ labels: v.labels, scores: v.scores, scoreOf: 'real' });
+    out.push(compareNumbers(`vectors.${name}.y_pred (argmax, tie → 0)`, yPred, v.y_pred, 0, 'exact'));
+
+    const d = fx.dfd_frame_metrics[name];
+    if (d) {
+      const p = `dfd_frame_metrics.${name}`;
+      const m = officialFrameMetrics(v.labels, v.scores, v.y_pred);
+      out.push(compareNumbers(`${p}.frame_level_acc`, m.frame_level_acc, d.frame_level_acc, EXACT, T_EXACT));
+      out.push(
+        compareNumbers(
+          `${p}.frame_level_balanced_acc`,
+          m.frame_level_balanced_acc,
+          d.frame_level_balanced_acc,
+          EXACT,
+          T_EXACT,
+        ),
+      );
+      out.push(compareNumbers(`${p}.frame_level_auc`, m.frame_level_auc, d.frame_level_auc, EXACT, T_EXACT));
+      out.push(compareNumbers(`${p}.frame_level_eer`, m.frame_level_eer, d.frame_level_eer, BRENT, T_BRENT));
+      const roc = rocCurveRaw(
+        v.labels.map((y) => (y === 1 ? 1 : 0)),
+        v.scores,
+      );
+      out.push(compareNumbers(`${p}.roc_fpr`, roc.fpr, d.roc_fpr, EXACT, T_EXACT));
+      out.push(compareNumbers(`${p}.roc_tpr`, roc.tpr, d.roc_tpr, EXACT, T_EXACT));
+    }
+
+    const s = fx.fas_statistic[name];
+    if (s) checkFasStatistic(`fas_statistic.${name}`, v.scores, v.labels, s, out);
+  }
+}
+
+function checkFasStatistic(
+  p: string,
+  probs: number[],
+  labels: number[],
+  s: FasStatistic,
+  out: CheckResult[],
+): void {
+  const st = getEerStates(probs, labels);
+  const e = s.get_EER_states;
+  out.push(compareNumbers(`${p}.get_EER_states.EER`, st.EER, e.EER, EXACT, T_EXACT));
+  out.push(compareNumbers(`${p}.get_EER_states.thr`, st.thr, e.thr, EXACT, T_EXACT));
+  out.push(compareNumbers(`${p}.get_EER_states.n_thresholds`, st.FAR.length, e.n_thresholds, 0, 'exact'));
+  for (const [idx, far] of Object.entries(e.FAR_at_thr_index)) {
+    out.push(compareNumbers(`${p}.get_EER_states.FAR[${idx}]`, st.FAR[Number(idx)], far, EXACT, T_EXACT));
+  }
+  for (const [idx, frr] of Object.entries(e.FRR_at_thr_index)) {
+    out.push(compareNumbers(`${p}.get_EER_states.FRR[${idx}]`, st.FRR[Number(idx)], frr, EXACT, T_EXACT));
+  }
+  out.push(
+    compareNumbers(
+      `${p}.get_HTER_at_thr`,
+      getHterAtThr(probs, labels, st.thr),
+      s.get_HTER_at_thr,
+      EXACT,
+      T_EXACT,
+    ),
+  );
+  out.push(
+    compareNumbers(
+      `${p}.calculate_threshold_ACC`,
+      calculateThreshold(probs, labels, st.thr),
+      s.calculate_threshold_ACC,
+      EXACT,
+      T_EXACT,
+    ),
+  );
+  const c = calculate(probs, labels);
+  const ce = s['calculate_at_0.5'];
+  out.push(compareNumbers(`${p}.calculate_at_0.5.APCER`, c.APCER, ce.APCER, EXACT, T_EXACT));
+  out.push(compareNumbers(`${p}.calculate_at_0.5.NPCER`, c.BPCER, ce.NPCER, EXACT, T_EXACT));
+  out.push(compareNumbers(`${p}.calculate_at_0.5.ACER`, c.ACER, ce.ACER, EXACT, T_EXACT));
+  out.push(compareNumbers(`${p}.calculate_at_0.5.ACC`, c.ACC, ce.ACC, EXACT, T_EXACT));
+  const yPos = labels.map((y) => (y === 1 ? 1 : 0));
+  out.push(compareNumbers(`${p}.roc_auc_score`, rocAucRaw(yPos, probs), s.roc_auc_score, EXACT, T_EXACT));
+  out.push(
+    compareNumbers(`${p}.tpr_at_fpr_1pct`, tprAtFprRaw(yPos, probs), s.tpr_at_fpr_1pct, EXACT, T_EXACT),
+  );
+}
+
+const numArray = (v: unknown): number[] =>
+  (v as unknown[]).map((x) => (typeof x === 'boolean' ? Number(x) : Number(x)));
+
+function checkDfdVideoCase(c: DfdVideoCase, out: CheckResult[]): void {
+  const p = 'dfd_video_case';
+  const frames = c.frames_in_loader_order;
+  const badIds = frames.filter((f) => videoIdFromFileName(f.file) !== f.video_name);
+  out.push({
+    name: `${p}.video_name (file name up to the first _frame_)`,
+    pass: badIds.length === 0,
+    worstAbsErr: 0,
+    tolerance: 'exact',
+    ...(badIds.length ? { detail: `${badIds.length} mismatches, e.g. ${badIds[0].file}` } : {}),
+  });
+  const files = frames.map((f) => f.file);
+  const sorted = [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  out.push({
+    name: `${p}.loader order = lexicographic path order`,
+    pass: sorted.every((f, i) => f === files[i]),
+    worstAbsErr: 0,
+    tolerance: 'exact',
+  });
+
+  // every metric call the official function made, recomputed from its exact arguments
+  for (const [i, call] of c.calls.entries()) {
+    const name = `${p}.calls[${i}].${call.fn}`;
+    const a0 = numArray(call.args[0]);
+    switch (call.fn) {
+      case 'frame_level_balanced_acc':
+      case 'video_level_balanced_acc':
+        out.push(
+          compareNumbers(
+            name,
+            frameLevelBalancedAcc(a0, numArray(call.args[1])),
+            Number(call.result),
+            EXACT,
+            T_EXACT,
+          ),
+        );
+        break;
+      case 'frame_level_auc':
+      case 'video_level_auc':
+        out.push(
+          compareNumbers(
+            name,
+            frameLevelAuc(a0, numArray(call.args[1])),
+            Number(call.result),
+            EXACT,
+            T_EXACT,
+          ),
+        );
+        break;
+      case 'frame_level_eer':
+      case 'video_level_eer':
+        out.push(
+          compareNumbers(
+            name,
+            frameLevelEer(a0, numArray(call.args[1])),
+            Number(call.result),
+            BRENT,
+            T_BRENT,
+          ),
+        );
+        break;
+      case 'get_video_level_label_pred': {
+        const v = getVideoLevelLabelPred(a0, call.args[1] as string[], numArray(call.args[2]));
+        const [labels, scores, preds] = call.result as unknown[][];
+        out.push(compareNumbers(`${name}.labels`, v.videoLabels, numArray(labels), 0, 'exact'));
+        out.push(compareNumbers(`${name}.scores`, v.videoScores, numArray(scores), EXACT, T_EXACT));
+        out.push(compareNumbers(`${name}.hard_preds`, bools(v.videoHardPreds), numArray(preds), 0, 'exact'));
+        break;
+      }
+      default:
+        out.push({
+          name,
+          pass: false,
+          worstAbsErr: Number.NaN,
+          tolerance: '-',
+          detail: `unknown official call ${call.fn}`,
+        });
+    }
+  }
+
+  // direct util/metrics.py calls on the official float32 scores
+  const labels = frames.map((f) => f.class_index);
+  const aucCall = c.calls.find((k) => k.fn === 'frame_level_auc');
+  const officialScores = aucCall ? numArray(aucCall.args[1]) : frames.map((f) => probRealFloat32(f.logits));
+  const ourScores = frames.map((f) => probRealFloat32(f.logits));
+  out.push(
+    compareNumbers(`${p}.frame scores = float32 softmax(logits)[1]`, ourScores, officialScores, F32, T_F32),
+  );
+  const yPred = frames.map((f) => (f.logits[1] > f.logits[0] ? 1 : 0));
+  const d = c.direct_util_metrics;
+  const fm = officialFrameMetrics(labels, officialScores, yPred);
+  out.push(
+    compareNumbers(`${p}.direct.frame_level_acc`, fm.frame_level_acc, d.frame_level_acc, EXACT, T_EXACT),
+  );
+  out.push(
+    compareNumbers(
+      `${p}.direct.frame_level_balanced_acc`,
+      fm.frame_level_balanced_acc,
+      d.frame_level_balanced_acc,
+      EXACT,
+      T_EXACT,
+    ),
+  );
+  out.push(
+    compareNumbers(`${p}.direct.frame_level_auc`, fm.frame_level_auc, d.frame_level_auc, EXACT, T_EXACT),
+  );
+  out.push(
+    compareNumbers(`${p}.direct.frame_level_eer`, fm.frame_level_eer, d.frame_level_eer, BRENT, T_BRENT),
+  );
+  const v = getVideoLevelLabelPred(
+    labels,
+    frames.map((f) => videoIdFromFileName(f.file)),
+    officialScores,
+  );
+  const vPred = bools(v.videoHardPreds);
+  out.push(compareNumbers(`${p}.direct.video_labels`, v.videoLabels, d.video_labels, 0, 'exact'));
+  out.push(compareNumbers(`${p}.direct.video_scores`, v.videoScores, d.video_scores, EXACT, T_EXACT));
+  out.push(compareNumbers(`${p}.direct.video_hard_preds`, vPred, bools(d.video_hard_preds), 0, 'exact'));
+  out.push(
+    compareNumbers(
+      `${p}.direct.video_level_acc`,
+      frameLevelAcc(v.videoLabels, vPred),
+      d.video_level_acc,
+      EXACT,
+      T_EXACT,
+    ),
+  );
+  out.push(
+    compareNumbers(
+      `${p}.direct.video_level_balanced_acc`,
+      frameLevelBalancedAcc(v.videoLabels, vPred),
+      d.video_level_balanced_acc,
+      EXACT,
+      T_EXACT,
+    ),
+  );
+  out.push(
+    compareNumbers(
+      `${p}.direct.video_level_auc`,
+      frameLevelAuc(v.videoLabels, v.videoScores),
+      d.video_level_auc,
+      EXACT,
+      T_EXACT,
+    ),
+  );
+  out.push(
+    compareNumbers(
+      `${p}.direct.video_level_eer`,
+      frameLevelEer(v.videoLabels, v.videoScores),
+      d.video_level_eer,
+      BRENT,
+      T_BRENT,
+    ),
+  );
+
+  // the whole test_binary_video_frames pipeline from logits (batch size 5 in the fixture)
+  const r = testBinaryVideoFrames(
+    frames.map((f) => ({ file: f.file, label: f.class_index, logits: f.logits })),
+    5,
+  );
+  const e = c.test_binary_video_frames_result;
+  const q = `${p}.test_binary_video_frames(logits)`;
+  out.push(compareNumbers(`${q}.loss`, r.loss, e.loss, F32, 'abs 1e-6 (float32 CE)'));
+  for (const key of ['frame_balanced_acc', 'frame_auc', 'video_balanced_acc', 'video_auc'] as const) {
+    out.push(compareNumbers(`${q}.${key}`, r[key], e[key], EXACT, T_EXACT));
+  }
+  out.push(compareNumbers(`${q}.frame_eer`, r.frame_eer, e.frame_eer, BRENT, T_BRENT));
+  out.push(compareNumbers(`${q}.video_eer`, r.video_eer, e.video_eer, BRENT, T_BRENT));
+}
+
+function checkFasEval(variant: string, cases: Record<string, FasEvalCase>, out: CheckResult[]): void {
+  for (const [name, c] of Object.entries(cases)) {
+    const p = `${variant}.${name}`;
+    const cap = c.captured_video_level_inputs;
+    const va = c.valid_args;
+    // statistic-level parity on the probabilities the official code actually saw
+    const s = fasVideoLevelStatistics(cap.prob_list, cap.label_list);
+    for (const key of [
+      'EER',
+      'HTER',
+      'AUC',
+      'threshold',
+      'ACC_at_threshold_x100',
+      'TPR_at_FPR_1pct',
+    ] as const) {
+      out.push(compareNumbers(`${p}.captured.${key}`, s[key], va[key], EXACT, T_EXACT));
+    }
+    out.push(compareNumbers(`${p}.captured.HTER == EER`, s.HTER, s.EER, 0, 'exact'));
+    // the whole eval() from logits
+    const r = officialFasEval({
+      logits: c.inputs.logits,
+      labels: c.inputs.labels,
+      videoIds: c.inputs.videoID,
+    });
+    out.push(compareNumbers(`${p}.logits.prob_list`, r.probList, cap.prob_list, F32, T_F32));
+    out.push(compareNumbers(`${p}.logits.label_list`, r.labelList, cap.label_list, 0, 'exact'));
+    out.push(
+      compareNumbers(
+        `${p}.logits.video_CE_loss`,
+        r.validArgs.video_CE_loss,
+        va.video_CE_loss,
+        F32,
+        'abs 1e-6 (float32 CE)',
+      ),
+    );
+    out.push(
+      compareNumbers(
+        `${p}.logits.video_top1_acc (float32)`,
+        r.validArgs.video_top1_acc,
+        va.video_top1_acc,
+        0,
+        'exact',
+      ),
+    );
+    for (const key of [
+      'EER',
+      'HTER',
+      'AUC',
+      'threshold',
+      'ACC_at_threshold_x100',
+      'TPR_at_FPR_1pct',
+    ] as const) {
+      out.push(compareNumbers(`${p}.logits.${key}`, r.validArgs[key], va[key], EXACT, T_EXACT));
+    }
+  }
+}
+
+/** Recompute every value of metrics.json; never throws for a mismatch (it becomes a failed CheckResult). */
+export function checkMetricsFixture(expectedJsonPath: string): CheckResult[] {
+  let fx: MetricsFixture;
+  try {
+    fx = JSON.parse(readFileSync(expectedJsonPath, 'utf8')) as MetricsFixture;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return [
+      {
+        name: 'metrics.json',
+        pass: false,
+        worstAbsErr: Number.NaN,
+        tolerance: '-',
+        detail: `cannot read: ${why}`,
+      },
+    ];
+  }
+  const out: CheckResult[] = [];
+  const guard = (section: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      out.push({
+        name: section,
+        pass: false,
+        worstAbsErr: Number.NaN,
+        tolerance: '-',
+        detail: `error: ${why}`,
+      });
+    }
+  };
+  guard('vectors', () => checkVectors(fx, out));
+  guard('dfd_video_case', () => checkDfdVideoCase(fx.dfd_video_case, out));
+  guard('fas_eval_full_ft', () => checkFasEval('fas_eval_full_ft', fx.fas_eval_full_ft, out));
+  guard('fas_eval_fs_adapter', () => checkFasEval('fas_eval_fs_adapter', fx.fas_eval_fs_adapter, out));
+  return out;
+}
