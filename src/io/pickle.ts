@@ -1,13 +1,15 @@
 // A safe unpickler: protocols 0–4 data opcodes (the ones torch.save and numpy emit), an allow-list of globals,
 // and inert placeholders for everything else. It never imports, calls or evaluates anything from the stream.
 import { type GlobalTable, PYTHON_GLOBALS } from './pickleGlobals.js';
-import { PyGlobal, PyObject, PyPlaceholder, PyTuple, type PyValue } from './pickleValues.js';
+import { PyFloat, PyGlobal, PyObject, PyPlaceholder, PyTuple, type PyValue } from './pickleValues.js';
 
 export interface UnpickleOptions {
   /** Extra allow-listed globals (merged over the Python defaults), keyed `module.name`. */
   globals?: GlobalTable;
   /** Resolves BINPERSID/PERSID ids (torch storages). Without it a persistent id is an error. */
   persistentLoad?: (pid: PyValue) => PyValue;
+  /** Return integral floats (e.g. `65536.0`) as PyFloat so a re-save keeps them floats (lossless round trips). */
+  exactFloats?: boolean;
   /** Names the stream in error messages. */
   source?: string;
 }
@@ -256,7 +258,8 @@ class Unpickler {
         case 0x47: {
           // BINFLOAT (big-endian)
           this.need(8);
-          this.push(this.view.getFloat64(this.pos, false));
+          const f = this.view.getFloat64(this.pos, false);
+          this.push(this.options.exactFloats && Number.isInteger(f) ? new PyFloat(f) : f);
           this.pos += 8;
           break;
         }

@@ -79,7 +79,10 @@ function locatePickle(zip: ZipArchive): string {
  * Opens a torch zip checkpoint: reads the central directory and `data.pkl` only. Tensor bytes are read on demand,
  * so taking `model` from a checkpoint never reads the optimizer's storages. Call `close()` when done.
  */
-export async function openTorchCheckpoint(path: string): Promise<TorchCheckpoint> {
+export async function openTorchCheckpoint(
+  path: string,
+  options: { exactFloats?: boolean } = {},
+): Promise<TorchCheckpoint> {
   const zip = await ZipArchive.open(path);
   try {
     const pklName = locatePickle(zip);
@@ -125,6 +128,7 @@ export async function openTorchCheckpoint(path: string): Promise<TorchCheckpoint
     const root = unpickle(await zip.read(pklName), {
       globals: TORCH_GLOBALS,
       persistentLoad,
+      exactFloats: options.exactFloats,
       source: `${path}:${pklName}`,
     });
     return {
