@@ -1,0 +1,4 @@
+export type { Box, FaceDetection } from './faceDetection.js';
+export { FaceDetector, type FaceDetectorOptions } from './faceDetector.js';
+export { type FaceRuntime, loadFaceRuntime } from './faceRuntime.js';
+export { type FaceModelLocations, faceModelLocations } from './packageLocations.js';
