@@ -113,3 +113,46 @@ export function hugePngHeader(path: string, width: number, height: number): stri
   writeFileSync(path, png);
   return path;
 }
+
+/** A video of a grey field with a filled green square (the "face" of `greenSquareDetector`). */
+export function greenSquareVideo(path: string, frames: number, width = 96, height = 64): string {
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=gray:s=${width}x${height}:r=25:d=${frames / 25}`,
+    '-vf',
+    'drawbox=x=30:y=12:w=32:h=32:color=0x00FF00:t=fill',
+    '-frames:v',
+    String(frames),
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '1',
+    '-pix_fmt',
+    'yuvj444p',
+    '-f',
+    'avi',
+    path,
+  ]);
+  return path;
+}
+
+/** A PNG of a grey field with a filled green square at (x, y) of side s, or none when s = 0. */
+export async function greenSquareImage(path: string, width: number, height: number, x = 0, y = 0, s = 0) {
+  const img = sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } });
+  const layers =
+    s > 0
+      ? [
+          {
+            input: {
+              create: { width: s, height: s, channels: 3 as const, background: { r: 0, g: 255, b: 0 } },
+            },
+            left: x,
+            top: y,
+          },
+        ]
+      : [];
+  writeFileSync(path, await img.composite(layers).png().toBuffer());
+  return path;
+}

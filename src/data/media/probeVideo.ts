@@ -43,6 +43,8 @@ export function parseStreamHeader(stderr: string, path: string): StreamHeader {
     throw new NotAVideoError(`${path}: not a media file ffmpeg can read (${ffmpegErrorTail(stderr, 1)})`);
   }
   const container = input[1]!.replace(/,$/, '');
+  // ffmpeg renders any text file as ANSI art through its "tty" demuxer; that is not a video.
+  if (container === 'tty') throw new NotAVideoError(`${path}: not a media file (ffmpeg sees plain text)`);
   const video = /Stream #0:\d+[^:]*: Video: ([^\s,]+)[^\n]*?, (\d+)x(\d+)[^\n]*/.exec(stderr);
   if (!video) throw new NotAVideoError(`${path}: has no video stream (audio-only or data file)`);
   const line = video[0];

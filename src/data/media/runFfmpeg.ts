@@ -29,6 +29,6 @@ export function ffmpegErrorTail(stderr: string, lines = 2): string {
   const kept = stderr
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l.length > 0 && !l.startsWith('At least one output file') && !/^(frame|video):/.test(l));
+    .filter((l) => l.length > 0 && !l.startsWith('At least one output file') && !/^(frame=|video:)/.test(l));
   return kept.slice(-lines).join(' | ');
 }

@@ -1,0 +1,5 @@
+export { type BuildFaceDatasetOptions, buildFaceDataset, encodePng } from './buildFaceDataset.js';
+export { CACHE_DIR } from './faceDatasetCache.js';
+export type { DatasetLayout, FaceDatasetManifest, ManifestEntry } from './faceDatasetManifest.js';
+export type { FaceDetectorLike, FaceParserLike } from './faceTools.js';
+export { byCodePoint, type InputFile, listInputFiles } from './listInputFiles.js';
