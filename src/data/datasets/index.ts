@@ -1,5 +1,13 @@
 export { type BuildFaceDatasetOptions, buildFaceDataset, encodePng } from './buildFaceDataset.js';
+export {
+  type DoctorIssue,
+  type DoctorReport,
+  doctorDataset,
+  formatDoctorReport,
+  videoIdOf,
+} from './doctorDataset.js';
 export { CACHE_DIR } from './faceDatasetCache.js';
 export type { DatasetLayout, FaceDatasetManifest, ManifestEntry } from './faceDatasetManifest.js';
 export type { FaceDetectorLike, FaceParserLike } from './faceTools.js';
 export { byCodePoint, type InputFile, listInputFiles } from './listInputFiles.js';
+export { createFaceDetector, createFaceParser } from './realFaceTools.js';
