@@ -2,14 +2,20 @@
 // patch, each further label paints one pixel (so the patch "contains" it for the max-pool rule).
 import type { ParsingMap } from '../src/data/masking/parsingMap.js';
 
-export function mapFromPatches(rows: number, cols: number, patch: number, labelsOf: (k: number) => number[]): ParsingMap {
+export function mapFromPatches(
+  rows: number,
+  cols: number,
+  patch: number,
+  labelsOf: (k: number) => number[],
+): ParsingMap {
   const width = cols * patch;
   const height = rows * patch;
   const labels = new Int8Array(width * height);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const ls = labelsOf(r * cols + c);
-      for (let y = 0; y < patch; y++) for (let x = 0; x < patch; x++) labels[(r * patch + y) * width + c * patch + x] = ls[0]!;
+      for (let y = 0; y < patch; y++)
+        for (let x = 0; x < patch; x++) labels[(r * patch + y) * width + c * patch + x] = ls[0]!;
       ls.slice(1).forEach((l, j) => {
         labels[(r * patch + Math.floor(j / patch)) * width + c * patch + (j % patch)] = l;
       });
@@ -19,7 +25,9 @@ export function mapFromPatches(rows: number, cols: number, patch: number, labels
 }
 
 /** A cartoon face on a 224² canvas: background, hair cap, skin ellipse, brows, eyes, nose, mouth. */
-export function cartoonFace(opts: { size?: number; cx?: number; cy?: number; hairBelow?: number } = {}): ParsingMap {
+export function cartoonFace(
+  opts: { size?: number; cx?: number; cy?: number; hairBelow?: number } = {},
+): ParsingMap {
   const size = opts.size ?? 224;
   const s = size / 224;
   const cx = (opts.cx ?? 112) * s;

@@ -7,8 +7,14 @@ test('same seed gives the same stream, different seeds differ', () => {
   const b = new SeededRng(42);
   const c = new SeededRng(43);
   const sa = Array.from({ length: 8 }, () => a.nextUint32());
-  assert.deepEqual(sa, Array.from({ length: 8 }, () => b.nextUint32()));
-  assert.notDeepEqual(sa, Array.from({ length: 8 }, () => c.nextUint32()));
+  assert.deepEqual(
+    sa,
+    Array.from({ length: 8 }, () => b.nextUint32()),
+  );
+  assert.notDeepEqual(
+    sa,
+    Array.from({ length: 8 }, () => c.nextUint32()),
+  );
   // Seeds beyond 32 bits still matter.
   assert.notEqual(new SeededRng(2 ** 32 + 5).nextUint32(), new SeededRng(5).nextUint32());
 });
@@ -19,7 +25,10 @@ test('state survives a JSON round trip and resumes bit for bit', () => {
   const saved = JSON.parse(JSON.stringify(rng.getState()));
   const expected = [rng.nextUint32(), rng.int(1000), rng.uniform(), ...rng.randperm(10)];
   const resumed = SeededRng.fromState(saved);
-  assert.deepEqual([resumed.nextUint32(), resumed.int(1000), resumed.uniform(), ...resumed.randperm(10)], expected);
+  assert.deepEqual(
+    [resumed.nextUint32(), resumed.int(1000), resumed.uniform(), ...resumed.randperm(10)],
+    expected,
+  );
 });
 
 test('invalid states are rejected with a clear message', () => {
@@ -66,7 +75,10 @@ test('sampleWithoutReplacement draws distinct elements, every 2-subset of 5 equa
 test('randperm is a permutation; choice picks from the list', () => {
   const rng = new SeededRng(5);
   const p = rng.randperm(50);
-  assert.deepEqual([...p].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+  assert.deepEqual(
+    [...p].sort((a, b) => a - b),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
   assert.ok(['x', 'y'].includes(rng.choice(['x', 'y'])));
   assert.throws(() => rng.choice([]), /empty/);
 });
