@@ -130,14 +130,10 @@ export async function checkForward(
   for (const dtype of FLOAT_DTYPES) {
     const got = await evalOps(dtype, specs, values, f);
     assert.equal(got.length, expected.length);
-    got.forEach((g, i) =>
-      assertClose(
-        g,
-        expected[i]!,
-        opts.tol?.[dtype] ?? TOL[dtype],
-        `${opts.label ?? 'forward'} ${dtype} out ${i}`,
-      ),
-    );
+    got.forEach((g, i) => {
+      const tol = opts.tol?.[dtype] ?? TOL[dtype];
+      assertClose(g, expected[i]!, tol, `${opts.label ?? 'forward'} ${dtype} out ${i}`);
+    });
   }
 }
 
