@@ -11,7 +11,7 @@ export function probRealFloat32(logits: ArrayLike<number>): number {
   if (logits.length !== 2) throw new Error(`softmax: expected 2 logits (fake, real), got ${logits.length}`);
   const a = f(logits[0]);
   const b = f(logits[1]);
-  const m = a > b ? a : b;
+  const m = Math.max(a, b);
   const ea = f(Math.exp(f(a - m)));
   const eb = f(Math.exp(f(b - m)));
   const inv = f(1 / f(ea + eb));
@@ -22,7 +22,7 @@ export function probRealFloat32(logits: ArrayLike<number>): number {
 export function crossEntropyFloat32(logits: ArrayLike<number>, target: 0 | 1): number {
   const a = f(logits[0]);
   const b = f(logits[1]);
-  const m = a > b ? a : b;
+  const m = Math.max(a, b);
   const lse = f(Math.log(f(f(Math.exp(f(a - m))) + f(Math.exp(f(b - m))))));
   const x = target === 1 ? b : a;
   return -f(f(x - m) - lse);
