@@ -30,10 +30,14 @@ interface CkptDesc {
 }
 
 const description = haveFixtures
-  ? (JSON.parse(readFileSync(expectedPath('checkpoints_description.json'), 'utf8')) as Record<string, CkptDesc>)
+  ? (JSON.parse(readFileSync(expectedPath('checkpoints_description.json'), 'utf8')) as Record<
+      string,
+      CkptDesc
+    >)
   : {};
 
-const relClose = (a: number, b: number, rel: number): boolean => Math.abs(a - b) <= rel * Math.max(Math.abs(b), 1e-30);
+const relClose = (a: number, b: number, rel: number): boolean =>
+  Math.abs(a - b) <= rel * Math.max(Math.abs(b), 1e-30);
 
 function checkTensor(name: string, data: TensorData, want: TensorDesc): void {
   assert.ok(data instanceof Float32Array, `${name}: float32 data`);
@@ -43,14 +47,21 @@ function checkTensor(name: string, data: TensorData, want: TensorDesc): void {
     sum += x;
     sq += x * x;
   }
-  assert.ok(relClose(Math.sqrt(sq), want.l2, 1e-6) || Math.abs(Math.sqrt(sq) - want.l2) < 1e-12, `${name}: l2`);
-  assert.ok(Math.abs(sum - want.sum) <= 1e-6 * Math.max(1, Math.sqrt(sq) * Math.sqrt(data.length)), `${name}: sum ${sum} vs ${want.sum}`);
+  assert.ok(
+    relClose(Math.sqrt(sq), want.l2, 1e-6) || Math.abs(Math.sqrt(sq) - want.l2) < 1e-12,
+    `${name}: l2`,
+  );
+  assert.ok(
+    Math.abs(sum - want.sum) <= 1e-6 * Math.max(1, Math.sqrt(sq) * Math.sqrt(data.length)),
+    `${name}: sum ${sum} vs ${want.sum}`,
+  );
   (want.first ?? []).forEach((v, i) => {
     assert.equal(data[i], v, `${name}: element ${i} must be bit-exact`);
   });
 }
 
-const get = (v: PyValue | undefined, k: PyValue): PyValue | undefined => (v instanceof Map ? v.get(k) : undefined);
+const get = (v: PyValue | undefined, k: PyValue): PyValue | undefined =>
+  v instanceof Map ? v.get(k) : undefined;
 
 /** Converts unpickled values to JSON-like values for comparison with the description file. */
 function plain(v: PyValue | undefined): unknown {
@@ -60,7 +71,12 @@ function plain(v: PyValue | undefined): unknown {
 }
 
 describe('torch checkpoints of the oracle fixtures', { skip: skipNoFixtures }, () => {
-  for (const file of ['pretrain-online.pth', 'pretrain-target.pth', 'finetune-vit.pth', 'fsadapter-vit.pth']) {
+  for (const file of [
+    'pretrain-online.pth',
+    'pretrain-target.pth',
+    'finetune-vit.pth',
+    'fsadapter-vit.pth',
+  ]) {
     test(`${file}: every model tensor, scalars, args and optimizer match the description`, async () => {
       const want = description[file]!;
       const ckpt = await openTorchCheckpoint(checkpointPath(file));
@@ -89,10 +105,13 @@ describe('torch checkpoints of the oracle fixtures', { skip: skipNoFixtures }, (
         const state = get(get(root, 'optimizer'), 'state');
         assert.ok(state instanceof Map);
         for (const entry of state.values()) {
-          for (const x of (entry as Map<PyValue, PyValue>).values()) if (x instanceof LazyTensor) optimizerKeys.add(x.storageKey);
+          for (const x of (entry as Map<PyValue, PyValue>).values())
+            if (x instanceof LazyTensor) optimizerKeys.add(x.storageKey);
         }
         const modelKeys = new Set([...sd.values()].map((t) => t.storageKey));
-        const touched = [...ckpt.entriesRead()].filter((n) => n.includes('/data/')).map((n) => n.split('/data/')[1]!);
+        const touched = [...ckpt.entriesRead()]
+          .filter((n) => n.includes('/data/'))
+          .map((n) => n.split('/data/')[1]!);
         assert.ok(touched.length > 0);
         for (const k of touched) {
           assert.ok(modelKeys.has(k), `storage ${k} was read but is not a model storage`);
@@ -153,7 +172,8 @@ describe('torch checkpoints of the oracle fixtures', { skip: skipNoFixtures }, (
       assert.equal(ckpt.archivePrefix, 'M_vit_0_shot_checkpoint_run_0.pth/');
       assert.deepEqual([...root.keys()], want.top_level_keys);
       assert.equal(root.get('epoch'), want.epoch);
-      const scalar = (v: PyValue | undefined): number => (v instanceof NumpyScalar ? v.toNumber() : (v as number));
+      const scalar = (v: PyValue | undefined): number =>
+        v instanceof NumpyScalar ? v.toNumber() : (v as number);
       assert.equal(scalar(root.get('best_model_EER')), want.best_model_EER);
       assert.equal(root.get('best_model_ACER'), want.best_model_ACER);
       assert.equal(scalar(root.get('best_model_ACC')), want.best_model_ACC);
@@ -161,7 +181,11 @@ describe('torch checkpoints of the oracle fixtures', { skip: skipNoFixtures }, (
       const valid = root.get('valid_arg');
       assert.ok(Array.isArray(valid));
       const typeName = (v: PyValue): string =>
-        typeof v === 'number' ? 'builtins.float' : v instanceof LazyTensor ? 'torch.Tensor' : (v as NumpyScalar).pyClass;
+        typeof v === 'number'
+          ? 'builtins.float'
+          : v instanceof LazyTensor
+            ? 'torch.Tensor'
+            : (v as NumpyScalar).pyClass;
       assert.deepEqual(valid.map(typeName), want.valid_arg_python_types);
       for (let i = 0; i < valid.length; i++) {
         const v = valid[i]!;
@@ -191,7 +215,10 @@ describe('torch checkpoints of the oracle fixtures', { skip: skipNoFixtures }, (
     const ckpt = await openTorchCheckpoint(checkpointPath('fas-vit.pth.tar'));
     try {
       assert.equal(stateDict(ckpt, 'state_dict').size, 36);
-      assert.throws(() => stateDict(ckpt, 'model'), /no state dict under 'model'.*top-level keys: epoch, state_dict/);
+      assert.throws(
+        () => stateDict(ckpt, 'model'),
+        /no state dict under 'model'.*top-level keys: epoch, state_dict/,
+      );
     } finally {
       ckpt.close();
     }
