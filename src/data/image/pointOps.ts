@@ -12,7 +12,7 @@ export function applyLut(img: RgbImage, lut: ArrayLike<number>): RgbImage {
   const table = new Uint8Array(768);
   for (let i = 0; i < 768; i++) {
     const v = lut.length === 256 ? lut[i % 256] : lut[i];
-    table[i] = v <= 0 ? 0 : v >= 255 ? 255 : v; // PIL clips list entries to 8 bits
+    table[i] = Math.min(255, Math.max(0, v)); // PIL clips list entries to 8 bits
   }
   const out = new Uint8Array(img.data.length);
   for (let i = 0; i < out.length; i += 3) {
@@ -88,7 +88,7 @@ export function autocontrast(img: RgbImage): RgbImage {
     const offset = -lo * scale;
     for (let i = 0; i < 256; i++) {
       const v = Math.trunc(i * scale + offset);
-      lut.push(v < 0 ? 0 : v > 255 ? 255 : v);
+      lut.push(Math.min(255, Math.max(0, v)));
     }
   }
   return applyLut(img, lut);
