@@ -119,3 +119,84 @@ export async function cropFace(
     region: { x, y, width: size, height: size },
   };
 }
+
+/** Where one label lies in a parsing map. */
+export interface RegionStats {
+  count: number;
+  minX: number;
+  maxX: number;
+  minY: number;
+  maxY: number;
+  meanY: number;
+}
+
+export function regionStats(map: Int8Array, width: number, labels: readonly number[]): RegionStats {
+  const s = { count: 0, minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity, meanY: 0 };
+  for (let i = 0; i < map.length; i++) {
+    if (!labels.includes(map[i])) continue;
+    const x = i % width;
+    const y = (i - x) / width;
+    s.count++;
+    s.minX = Math.min(s.minX, x);
+    s.maxX = Math.max(s.maxX, x);
+    s.minY = Math.min(s.minY, y);
+    s.maxY = Math.max(s.maxY, y);
+    s.meanY += y;
+  }
+  s.meanY /= Math.max(1, s.count);
+  return s;
+}
+
+/**
+ * The layout every sane parsing map of an upright face has: brows, eyes, nose and lips present, inside the
+ * face box (crop pixels, 2 px slack), brows above eyes above nose above lips. Returns a list of violations.
+ */
+export function parsingLayoutProblems(
+  map: Int8Array,
+  width: number,
+  box: { x: number; y: number; width: number; height: number },
+): string[] {
+  const problems: string[] = [];
+  const parts = {
+    brows: regionStats(map, width, [2, 3]),
+    eyes: regionStats(map, width, [4, 5]),
+    nose: regionStats(map, width, [6]),
+    lips: regionStats(map, width, [7, 9]),
+  };
+  for (const [name, s] of Object.entries(parts)) {
+    if (s.count === 0) {
+      problems.push(`${name} empty`);
+      continue;
+    }
+    const slack = 2;
+    if (
+      s.minX < box.x - slack ||
+      s.maxX > box.x + box.width + slack ||
+      s.minY < box.y - slack ||
+      s.maxY > box.y + box.height + slack
+    ) {
+      problems.push(`${name} [${s.minX},${s.minY}..${s.maxX},${s.maxY}] outside box ${JSON.stringify(box)}`);
+    }
+  }
+  for (const [upper, lower] of [
+    ['brows', 'eyes'],
+    ['eyes', 'nose'],
+    ['nose', 'lips'],
+  ] as const) {
+    if (!(parts[upper].meanY < parts[lower].meanY)) {
+      problems.push(
+        `${upper} (mean y ${parts[upper].meanY.toFixed(1)}) not above ${lower} (${parts[lower].meanY.toFixed(1)})`,
+      );
+    }
+  }
+  for (const [brow, eye] of [
+    [2, 4],
+    [3, 5],
+  ]) {
+    const b = regionStats(map, width, [brow]);
+    const e = regionStats(map, width, [eye]);
+    if (b.count === 0 || e.count === 0 || !(b.meanY < e.meanY))
+      problems.push(`brow ${brow} not above eye ${eye}`);
+  }
+  return problems;
+}

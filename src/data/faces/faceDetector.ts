@@ -28,10 +28,11 @@ function checkOptions(o: FaceDetectorOptions): Required<FaceDetectorOptions> {
   return { minScore, maxFaces, mesh: o.mesh ?? true, iris: o.iris ?? true, rotation: o.rotation ?? false };
 }
 
+/** Score is BlazeFace's box confidence: human's combined score saturates at 1 once the mesh confirms a face. */
 function toDetection(face: FaceResult): FaceDetection {
   const [x, y, width, height] = face.box;
   return {
-    score: face.score,
+    score: face.boxScore,
     box: { x, y, width, height },
     landmarks: face.mesh.map((p) => [p[0], p[1], p[2] ?? 0] as [number, number, number]),
   };
