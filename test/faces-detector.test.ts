@@ -103,7 +103,7 @@ test('landmark index lists match the named contours the engine reports', async (
   const result = await human.detect(input);
   input.dispose();
   const face = result.face[0];
-  const key = (p: readonly number[]) => `${p[0]},${p[1]}`;
+  const key = (p: readonly (number | undefined)[]) => `${p[0]},${p[1]}`;
   const ours = (idx: readonly number[]) => new Set(idx.map((i) => key(face.mesh[i])));
   const theirs = (n: string) => (face.annotations as Record<string, number[][]>)[n].map(key);
   const cases: Array<[string[], readonly number[]]> = [
