@@ -25,10 +25,13 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
   return reshape(y, [...lead, weight.shape[0]!]);
 }
 
-/** v / max(‖v‖₂, eps) along `axis` (F.normalize). */
+/**
+ * v / max(‖v‖₂, eps) along `axis` (F.normalize). Written as sqrt(max(‖v‖², eps²)), which is the same value,
+ * so that an all-zero v gets PyTorch's finite gradient g/eps instead of 0·(1/0) = NaN from d‖v‖ at 0.
+ */
 export function l2Normalize(x: Tensor, axis = -1, eps = 1e-12): Tensor {
-  const norm = sqrt(reduceSum(mul(x, x), axis, true));
-  return div(x, maximum(norm, scalarLike(norm, eps)));
+  const sumSq = reduceSum(mul(x, x), axis, true);
+  return div(x, sqrt(maximum(sumSq, scalarLike(sumSq, eps * eps))));
 }
 
 /** Mean cross-entropy of logits [N,C] against int64 class ids [N]. */
