@@ -1,0 +1,29 @@
+import { matmul, mulScalar, reshape, softmax, split, type Tensor, transpose } from '../graph/index.js';
+import { type LinearOptions, linear } from './linear.js';
+import type { Scope } from './scope.js';
+
+/**
+ * timm Attention with a fused qkv Linear(D, 3D): output rows [0,D) are Q for all heads (heads contiguous),
+ * [D,2D) K, [2D,3D) V (SPEC §1.1). Scores are (Q·Kᵀ)·head_dim^-0.5, as timm computes them.
+ */
+export function attention(
+  s: Scope,
+  x: Tensor,
+  dim: number,
+  heads: number,
+  init?: LinearOptions['init'],
+): Tensor {
+  const [b, t] = x.shape as [number, number, number];
+  const hd = dim / heads;
+  if (!Number.isInteger(hd)) throw new Error(`attention: width ${dim} is not divisible by ${heads} heads`);
+  const qkv = linear(s.child('qkv'), x, dim, 3 * dim, { init });
+  const perHead = transpose(reshape(qkv, [b, t, 3, heads, hd]), [2, 0, 3, 1, 4]); // [3,B,H,T,hd]
+  const [q, k, v] = split(perHead, 0, [1, 1, 1]).map((u) => reshape(u, [b, heads, t, hd])) as [
+    Tensor,
+    Tensor,
+    Tensor,
+  ];
+  const attn = softmax(mulScalar(matmul(q, transpose(k)), hd ** -0.5), -1);
+  const out = reshape(transpose(matmul(attn, v), [0, 2, 1, 3]), [b, t, dim]);
+  return linear(s.child('proj'), out, dim, dim, { init });
+}

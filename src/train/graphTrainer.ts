@@ -1,0 +1,290 @@
+// One training step as one ONNX graph: forward, backward, (accumulation,) clipping, optimizer update and the
+// EMA teacher update, with parameters and optimizer state as graph inputs and their next values as outputs.
+import {
+  add,
+  compile,
+  type Executable,
+  grad,
+  type HostTensor,
+  type RuntimeOptions,
+  scalarHost,
+  type Tensor,
+} from '../graph/index.js';
+import type { RandomSource } from '../nn/random.js';
+import type { ParamRegistry } from '../nn/scope.js';
+import type { StateDict } from '../nn/stateDict.js';
+import { type AdamWConfig, adamwScalars, adamwUpdate } from './optim/adamw.js';
+import { clipGradNorm } from './optim/clipGradNorm.js';
+import { emaUpdate } from './optim/ema.js';
+import { sgdUpdate } from './optim/sgd.js';
+
+export interface ParamGroup {
+  name: string;
+  lrScale: number;
+  weightDecay: number;
+  params: string[];
+}
+
+export type OptimizerSpec = { kind: 'adamw'; config: AdamWConfig } | { kind: 'sgd'; momentum: number };
+
+export interface TrainGraphSpec {
+  loss: Tensor;
+  /** the student (trained) parameters */
+  registry: ParamRegistry;
+  /** which of them are updated; default: every parameter declared trainable */
+  trainable?: (name: string) => boolean;
+  groups: ParamGroup[];
+  optimizer: OptimizerSpec;
+  /** global-norm clipping threshold (torch clip_grad_norm_) */
+  clipGrad?: number;
+  /** EMA teacher traced in the same graph; its parameter names are `<prefix><student name>` */
+  teacher?: { registry: ParamRegistry; prefix: string };
+  /** extra scalars to fetch each step (loss components) */
+  metrics?: Record<string, Tensor>;
+}
+
+export interface StepHyper {
+  lr: number;
+  emaMomentum?: number;
+}
+
+export interface StepResult {
+  loss: number;
+  metrics: Record<string, number>;
+  /** true when this micro-batch ended an accumulation window and the optimizer stepped */
+  applied: boolean;
+}
+
+export interface TrainerState {
+  params: StateDict;
+  teacher?: StateDict;
+  /** optimizer slots by `m:<name>`, `v:<name>` (AdamW) or `buf:<name>` (SGD) */
+  slots: StateDict;
+  /** optimizer steps taken */
+  step: number;
+}
+
+const NEXT = 'next:';
+
+interface Built {
+  apply: Executable;
+  accumulate: Executable | null;
+  trainable: string[];
+  groupOf: Map<string, ParamGroup>;
+}
+
+async function build(spec: TrainGraphSpec, accumulate: boolean, rt: RuntimeOptions): Promise<Built> {
+  const g = spec.loss.graph;
+  const specs = spec.registry.list();
+  const isTrainable = spec.trainable ?? ((n: string) => spec.registry.specs.get(n)?.trainable ?? false);
+  const trainable = specs.filter((s) => isTrainable(s.name)).map((s) => s.name);
+  const groupOf = new Map<string, ParamGroup>();
+  for (const grp of spec.groups) for (const n of grp.params) groupOf.set(n, grp);
+  const ungrouped = trainable.filter((n) => !groupOf.has(n));
+  if (ungrouped.length)
+    throw new Error(`parameters without an optimizer group: ${ungrouped.slice(0, 5).join(', ')}`);
+
+  const paramT = (n: string) => g.get(n)!;
+  const grads = grad(spec.loss, trainable.map(paramT));
+  const metrics = spec.metrics ?? {};
+
+  const emaOutputs = (studentNext: Map<string, Tensor>): Record<string, Tensor> => {
+    if (!spec.teacher) return {};
+    const m = g.get('ema.m') ?? g.input('ema.m', 'float32', []);
+    const om = g.get('ema.1m') ?? g.input('ema.1m', 'float32', []);
+    const out: Record<string, Tensor> = {};
+    for (const t of spec.teacher.registry.list()) {
+      const sName = t.name.slice(spec.teacher.prefix.length);
+      const student = studentNext.get(sName) ?? g.get(sName);
+      if (!student) continue; // teacher-only parameter: left unchanged
+      out[`${NEXT}${t.name}`] = emaUpdate(g.get(t.name)!, student, m, om);
+    }
+    return out;
+  };
+
+  const withAcc = (gs: Tensor[]) =>
+    accumulate
+      ? gs.map((gr, i) =>
+          add(gr, g.get(`acc:${trainable[i]}`) ?? g.input(`acc:${trainable[i]}`, 'float32', gr.shape)),
+        )
+      : gs;
+  const total = withAcc(grads);
+
+  // apply variant
+  const outs: Record<string, Tensor> = { loss: spec.loss, ...metrics };
+  let finalGrads = total;
+  if (spec.clipGrad) {
+    const c = clipGradNorm(total, spec.clipGrad);
+    finalGrads = c.grads;
+    outs.grad_norm = c.totalNorm;
+  }
+  const studentNext = new Map<string, Tensor>();
+  const scalar = (name: string) => g.get(name) ?? g.input(name, 'float32', []);
+  trainable.forEach((n, i) => {
+    const grp = groupOf.get(n)!;
+    const p = paramT(n);
+    if (spec.optimizer.kind === 'adamw') {
+      const m = g.get(`m:${n}`) ?? g.input(`m:${n}`, 'float32', p.shape);
+      const v = g.get(`v:${n}`) ?? g.input(`v:${n}`, 'float32', p.shape);
+      const r = adamwUpdate(
+        p,
+        finalGrads[i]!,
+        m,
+        v,
+        {
+          decay: scalar(`opt.decay:${grp.name}`),
+          stepSize: scalar(`opt.step:${grp.name}`),
+          bc2Sqrt: scalar('opt.bc2sqrt'),
+        },
+        spec.optimizer.config,
+      );
+      outs[`${NEXT}${n}`] = r.p;
+      outs[`${NEXT}m:${n}`] = r.m;
+      outs[`${NEXT}v:${n}`] = r.v;
+      studentNext.set(n, r.p);
+    } else {
+      const buf = g.get(`buf:${n}`) ?? g.input(`buf:${n}`, 'float32', p.shape);
+      const r = sgdUpdate(
+        p,
+        finalGrads[i]!,
+        buf,
+        scalar(`opt.lr:${grp.name}`),
+        spec.optimizer.momentum,
+        grp.weightDecay,
+      );
+      outs[`${NEXT}${n}`] = r.p;
+      outs[`${NEXT}buf:${n}`] = r.buf;
+      studentNext.set(n, r.p);
+    }
+  });
+  Object.assign(outs, emaOutputs(studentNext));
+  const apply = await compile(outs, rt);
+
+  let acc: Executable | null = null;
+  if (accumulate) {
+    const accOuts: Record<string, Tensor> = { loss: spec.loss, ...metrics, ...emaOutputs(new Map()) };
+    trainable.forEach((n, i) => {
+      accOuts[`${NEXT}acc:${n}`] = total[i]!;
+    });
+    acc = await compile(accOuts, rt);
+  }
+  return { apply, accumulate: acc, trainable, groupOf };
+}
+
+/** Drives the compiled step graphs and owns parameter, teacher and optimizer values between steps. */
+export class GraphTrainer {
+  private accCount = 0;
+  private accBuffers: StateDict | null = null;
+
+  private constructor(
+    private readonly spec: TrainGraphSpec,
+    private readonly built: Built,
+    readonly state: TrainerState,
+    private readonly accumSteps: number,
+    private readonly rng: RandomSource,
+  ) {}
+
+  static async create(
+    spec: TrainGraphSpec,
+    state: Omit<TrainerState, 'slots' | 'step'> & Partial<Pick<TrainerState, 'slots' | 'step'>>,
+    opts: RuntimeOptions & { accumSteps?: number; rng: RandomSource },
+  ): Promise<GraphTrainer> {
+    const accumSteps = opts.accumSteps ?? 1;
+    const built = await build(spec, accumSteps > 1, opts);
+    const slots: StateDict = state.slots ?? new Map();
+    for (const n of built.trainable) {
+      const shape = state.params.get(n)?.shape;
+      if (!shape) throw new Error(`no initial value for parameter '${n}'`);
+      const names = spec.optimizer.kind === 'adamw' ? [`m:${n}`, `v:${n}`] : [`buf:${n}`];
+      for (const s of names)
+        if (!slots.has(s))
+          slots.set(s, { shape: [...shape], data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
+    }
+    return new GraphTrainer(spec, built, { ...state, slots, step: state.step ?? 0 }, accumSteps, opts.rng);
+  }
+
+  get trainableNames(): readonly string[] {
+    return this.built.trainable;
+  }
+
+  /** One micro-batch; the optimizer steps every `accumSteps` calls. */
+  async step(batch: Record<string, HostTensor>, hp: StepHyper): Promise<StepResult> {
+    const applying = this.accCount + 1 >= this.accumSteps;
+    const exe = applying ? this.built.apply : this.built.accumulate!;
+    const feeds: Record<string, HostTensor> = {};
+    const t = this.state.step + 1;
+    for (const spec of exe.inputs) {
+      const n = spec.name;
+      const stored = this.state.params.get(n) ?? this.state.slots.get(n) ?? this.state.teacher?.get(n);
+      if (stored) feeds[n] = { dtype: 'float32', shape: stored.shape, data: stored.data };
+      else if (n.startsWith('acc:')) feeds[n] = this.accBuffer(n, spec.shape);
+      else if (n.startsWith('random:')) feeds[n] = this.randomMask(n, spec.shape);
+      else if (n in batch) feeds[n] = batch[n]!;
+      else feeds[n] = this.hyperScalar(n, hp, t);
+    }
+    const out = await exe.run(feeds);
+    const metrics: Record<string, number> = {};
+    for (const [k, v] of Object.entries(out)) {
+      if (k.startsWith(NEXT)) this.store(k.slice(NEXT.length), v);
+      else if (v.data.length === 1) metrics[k] = Number(v.data[0]);
+    }
+    if (applying) {
+      this.state.step = t;
+      this.accCount = 0;
+      this.accBuffers = null;
+    } else this.accCount++;
+    const loss = metrics.loss ?? Number.NaN;
+    delete metrics.loss;
+    return { loss, metrics, applied: applying };
+  }
+
+  /** Drops gradients accumulated in the current window (the official NaN-skip path). */
+  discardAccumulated(): void {
+    this.accCount = 0;
+    this.accBuffers = null;
+  }
+
+  private store(name: string, v: HostTensor): void {
+    const data = v.data as Float32Array;
+    if (name.startsWith('acc:')) {
+      this.accBuffers ??= new Map();
+      this.accBuffers.set(name, { shape: v.shape, data });
+    } else if (this.state.params.has(name)) this.state.params.set(name, { shape: v.shape, data });
+    else if (this.state.teacher?.has(name)) this.state.teacher.set(name, { shape: v.shape, data });
+    else this.state.slots.set(name, { shape: v.shape, data });
+  }
+
+  private accBuffer(name: string, shape: number[]): HostTensor {
+    const b = this.accBuffers?.get(name);
+    return { dtype: 'float32', shape, data: b?.data ?? new Float32Array(shape.reduce((a, c) => a * c, 1)) };
+  }
+
+  private randomMask(name: string, shape: number[]): HostTensor {
+    const keep =
+      this.spec.registry.randomInputs.get(name)?.keepProb ??
+      this.spec.teacher?.registry.randomInputs.get(name)?.keepProb ??
+      1;
+    const data = new Float32Array(shape.reduce((a, c) => a * c, 1));
+    for (let i = 0; i < data.length; i++) data[i] = this.rng.uniform() < keep ? 1 : 0;
+    return { dtype: 'float32', shape, data };
+  }
+
+  private hyperScalar(name: string, hp: StepHyper, t: number): HostTensor {
+    if (name === 'ema.m' || name === 'ema.1m') {
+      if (hp.emaMomentum === undefined)
+        throw new Error('this step graph updates an EMA teacher: pass emaMomentum');
+      return scalarHost(name === 'ema.m' ? hp.emaMomentum : 1 - hp.emaMomentum);
+    }
+    const opt = this.spec.optimizer;
+    const grpName = name.slice(name.indexOf(':') + 1);
+    const grp = this.spec.groups.find((g) => g.name === grpName);
+    if (opt.kind === 'adamw') {
+      if (name === 'opt.bc2sqrt') return scalarHost(adamwScalars(hp.lr, 0, t, opt.config).bc2Sqrt);
+      if (grp && name.startsWith('opt.decay:'))
+        return scalarHost(adamwScalars(hp.lr * grp.lrScale, grp.weightDecay, t, opt.config).decay);
+      if (grp && name.startsWith('opt.step:'))
+        return scalarHost(adamwScalars(hp.lr * grp.lrScale, grp.weightDecay, t, opt.config).stepSize);
+    } else if (grp && name.startsWith('opt.lr:')) return scalarHost(hp.lr * grp.lrScale);
+    throw new Error(`step graph input '${name}' was not fed: add it to the batch`);
+  }
+}
