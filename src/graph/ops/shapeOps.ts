@@ -31,12 +31,7 @@ export const TransposeOp: OpDef<{ perm: number[] }> = {
   name: 'transpose',
   infer: ([x], { perm }) => {
     const sorted = [...perm].sort((a, b) => a - b);
-    if (perm.length !== x!.rank || sorted.some((p, i) => p !== i)) {
-      throw new ShapeError(
-        'transpose',
-        `perm ${fmt(perm)} is not a permutation of the axes of ${fmt(x!.shape)}`,
-      );
-    }
+    if (perm.length !== x!.rank || sorted.some((p, i) => p !== i)) throw badPerm(perm, x!);
     return [{ dtype: x!.dtype, shape: perm.map((p) => x!.shape[p]!) }];
   },
   lower: (n, em) =>
@@ -53,9 +48,15 @@ export const TransposeOp: OpDef<{ perm: number[] }> = {
 
 /** Transpose; without `perm`, swaps the last two axes. */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  // checked before normalising so an out-of-range entry is reported with the perm and shape, like the others
+  if (perm?.some((a) => !Number.isInteger(a) || a < -x.rank || a >= x.rank)) throw badPerm(perm, x);
   const p = perm ? perm.map((a) => normAxis('transpose', a, x.rank)) : swapLastTwo(x.rank);
   if (p.every((a, i) => a === i)) return x;
   return apply1(TransposeOp, [x], { perm: p });
+}
+
+function badPerm(perm: readonly number[], x: Tensor): ShapeError {
+  return new ShapeError('transpose', `perm ${fmt(perm)} is not a permutation of the axes of ${fmt(x.shape)}`);
 }
 
 function swapLastTwo(rank: number): number[] {
