@@ -133,7 +133,7 @@ describe('torch checkpoints of the oracle fixtures', { skip: skipNoFixtures }, (
         groups.forEach((g, i) => {
           assert.deepEqual(g, want.optimizer_param_groups[i]);
         });
-        assert.equal(get(get(root, 'optimizer'), 'param_groups') instanceof Array, true);
+        assert.ok(Array.isArray(get(get(root, 'optimizer'), 'param_groups')));
         const betas = get((get(optimizer, 'param_groups') as PyValue[])[0], 'betas');
         assert.ok(betas instanceof PyTuple, 'betas is a tuple');
         assert.equal(state.size, want.optimizer_state_num_entries);
@@ -188,8 +188,8 @@ describe('torch checkpoints of the oracle fixtures', { skip: skipNoFixtures }, (
             : (v as NumpyScalar).pyClass;
       assert.deepEqual(valid.map(typeName), want.valid_arg_python_types);
       for (let i = 0; i < valid.length; i++) {
-        const v = valid[i]!;
-        const x = v instanceof LazyTensor ? ((await v.read())[0] as number) : scalar(v);
+        const v: PyValue = valid[i]!;
+        const x: number = v instanceof LazyTensor ? ((await v.read())[0] as number) : scalar(v);
         assert.equal(x, want.valid_arg[i]);
       }
       const sd = stateDict(ckpt);
