@@ -126,16 +126,20 @@ function resampleVertical(src: RgbImage, outHeight: number, c: ResampleCoefficie
   const stride = width * 3;
   const out = new Uint8Array(stride * outHeight);
   const s = src.data;
+  // Row-wise accumulation keeps memory access contiguous; integer sums stay exact in doubles.
+  const acc = new Float64Array(stride);
   for (let y = 0; y < outHeight; y++) {
     const lo = c.first[y];
     const n = c.count[y];
     const base = y * c.taps;
-    const orow = y * stride;
-    for (let xc = 0; xc < stride; xc++) {
-      let acc = ONE_HALF;
-      for (let i = 0; i < n; i++) acc += s[(lo + i) * stride + xc] * c.fixed[base + i];
-      out[orow + xc] = clip8(acc);
+    acc.fill(ONE_HALF);
+    for (let i = 0; i < n; i++) {
+      const k = c.fixed[base + i];
+      const row = (lo + i) * stride;
+      for (let xc = 0; xc < stride; xc++) acc[xc] += s[row + xc] * k;
     }
+    const orow = y * stride;
+    for (let xc = 0; xc < stride; xc++) out[orow + xc] = clip8(acc[xc]);
   }
   return createRgbImage(width, outHeight, out);
 }
