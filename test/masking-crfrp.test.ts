@@ -91,6 +91,22 @@ test('priority partition: a patch is claimed by the first group containing it', 
   assert.deepEqual(byName.background, [174, 87]);
 });
 
+test('hair covered: skin+hair patches are FR, the boundary keeps only skin+background patches', () => {
+  // 3 skin+hair patches, 5 skin+background patches, 10 hair, 20 skin, rest background.
+  const map = mapFromPatches(14, 14, 16, (k) =>
+    k < 3 ? [1, 10] : k < 8 ? [1, 0] : k < 18 ? [10] : k < 38 ? [1] : [0],
+  );
+  const labels = patchLabelSets(map, 16);
+  const hair = regionGroup('hair');
+  const fr = groupMembership(labels, hair);
+  assert.equal(countOnes(fr), 13);
+  const order = REGION_GROUPS.filter((g) => g !== hair);
+  const alloc = maskProportionally(labels, order, fr.slice(), fr.slice(), 0.5, new SeededRng(1));
+  const byName = Object.fromEntries(alloc.map((a) => [a.group.name, a.candidates]));
+  assert.equal(byName.facial_boundary, 5);
+  assert.equal(byName.facial_skin, 20);
+});
+
 test('covered region absent in one sample: that sample has an empty FR and still n_mask ones', () => {
   const withEyes = cartoonFace();
   const noEyes: ParsingMap = {
