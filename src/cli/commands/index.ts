@@ -1,8 +1,19 @@
 // Every CLI command module registers itself on the program; add new commands here.
 import type { Command } from 'commander';
+import { registerBench } from './bench.js';
+import { registerDemo } from './demo.js';
+import { registerDoctor } from './doctor.js';
+import { registerFaces } from './faces.js';
 import { registerInfo } from './info.js';
 import { registerMask } from './mask.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commandModules: RegisterCommand[] = [registerInfo, registerMask];
+export const commandModules: RegisterCommand[] = [
+  registerInfo,
+  registerMask,
+  registerFaces,
+  registerDoctor,
+  registerDemo,
+  registerBench,
+];

@@ -8,6 +8,10 @@ export {
 } from './doctorDataset.js';
 export { CACHE_DIR } from './faceDatasetCache.js';
 export type { DatasetLayout, FaceDatasetManifest, ManifestEntry } from './faceDatasetManifest.js';
+export {
+  benchFacePipeline,
+  type FacePipelineBenchOptions,
+  type FacePipelineBenchResult,
+} from './facePipelineBench.js';
 export type { FaceDetectorLike, FaceParserLike } from './faceTools.js';
 export { byCodePoint, type InputFile, listInputFiles } from './listInputFiles.js';
-export { createFaceDetector, createFaceParser } from './realFaceTools.js';

@@ -1,0 +1,36 @@
+// What `fsvfm demo build` builds from the demo media: a pre-training set from every frame source, and an
+// imagefolder set split by identity (no person appears in two splits). The media hold only real faces,
+// so the imagefolder set has the single class real_demo.
+import { join } from 'node:path';
+import type { DatasetLayout } from '../datasets/faceDatasetManifest.js';
+import { demoMediaPaths } from './fetchDemoMedia.js';
+
+export interface DemoBuild {
+  name: string;
+  inputs: string[];
+  out: string;
+  layout: DatasetLayout;
+  className?: string;
+}
+
+export const DEMO_FRAMES_PER_VIDEO = 32;
+
+export function demoBuildPlan(dir: string): DemoBuild[] {
+  const { videos, stills } = demoMediaPaths(dir);
+  const [cap12, cap13, franck] = videos as [string, string, string];
+  const ds = join(dir, 'datasets');
+  const split = (s: string, inputs: string[]): DemoBuild => ({
+    name: `imagefolder/${s}`,
+    inputs,
+    out: join(ds, 'imagefolder', s),
+    layout: 'imagefolder',
+    className: 'real_demo',
+  });
+  return [
+    { name: 'pretrain', inputs: [...videos, ...stills], out: join(ds, 'pretrain'), layout: 'pretrain' },
+    // cap12 and cap13 show the same person; franck and each still are other people
+    split('train', [cap12, cap13]),
+    split('val', [franck]),
+    split('test', stills),
+  ];
+}
