@@ -18,11 +18,15 @@ export function patchLabelSets(map: ParsingMap, patchSize: number): PatchLabels 
   const { labels, width } = map;
   for (let y = 0; y < map.height; y++) {
     const rowBase = Math.floor(y / patchSize) * grid.cols;
-    const pixBase = y * width;
-    for (let x = 0; x < width; x++) {
-      const l = labels[pixBase + x]!;
-      // Labels outside 0..10 belong to no group (SPEC §3.4), so they set no bit.
-      if (l >= 0 && l < LAPA_LABEL_COUNT) sets[rowBase + ((x / patchSize) | 0)]! |= 1 << l;
+    let x = y * width;
+    for (let c = 0; c < grid.cols; c++) {
+      let bits = 0;
+      for (const end = x + patchSize; x < end; x++) {
+        const l = labels[x]!;
+        // Labels outside 0..10 belong to no group (SPEC §3.4), so they set no bit.
+        if (l >= 0 && l < LAPA_LABEL_COUNT) bits |= 1 << l;
+      }
+      sets[rowBase + c]! |= bits;
     }
   }
   return { grid, sets };
