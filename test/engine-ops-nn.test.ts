@@ -6,7 +6,9 @@ import {
   crossEntropy,
   dropout,
   dropPath,
+  erf,
   Graph,
+  gelu,
   gemm,
   grad,
   l2Normalize,
@@ -21,7 +23,14 @@ import {
   softmax,
   toNumbers,
 } from '../src/graph/index.js';
-import { assertGrad, boolHost, checkForward, f64Host, int64Host } from './support/opHarness.js';
+import {
+  assertFloat32GradsMatch,
+  assertGrad,
+  boolHost,
+  checkForward,
+  f64Host,
+  int64Host,
+} from './support/opHarness.js';
 import {
   gemmRef,
   layerNormRef,
@@ -285,5 +294,30 @@ describe('losses and regularisers', () => {
       `gradient at the zero row must be finite, got ${gz.map((v) => v.toPrecision(4)).join(', ')}`,
     );
     assert.ok(Math.abs(gz[0]! - 1e6) < 1e-3 && Math.abs(gz[1]! - 2e6) < 1e-3, `zero row: ${gz.slice(0, 2)}`);
+  });
+});
+
+describe('float32 programs', () => {
+  it('give the float64 gradients for ops whose float32 lowering differs (Conv, LayerNormalization, Erf, Gelu)', async () => {
+    await assertFloat32GradsMatch(
+      [{ shape: [2, 3, 4, 6] }, { shape: [5, 3, 2, 2] }, { shape: [5] }],
+      ([x, w, b]) => patchConv2d(x!, w!, b!, 2),
+    );
+    await assertFloat32GradsMatch(
+      [{ shape: [2, 3, 8] }, { shape: [8], lo: 0.5, hi: 1.5 }, { shape: [8] }],
+      ([x, w, b]) => layerNorm(x!, w!, b!, 1e-6),
+    );
+    await assertFloat32GradsMatch([{ shape: [3, 5], lo: -3, hi: 3 }], ([x]) => gelu(x!));
+    await assertFloat32GradsMatch([{ shape: [3, 5], lo: -3, hi: 3 }], ([x]) => erf(x!));
+    await assertFloat32GradsMatch(
+      [
+        { shape: [4, 5], lo: -3, hi: 3 },
+        { shape: [4], values: [2, 0, 3, 2], dtype: 'int64' },
+      ],
+      ([z, y]) => crossEntropy(z!, y!),
+    );
+    await assertFloat32GradsMatch([{ shape: [2, 3, 4] }, { shape: [5, 4] }, { shape: [5] }], ([x, w, b]) =>
+      softmax(gelu(linear(x!, w!, b!)), -1),
+    );
   });
 });

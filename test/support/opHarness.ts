@@ -4,6 +4,7 @@ import {
   compile,
   type DType,
   Graph,
+  grad,
   type HostData,
   type HostTensor,
   mul,
@@ -97,6 +98,45 @@ export async function evalOps(
     const r = ndOf(out[`y${i}`]!);
     assert.deepEqual(r.shape, [...y.shape], `traced shape of output ${i} disagrees with onnxruntime's`);
     return r;
+  });
+}
+
+/** Reverse-mode gradients of weightedSum(f(xs)) w.r.t. every float input, in `dtype`. */
+export async function gradsOf(
+  dtype: FloatDType,
+  specs: readonly InputSpec[],
+  values: readonly Nd[],
+  f: (xs: Tensor[]) => Tensor,
+): Promise<Nd[]> {
+  const g = new Graph();
+  const dts = specs.map((s) => (s.dtype === undefined || s.dtype === 'float' ? dtype : s.dtype));
+  const xs = specs.map((s, i) => g.input(`x${i}`, dts[i]!, s.shape));
+  const wrt = xs.filter((x) => x.dtype === dtype);
+  const gs = grad(weightedSum(f(xs)), wrt);
+  const exe = await compile(Object.fromEntries(gs.map((t, i) => [`g${i}`, t])));
+  const feeds: Record<string, HostData> = {};
+  for (const spec of exe.inputs) {
+    const i = Number(spec.name.slice(1));
+    feeds[spec.name] = toHost(dts[i]!, values[i]!.data);
+  }
+  const out = await exe.run(feeds);
+  return gs.map((_, i) => ndOf(out[`g${i}`]!));
+}
+
+/**
+ * The float32 program (which may use kernels the float64 one does not: Conv, LayerNormalization, Erf, fusions)
+ * gives the gradients of the float64 program, within float32 accuracy.
+ */
+export async function assertFloat32GradsMatch(
+  specs: readonly InputSpec[],
+  f: (xs: Tensor[]) => Tensor,
+  tol = 1e-4,
+): Promise<void> {
+  const values = specValues(specs, 3);
+  const g64 = await gradsOf('float64', specs, values, f);
+  const g32 = await gradsOf('float32', specs, values, f);
+  g32.forEach((g, i) => {
+    assertClose(g, g64[i]!, tol, `float32 gradient of input ${i}`);
   });
 }
 
