@@ -1,10 +1,12 @@
 // Every CLI command module registers itself on the program; add new commands here.
 import type { Command } from 'commander';
 import { registerBench } from './bench.js';
+import { registerConvert } from './convert.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
 import { registerFaces } from './faces.js';
 import { registerInfo } from './info.js';
+import { registerInspect } from './inspect.js';
 import { registerMask } from './mask.js';
 
 export type RegisterCommand = (program: Command) => void;
@@ -16,4 +18,6 @@ export const commandModules: RegisterCommand[] = [
   registerDoctor,
   registerDemo,
   registerBench,
+  registerInspect,
+  registerConvert,
 ];
