@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { chooseCoveredRegion, trimOversizedRegion } from '../src/data/masking/coveredRegion.js';
 import { bitsFromString, loadCrfrpFixture } from '../src/data/masking/crfrpFixture.js';
 import { CrfrRMasking } from '../src/data/masking/crfrR.js';
@@ -17,7 +18,8 @@ import { countOnes, groupMembership, patchMembership } from '../src/data/masking
 import { fixUpMaskCount } from '../src/data/masking/proportionalMasking.js';
 import { REGION_GROUPS, regionGroup } from '../src/data/masking/regionGroups.js';
 
-const fixtureDir = resolve(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'oracle-v1');
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const fixtureDir = resolve(repoRoot, '../shared/fixtures/oracle-v1');
 const skip = existsSync(join(fixtureDir, 'expected', 'crfrp_stats.json'))
   ? false
   : `fixture set not found at ${fixtureDir}`;
