@@ -36,7 +36,7 @@ export const LAPA_LABEL_NAMES = [
 /** Overlay colour per label id (RGB); background is left uncoloured. */
 export const LAPA_LABEL_COLOURS: ReadonlyArray<readonly [number, number, number]> = [
   [0, 0, 0],
-  [255, 204, 153],
+  [255, 150, 90],
   [0, 200, 0],
   [0, 120, 255],
   [255, 255, 0],
