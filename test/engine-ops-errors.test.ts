@@ -17,6 +17,8 @@ import {
   reduceSum,
   reshape,
   ShapeError,
+  scatterElementsAdd,
+  scatterNDAdd,
   split,
   type Tensor,
   transpose,
@@ -109,6 +111,28 @@ describe('shape errors at trace time', () => {
       [() => gatherElements(x23, i2, 0), 'gatherElements', ['[2]', '[2,3]'], lineHere()],
       [() => reduceSum(x23, 2), 'reduceSum', ['axis 2', 'rank 2'], lineHere()],
       [() => add(x23, z23), 'add', ['dtype'], lineHere()],
+    ];
+    for (const [f, op, frags, line] of cases) assertShapeError(f, op, frags, line);
+  });
+
+  it('mistakes onnxruntime would only report at session creation are caught while tracing', () => {
+    const c233 = g.input('c233', 'float32', [2, 3, 3]);
+    const w64 = g.input('w64', 'float64', [4]);
+    const x1244 = g.input('x1244', 'float32', [1, 2, 4, 4]);
+    const cw64 = g.input('cw64', 'float64', [3, 2, 2, 2]);
+    const i31 = g.input('i31', 'int64', [3, 1]);
+    const i32 = g.input('i32', 'int64', [3, 2]);
+    const u33 = g.input('u33', 'float32', [3, 3]);
+    const u22 = g.input('u22', 'float32', [2, 2]);
+    const cases: Array<[() => Tensor | Tensor[], string, string[], number]> = [
+      [() => gemm(y32, x23, {}, c233), 'gemm', ['[2,3,3]', '[3,3]'], lineHere()],
+      [() => gemm(x23, x23, { transB: true }, z23), 'gemm', ['dtype'], lineHere()],
+      [() => split(x23, 0, [5]), 'split', ['[5]', '[2,3]'], lineHere()],
+      [() => layerNorm(x234, w64, w64, 1e-5), 'layerNorm', ['dtype'], lineHere()],
+      [() => patchConv2d(x1244, cw64, undefined, 2), 'conv2d', ['dtype'], lineHere()],
+      [() => scatterNDAdd([4, 2], i31, u33), 'scatterNDAdd', ['[3,1]', '[3,3]', '[4,2]'], lineHere()],
+      [() => scatterElementsAdd([4, 2], i32, u22, 0), 'scatterElementsAdd', ['[3,2]', '[2,2]'], lineHere()],
+      [() => gatherElements(x23, i32, 1), 'gatherElements', ['[3,2]', '[2,3]'], lineHere()],
     ];
     for (const [f, op, frags, line] of cases) assertShapeError(f, op, frags, line);
   });

@@ -7,13 +7,15 @@ import type { Tensor } from '../tensor.js';
 import { gemm } from './matmul.js';
 import { reduceSum } from './reduce.js';
 import { reshape, transpose } from './shapeOps.js';
-import { requireFloat } from './util.js';
+import { requireFloat, requireSameDtype } from './util.js';
 
 export const PatchConvOp: OpDef<{ patch: number }> = {
   name: 'conv2d',
   infer: (ins, { patch }) => {
     const [x, w, b] = ins;
     requireFloat('conv2d', x!, w!);
+    requireSameDtype('conv2d', x!, w!);
+    if (b) requireSameDtype('conv2d', x!, b);
     if (x!.rank !== 4 || w!.rank !== 4)
       throw new ShapeError(
         'conv2d',

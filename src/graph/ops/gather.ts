@@ -1,7 +1,7 @@
 // Gather / GatherElements and their adjoints ScatterND / ScatterElements (reduction 'add' into zeros).
 import type { Emitter } from '../emitter.js';
 import { apply1, type OpDef } from '../op.js';
-import { fmt, normAxis, numel, type Shape } from '../shape.js';
+import { fmt, normAxis, numel, type Shape, sameShape } from '../shape.js';
 import { ShapeError } from '../shapeError.js';
 import type { Tensor } from '../tensor.js';
 import { reshape, transpose } from './shapeOps.js';
@@ -61,10 +61,10 @@ export const GatherElementsOp: OpDef<{ axis: number }> = {
   name: 'gatherElements',
   infer: ([x, idx], { axis }) => {
     requireIndices('gatherElements', idx!);
-    if (idx!.rank !== x!.rank)
+    if (idx!.rank !== x!.rank || idx!.shape.some((d, i) => i !== axis && d > x!.shape[i]!))
       throw new ShapeError(
         'gatherElements',
-        `indices ${fmt(idx!.shape)} must have the rank of ${fmt(x!.shape)}`,
+        `indices ${fmt(idx!.shape)} must have the rank of ${fmt(x!.shape)} and fit it off axis ${axis}`,
       );
     return [{ dtype: x!.dtype, shape: idx!.shape }];
   },
@@ -90,6 +90,13 @@ export const ScatterNDAddOp: OpDef<{ shape: number[] }> = {
   name: 'scatterNDAdd',
   infer: ([idx, upd], { shape }) => {
     requireIndices('scatterNDAdd', idx!);
+    const q = idx!.shape[idx!.rank - 1];
+    const want = q === undefined ? null : [...idx!.shape.slice(0, -1), ...shape.slice(q)];
+    if (!want || q! > shape.length || !sameShape(want, upd!.shape))
+      throw new ShapeError(
+        'scatterNDAdd',
+        `indices ${fmt(idx!.shape)} and updates ${fmt(upd!.shape)} do not address ${fmt(shape)}`,
+      );
     return [{ dtype: upd!.dtype, shape }];
   },
   lower: (n, em) => {
@@ -133,6 +140,11 @@ export const ScatterElementsAddOp: OpDef<{ shape: number[]; axis: number }> = {
   name: 'scatterElementsAdd',
   infer: ([idx, upd], { shape }) => {
     requireIndices('scatterElementsAdd', idx!);
+    if (!sameShape(idx!.shape, upd!.shape) || idx!.rank !== shape.length)
+      throw new ShapeError(
+        'scatterElementsAdd',
+        `indices ${fmt(idx!.shape)} and updates ${fmt(upd!.shape)} must have one shape of the rank of ${fmt(shape)}`,
+      );
     return [{ dtype: upd!.dtype, shape }];
   },
   lower: (n, em) => {

@@ -6,12 +6,14 @@ import { ShapeError } from '../shapeError.js';
 import type { Tensor } from '../tensor.js';
 import { mul, sub } from './elementwise.js';
 import { reduceMean, reduceSum } from './reduce.js';
-import { requireFloat } from './util.js';
+import { requireFloat, requireSameDtype } from './util.js';
 
 export const LayerNormOp: OpDef<{ eps: number }> = {
   name: 'layerNorm',
   infer: ([x, w, b]) => {
     requireFloat('layerNorm', x!, w!, b!);
+    requireSameDtype('layerNorm', x!, w!);
+    requireSameDtype('layerNorm', x!, b!);
     const d = x!.shape[x!.rank - 1]!;
     if (w!.rank !== 1 || b!.rank !== 1 || w!.shape[0] !== d || b!.shape[0] !== d) {
       throw new ShapeError(

@@ -60,7 +60,13 @@ export const GemmOp: OpDef<GemmAttrs> = {
         'gemm',
         `inner dimensions differ: ${fmt(a!.shape)}${transA ? 'ᵀ' : ''} @ ${fmt(b!.shape)}${transB ? 'ᵀ' : ''}`,
       );
-    if (c) broadcastShapes('gemm bias', c.shape, [m, nn]);
+    if (c) {
+      // ONNX Gemm broadcasts C one way only: it must fit into [M,N] without growing it
+      requireSameDtype('gemm', a!, c);
+      const fits = broadcastShapes('gemm', c.shape, [m, nn]);
+      if (fits.length !== 2 || fits[0] !== m || fits[1] !== nn)
+        throw new ShapeError('gemm', `bias ${fmt(c.shape)} does not broadcast to the output [${m},${nn}]`);
+    }
     return [{ dtype: a!.dtype, shape: [m, nn] }];
   },
   lower: (n, em) =>

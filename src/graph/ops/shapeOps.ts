@@ -157,7 +157,7 @@ export const SplitOp: OpDef<{ axis: number; sizes: number[] }> = {
 /** Splits along `axis` into pieces of the given sizes. */
 export function split(x: Tensor, axis: number, sizes: readonly number[]): Tensor[] {
   const a = normAxis('split', axis, x.rank);
-  if (sizes.length === 1) return [x];
+  if (sizes.length === 1 && sizes[0] === x.shape[a]) return [x];
   return apply(SplitOp, [x], { axis: a, sizes: [...sizes] });
 }
 
