@@ -11,19 +11,27 @@ export interface OracleArray {
 
 /** `<dir>/<stem>.bin` with its `<stem>.json` sidecar. */
 export function readOracleArray(dir: string, stem: string): OracleArray {
-  const meta = JSON.parse(readFileSync(join(dir, `${stem}.json`), 'utf8')) as { dtype: string; shape: number[] };
+  const meta = JSON.parse(readFileSync(join(dir, `${stem}.json`), 'utf8')) as {
+    dtype: string;
+    shape: number[];
+  };
   const buf = readFileSync(join(dir, `${stem}.bin`));
   const bytes = new Uint8Array(buf.byteLength);
   bytes.set(buf);
   const data =
-    meta.dtype === 'float32' ? new Float32Array(bytes.buffer)
-    : meta.dtype === 'int32' ? new Int32Array(bytes.buffer)
-    : meta.dtype === 'int8' ? new Int8Array(bytes.buffer)
-    : meta.dtype === 'uint8' ? bytes
-    : null;
+    meta.dtype === 'float32'
+      ? new Float32Array(bytes.buffer)
+      : meta.dtype === 'int32'
+        ? new Int32Array(bytes.buffer)
+        : meta.dtype === 'int8'
+          ? new Int8Array(bytes.buffer)
+          : meta.dtype === 'uint8'
+            ? bytes
+            : null;
   if (!data) throw new Error(`${stem}: unsupported oracle dtype ${meta.dtype}`);
   const n = meta.shape.reduce((a, b) => a * b, 1);
-  if (data.length !== n) throw new Error(`${stem}.bin has ${data.length} values, its sidecar shape needs ${n}`);
+  if (data.length !== n)
+    throw new Error(`${stem}.bin has ${data.length} values, its sidecar shape needs ${n}`);
   return { dtype: meta.dtype, shape: meta.shape, data };
 }
 
@@ -47,9 +55,20 @@ export function tolText(t: Tolerance): string {
 }
 
 /** Element-wise |a − e| ≤ abs + rel·|e|; reports the worst absolute error. */
-export function compareValues(name: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance): CheckResult {
+export function compareValues(
+  name: string,
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tolerance,
+): CheckResult {
   if (actual.length !== expected.length) {
-    return { name, pass: false, worstAbsErr: Number.POSITIVE_INFINITY, tolerance: tolText(tol), detail: `length ${actual.length} vs expected ${expected.length}` };
+    return {
+      name,
+      pass: false,
+      worstAbsErr: Number.POSITIVE_INFINITY,
+      tolerance: tolText(tol),
+      detail: `length ${actual.length} vs expected ${expected.length}`,
+    };
   }
   let worst = 0;
   let pass = true;
@@ -63,15 +82,28 @@ export function compareValues(name: string, actual: ArrayLike<number>, expected:
     }
     if (!(err <= worst)) worst = err;
   }
-  const detail = firstBad >= 0 ? `first mismatch at ${firstBad}: ${actual[firstBad]} vs ${expected[firstBad]}` : undefined;
+  const detail =
+    firstBad >= 0 ? `first mismatch at ${firstBad}: ${actual[firstBad]} vs ${expected[firstBad]}` : undefined;
   return { name, pass, worstAbsErr: worst, tolerance: tolText(tol), ...(detail ? { detail } : {}) };
 }
 
 /** Relative comparison of scalars: |a − e| ≤ rel·|e| (or ≤ absFloor near zero). */
-export function compareScalar(name: string, actual: number, expected: number, rel: number, absFloor = 0): CheckResult {
+export function compareScalar(
+  name: string,
+  actual: number,
+  expected: number,
+  rel: number,
+  absFloor = 0,
+): CheckResult {
   const err = Math.abs(actual - expected);
   const pass = err <= Math.max(rel * Math.abs(expected), absFloor);
-  return { name, pass, worstAbsErr: err, tolerance: `rel ${rel}${absFloor ? ` (abs ${absFloor} near 0)` : ''}`, ...(pass ? {} : { detail: `${actual} vs ${expected}` }) };
+  return {
+    name,
+    pass,
+    worstAbsErr: err,
+    tolerance: `rel ${rel}${absFloor ? ` (abs ${absFloor} near 0)` : ''}`,
+    ...(pass ? {} : { detail: `${actual} vs ${expected}` }),
+  };
 }
 
 /** Several results folded into one (the entry of one expected file). */
@@ -83,6 +115,13 @@ export function combine(name: string, parts: readonly CheckResult[]): CheckResul
     pass: parts.length > 0 && failed.length === 0,
     worstAbsErr: worst,
     tolerance: [...new Set(parts.map((p) => p.tolerance))].join('; '),
-    ...(failed.length ? { detail: `${failed.length}/${parts.length} failed: ${failed.slice(0, 3).map((f) => `${f.name}${f.detail ? ` (${f.detail})` : ''}`).join('; ')}` } : {}),
+    ...(failed.length
+      ? {
+          detail: `${failed.length}/${parts.length} failed: ${failed
+            .slice(0, 3)
+            .map((f) => `${f.name}${f.detail ? ` (${f.detail})` : ''}`)
+            .join('; ')}`,
+        }
+      : {}),
   };
 }
