@@ -169,7 +169,9 @@ describe('ONNX export', () => {
     assert.deepEqual([...session.inputNames], ['x']);
     const res = await session.run({ x: new ort.Tensor('float32', xv, [2, 3, 4]) });
     assert.deepEqual([...res.y!.dims], [2, 3, 5]);
-    assert.deepEqual(Array.from(res.y!.data as Float32Array), toNumbers(engine.y!));
+    // same kernels, but thread partitioning may differ between sessions: compare to float32 rounding
+    const fromOrt = { shape: [2, 3, 5], data: Array.from(res.y!.data as Float32Array) };
+    assertClose(fromOrt, { shape: [2, 3, 5], data: toNumbers(engine.y!) }, 1e-6, 'exported y');
 
     const decoded = onnxProto.onnx.ModelProto.decode(model.bytes);
     assert.equal(Number(decoded.opsetImport[0]!.version), OPSET);
@@ -198,7 +200,8 @@ describe('ONNX export', () => {
 
     // the engine's own runner gives the same (training-style: parameters fed as inputs)
     const engine = await (await compile(outputs)).run({ ...init, x: xv });
-    assert.deepEqual(toNumbers(engine.y!), Array.from(res.y!.data as Float32Array));
+    const fromOrt = { shape: [2, 3, 5], data: Array.from(res.y!.data as Float32Array) };
+    assertClose(fromOrt, { shape: [2, 3, 5], data: toNumbers(engine.y!) }, 1e-6, 'exported y');
     assert.deepEqual(toNumbers(engine.xOut!), Array.from(xv));
   });
 
