@@ -14,7 +14,7 @@ export function registerBenchFaces(bench: Command): void {
     .option('--dir <dir>', 'demo media folder', '.cache/demo')
     .option('--frames <n>', 'frames per video', positiveInt('--frames'), 32)
     .option('--repeats <n>', 'times each still is processed', positiveInt('--repeats'), 4)
-    .option('--jobs <n>', 'input files processed concurrently', positiveInt('--jobs'), 2)
+    .option('--jobs <n>', 'input files processed concurrently', positiveInt('--jobs'), 1)
     .option('--json', 'print only the JSON result line')
     .action(async (o: { dir: string; frames: number; repeats: number; jobs: number; json?: boolean }) => {
       const { videos, stills } = demoMediaPaths(resolve(o.dir));

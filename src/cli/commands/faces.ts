@@ -130,7 +130,12 @@ export function registerFaces(program: Command): void {
     .option('--class <name>', 'imagefolder class folder (default: each file’s parent folder name)')
     .option('--all-faces', 'keep every detected face, not only the first')
     .option('--size <size>', 'imagefolder crop size: native (as the official preparation) or 224', 'native')
-    .option('--jobs <n>', 'input files processed concurrently', positiveInt('--jobs'), 2)
+    .option(
+      '--jobs <n>',
+      'input files in flight at once (decode/encode overlap; detection and parsing stay serial)',
+      positiveInt('--jobs'),
+      1,
+    )
     .option('--json', 'print the manifest counts as one JSON object')
     .action(async (inputs: string[], o: FacesOptions) => {
       if (o.layout !== 'pretrain' && o.layout !== 'imagefolder') {

@@ -36,7 +36,7 @@ export interface FacePipelineBenchResult {
 export async function benchFacePipeline(o: FacePipelineBenchOptions): Promise<FacePipelineBenchResult> {
   const frames = o.frames ?? 32;
   const repeats = o.stillRepeats ?? 4;
-  const jobs = o.jobs ?? 2;
+  const jobs = o.jobs ?? 1;
   const log = o.log ?? (() => {});
   const work = mkdtempSync(join(tmpdir(), 'fsvfm-bench-faces-'));
   try {
