@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import * as zlib from 'node:zlib';
 import { zipSync } from 'fflate';
 import { LazyTensor, type StorageRef } from '../src/io/lazyTensor.js';
 import { PyOrderedDict, type PyValue } from '../src/io/pickleValues.js';
@@ -109,6 +110,10 @@ describe('.pth writer', () => {
       'rt/version',
     ]);
     for (const name of zip.names()) assert.equal((await zip.dataOffset(name)) % 64, 0, `${name} is aligned`);
+    const crc32 = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
+    if (crc32)
+      for (const e of zip.entries())
+        assert.equal(crc32(await zip.read(e.name)) >>> 0, e.crc32, `${e.name}: CRC`);
     assert.equal((await zip.read('rt/version')).toString(), '3\n');
     zip.close();
   });

@@ -2,6 +2,7 @@
 // `<prefix>/data/<key>` (one stored record per storage, 64-byte aligned), `<prefix>/version` = "3\n".
 import { writeSync } from 'node:fs';
 import { basename } from 'node:path';
+import * as zlib from 'node:zlib';
 import { Zip, ZipPassThrough } from 'fflate';
 import { writeFileAtomic } from './atomicWrite.js';
 import { LazyTensor, type StorageRef } from './lazyTensor.js';
@@ -80,6 +81,24 @@ export interface SaveTorchOptions {
 export interface SaveTorchResult {
   bytesWritten: number;
   storages: number;
+}
+
+/** Node's native CRC-32 (Node ≥ 20.15) is ~12× faster than fflate's JS one; fall back when absent. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
+/** A stored zip entry whose CRC is computed natively. */
+class StoredEntry extends ZipPassThrough {
+  private running = 0;
+  override push(chunk: Uint8Array, final = false): void {
+    if (!nativeCrc32) {
+      super.push(chunk, final);
+      return;
+    }
+    this.running = nativeCrc32(chunk, this.running);
+    this.size += chunk.length;
+    if (final) this.crc = this.running >>> 0;
+    this.process(chunk as Uint8Array<ArrayBuffer>, final);
+  }
 }
 
 const ALIGN = 64;
@@ -172,7 +191,7 @@ export async function saveTorchCheckpoint(
       if (written + 30 + nameLen + 4 + pad + data.length + 16 > ZIP32_LIMIT) {
         throw new Error('checkpoint larger than 4 GiB: zip64 archives are not supported by this writer yet');
       }
-      const file = new ZipPassThrough(fullName);
+      const file = new StoredEntry(fullName);
       file.extra = { 16966: new Uint8Array(pad).fill(0x5a) }; // 'FB' padding field of 'Z's, as torch writes it
       file.mtime = new Date(1980, 0, 1);
       zip.add(file);

@@ -10,6 +10,7 @@ export interface ZipEntryInfo {
   compressedSize: number;
   uncompressedSize: number;
   localHeaderOffset: number;
+  crc32: number;
 }
 
 /** A yauzl reader over one fd that counts every byte it reads (the figure `bytesRead` reports). */
@@ -117,6 +118,7 @@ export class ZipArchive {
       compressedSize: e.compressedSize,
       uncompressedSize: e.uncompressedSize,
       localHeaderOffset: e.relativeOffsetOfLocalHeader,
+      crc32: e.crc32,
     }));
   }
 
