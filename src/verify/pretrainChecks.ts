@@ -146,6 +146,12 @@ async function forwardChecks(
       compareScalar('total', scalar('total'), losses['total_SimSiam_w0.007_w0.1']!, 1e-5, 1e-7),
     ]),
     pretrain_patch_embed: await patchEmbedCheck(exp, size, batch, online),
+    pretrain_latent_patch_index: compareValues(
+      'pretrain_latent_patch_index',
+      Array.from(batch.idsKeep.data as BigInt64Array, Number),
+      readOracleArray(exp, 'pretrain_latent_patch_index').data as Int32Array,
+      { abs: 0 },
+    ),
   };
 }
 

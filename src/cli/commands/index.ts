@@ -8,6 +8,7 @@ import { registerFaces } from './faces.js';
 import { registerInfo } from './info.js';
 import { registerInspect } from './inspect.js';
 import { registerMask } from './mask.js';
+import { registerVerifyFixtures } from './verifyFixtures.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -20,4 +21,5 @@ export const commandModules: RegisterCommand[] = [
   registerBench,
   registerInspect,
   registerConvert,
+  registerVerifyFixtures,
 ];
