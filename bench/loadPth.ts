@@ -1,5 +1,6 @@
 // Loading only the encoder from a large .pth vs reading the whole file, measured in the same run.
-// Usage: node --import tsx bench/loadPth.ts [--size S|B|L]   (default B: ~1.6 GB ViT-B online checkpoint + AdamW state)
+// Usage: node --import tsx bench/loadPth.ts [--size S|B|L] [--keep]   (default B: ~1.6 GB ViT-B online checkpoint
+// + AdamW state, written to a temp dir and removed afterwards unless --keep)
 // Each measurement runs in its own child process so peak RSS (maxRSS) is attributable to it alone.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -209,6 +210,7 @@ if (childMode) {
       }),
     );
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+    else console.error(`kept ${dir}`);
   }
 }
