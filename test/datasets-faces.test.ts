@@ -188,3 +188,87 @@ test('--all-faces keeps every detection, named _face<k>; default keeps the first
   });
   assert.deepEqual(all.entries[0]!.outputs, ['real/a.png', 'real/a_face1.png']);
 });
+
+test('an interrupted run writes a partial manifest; the re-run resumes and lists every input', async () => {
+  const src = tempDir();
+  const out = join(tempDir(), 'ds');
+  for (const n of ['a', 'b', 'c']) await greenSquareImage(join(src, `${n}.png`), 80, 60, 20, 10, 30);
+  const abort = new AbortController();
+  const det = new GreenSquareDetector();
+  const first = await buildFaceDataset({
+    inputs: [src],
+    outDir: out,
+    layout: 'imagefolder',
+    className: 'real',
+    detector: det,
+    signal: abort.signal,
+    onProgress: () => abort.abort(),
+  });
+  assert.equal(first.interrupted, true);
+  assert.equal(first.entries.length, 1);
+  const second = await buildFaceDataset({
+    inputs: [src],
+    outDir: out,
+    layout: 'imagefolder',
+    className: 'real',
+    detector: det,
+  });
+  assert.equal(second.interrupted, false);
+  assert.deepEqual([second.counts.inputs, second.counts.cached, second.counts.crops], [3, 1, 3]);
+  assert.equal(det.calls, 3, 'each image detected once over both runs');
+});
+
+test('runs into one folder merge their manifest entries; a different recipe is refused', async () => {
+  const a = tempDir();
+  const b = tempDir();
+  const out = join(tempDir(), 'ds');
+  await greenSquareImage(join(a, 'x.png'), 80, 60, 20, 10, 30);
+  await greenSquareImage(join(b, 'y.png'), 80, 60, 20, 10, 30);
+  const det = new GreenSquareDetector();
+  await buildFaceDataset({
+    inputs: [a],
+    outDir: out,
+    layout: 'imagefolder',
+    className: 'real_a',
+    detector: det,
+  });
+  const m = await buildFaceDataset({
+    inputs: [b],
+    outDir: out,
+    layout: 'imagefolder',
+    className: 'fake_b',
+    detector: det,
+  });
+  assert.deepEqual(
+    m.entries.map((e) => e.outputs[0]),
+    ['real_a/x.png', 'fake_b/y.png'],
+  );
+  await assert.rejects(
+    buildFaceDataset({
+      inputs: [b],
+      outDir: out,
+      layout: 'imagefolder',
+      className: 'fake_b',
+      recipe: 'fsfm-dlib-1.5',
+      detector: det,
+    }),
+    /made with recipe fsfm-dlib-1\.3; mixing recipes/,
+  );
+});
+
+test('--fps samples by video time', async () => {
+  const src = tempDir();
+  greenSquareVideo(join(src, 'v.avi'), 25); // 1 s at 25 fps
+  const m = await buildFaceDataset({
+    inputs: [src],
+    outDir: join(tempDir(), 'ds'),
+    layout: 'imagefolder',
+    className: 'real',
+    fps: 5,
+    detector: new GreenSquareDetector(),
+  });
+  assert.deepEqual(
+    m.entries[0]!.outputs,
+    [0, 5, 10, 15, 20].map((i) => `real/v_frame_${i}.png`),
+  );
+});

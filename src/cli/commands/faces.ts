@@ -4,13 +4,19 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { cropRecipe, DEFAULT_RECIPE } from '../../data/crops/index.js';
-import { buildFaceDataset, type DatasetLayout, type FaceDatasetManifest } from '../../data/datasets/index.js';
+import {
+  buildFaceDataset,
+  DatasetConfigError,
+  type DatasetLayout,
+  type FaceDatasetManifest,
+} from '../../data/datasets/index.js';
 import { UserError } from '../userError.js';
 
 interface FacesOptions {
   out: string;
   layout: string;
   frames: number;
+  fps?: number;
   recipe: string;
   class?: string;
   jobs: number;
@@ -33,6 +39,7 @@ export interface RunFacesArgs {
   out: string;
   layout: DatasetLayout;
   frames?: number;
+  fps?: number;
   recipe?: string;
   className?: string;
   jobs?: number;
@@ -83,6 +90,7 @@ export async function runFaces(a: RunFacesArgs): Promise<FaceDatasetManifest> {
       outDir: a.out,
       layout: a.layout,
       frames: a.frames,
+      fps: a.fps,
       recipe: a.recipe,
       className: a.className,
       jobs: a.jobs,
@@ -99,6 +107,9 @@ export async function runFaces(a: RunFacesArgs): Promise<FaceDatasetManifest> {
         bar?.update(done, { crops, errors });
       },
     });
+  } catch (err) {
+    if (err instanceof DatasetConfigError) throw new UserError(err.message);
+    throw err;
   } finally {
     bar?.stop();
     process.off('SIGINT', onSigint);
@@ -126,6 +137,11 @@ export function registerFaces(program: Command): void {
       positiveInt('--frames'),
       32,
     )
+    .option('--fps <k>', 'sample k frames per second of video instead of --frames', (v: string) => {
+      const n = Number(v);
+      if (!(n > 0)) throw new InvalidArgumentError(`--fps must be a positive number, got "${v}"`);
+      return n;
+    })
     .option('--recipe <name>', 'crop recipe: fsfm-dlib-<scale> or aligned-<scale>', DEFAULT_RECIPE)
     .option('--class <name>', 'imagefolder class folder (default: each file’s parent folder name)')
     .option('--all-faces', 'keep every detected face, not only the first')
@@ -148,6 +164,7 @@ export function registerFaces(program: Command): void {
         out: o.out,
         layout: o.layout,
         frames: o.frames,
+        fps: o.fps,
         recipe: o.recipe,
         className: o.class,
         jobs: o.jobs,

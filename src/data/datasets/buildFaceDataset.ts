@@ -1,6 +1,7 @@
 // `fsvfm faces`: media files → detected faces → recipe crops (+ parsing maps) in the pre-training layout
 // (`images/<name>.png`, `parsing_maps/<name>.npy`, SPEC §6.2) or the fine-tuning imagefolder layout
 // (`<class>/<name>.png`, SPEC §6.4). One bad input never stops the run: it becomes an error entry.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { encodeNpy } from '../../io/npy.js';
@@ -9,7 +10,7 @@ import { CROP_SIZE, cropRecipe, type FaceCrop } from '../crops/cropRecipes.js';
 import type { FaceDetection } from '../faces/faceDetection.js';
 import type { RgbImage } from '../image/rgbImage.js';
 import { decodeImage } from '../media/decodeImage.js';
-import { uniform } from '../media/frameSamplers.js';
+import { fps as fpsSampler, uniform } from '../media/frameSamplers.js';
 import { isImage } from '../media/mediaKind.js';
 import { NotAVideoError, probeVideo } from '../media/probeVideo.js';
 import { readVideoFrames } from '../media/readVideoFrames.js';
@@ -31,6 +32,8 @@ export interface BuildFaceDatasetOptions {
   layout: DatasetLayout;
   /** frames per video, uniformly sampled (SPEC §6.1); default 32 */
   frames?: number;
+  /** sample this many frames per second of video instead of a fixed count */
+  fps?: number;
   recipe?: string;
   /** imagefolder class folder; default: each file's parent folder name */
   className?: string;
@@ -51,19 +54,32 @@ export interface BuildFaceDatasetOptions {
   signal?: AbortSignal;
 }
 
+/** A problem with the options or the output folder (not with an input file): nothing was processed. */
+export class DatasetConfigError extends Error {}
+
 /** Bumped when the output of a given input and options changes, so old cache records are not reused. */
 const OUTPUT_VERSION = 1;
 
 export async function buildFaceDataset(opts: BuildFaceDatasetOptions): Promise<FaceDatasetManifest> {
-  const recipe = cropRecipe(opts.recipe ?? 'fsfm-dlib-1.3');
+  const recipe = configured(() => cropRecipe(opts.recipe ?? 'fsfm-dlib-1.3'));
   const frames = opts.frames ?? 32;
   if (!Number.isInteger(frames) || frames < 1)
-    throw new Error(`frames per video must be a positive integer, got ${frames}`);
+    throw new DatasetConfigError(`frames per video must be a positive integer, got ${frames}`);
   if (opts.layout === 'pretrain' && !opts.parser)
-    throw new Error('the pretrain layout needs a face parser for the parsing maps');
+    throw new DatasetConfigError('the pretrain layout needs a face parser for the parsing maps');
   const cropSize = opts.layout === 'pretrain' ? 224 : (opts.cropSize ?? 'native');
-  const files = listInputFiles(opts.inputs, opts.outDir);
+  const files = configured(() => listInputFiles(opts.inputs, opts.outDir));
+  if (opts.fps !== undefined && !(opts.fps > 0))
+    throw new DatasetConfigError(`fps must be positive, got ${opts.fps}`);
+  const sampler = opts.fps !== undefined ? fpsSampler(opts.fps) : uniform(frames);
+  const previous = readPreviousManifest(opts.outDir);
+  if (previous && previous.recipe !== recipe.name) {
+    throw new DatasetConfigError(
+      `${opts.outDir} holds crops made with recipe ${previous.recipe}; mixing recipes in one dataset is not allowed: use another --out`,
+    );
+  }
   const settings = {
+    fps: opts.fps ?? null,
     v: OUTPUT_VERSION,
     recipe: recipe.name,
     layout: opts.layout,
@@ -135,7 +151,7 @@ export async function buildFaceDataset(opts: BuildFaceDatasetOptions): Promise<F
           throw new Error(`not an image or video: ${err.message}`);
         });
         let noFace = 0;
-        for await (const f of readVideoFrames(file.path, uniform(frames), info)) {
+        for await (const f of readVideoFrames(file.path, sampler, info)) {
           const before = entry.crops;
           await emit(f.image, f.index);
           if (entry.crops === before) noFace++;
@@ -189,14 +205,24 @@ export async function buildFaceDataset(opts: BuildFaceDatasetOptions): Promise<F
   const jobs = Math.max(1, Math.min(opts.jobs ?? 1, files.length || 1));
   await Promise.all(Array.from({ length: jobs }, worker));
   const finished = entries.filter((e) => e !== undefined);
+  // inputs of earlier runs into the same folder stay listed
+  const thisRun = new Set(finished.map((e) => e.input));
+  const kept = (previous?.entries ?? []).filter((e) => !thisRun.has(e.input));
+  const all = [...kept, ...finished];
   const manifest: FaceDatasetManifest = {
     tool: 'fsvfm faces',
     recipe: recipe.name,
     layout: opts.layout,
-    options: { frames, allFaces: !!opts.allFaces, className: opts.className ?? null, cropSize },
-    counts: summarise(finished),
+    options: {
+      frames,
+      fps: opts.fps ?? null,
+      allFaces: !!opts.allFaces,
+      className: opts.className ?? null,
+      cropSize,
+    },
+    counts: summarise(all),
     interrupted: finished.length < files.length,
-    entries: finished,
+    entries: all,
   };
   await writeFileAtomic(join(opts.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
@@ -226,5 +252,24 @@ class Mutex {
     const result = this.tail.then(fn, fn);
     this.tail = result.catch(() => undefined);
     return result;
+  }
+}
+
+function readPreviousManifest(outDir: string): FaceDatasetManifest | null {
+  const p = join(outDir, 'manifest.json');
+  if (!existsSync(p)) return null;
+  try {
+    const m = JSON.parse(readFileSync(p, 'utf8')) as FaceDatasetManifest;
+    return m.tool === 'fsvfm faces' && Array.isArray(m.entries) ? m : null;
+  } catch {
+    return null; // a damaged manifest is rebuilt from this run
+  }
+}
+
+function configured<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new DatasetConfigError((err as Error).message);
   }
 }

@@ -26,7 +26,13 @@ export interface FaceDatasetManifest {
   tool: 'fsvfm faces';
   recipe: string;
   layout: DatasetLayout;
-  options: { frames: number; allFaces: boolean; className: string | null; cropSize: 'native' | 224 };
+  options: {
+    frames: number;
+    fps: number | null;
+    allFaces: boolean;
+    className: string | null;
+    cropSize: 'native' | 224;
+  };
   counts: { inputs: number; ok: number; error: number; faces: number; crops: number; cached: number };
   /** true when the run stopped before every input was processed */
   interrupted: boolean;

@@ -1,4 +1,9 @@
-export { type BuildFaceDatasetOptions, buildFaceDataset, encodePng } from './buildFaceDataset.js';
+export {
+  type BuildFaceDatasetOptions,
+  buildFaceDataset,
+  DatasetConfigError,
+  encodePng,
+} from './buildFaceDataset.js';
 export {
   type DoctorIssue,
   type DoctorReport,
