@@ -1,11 +1,21 @@
 // Small traced building blocks shared by the contrastive losses.
-import { matmul, mul, neg, reduceMean, reduceSum, type Tensor, transpose } from '../../graph/index.js';
+import {
+  constantFilled,
+  matmul,
+  mul,
+  neg,
+  reduceMean,
+  reduceSum,
+  type Tensor,
+  transpose,
+} from '../../graph/index.js';
 
-/** The n×n identity as a float32 constant of `like`'s graph. */
+/** The n×n identity as a constant of `like`'s graph and float dtype. */
 export function eye(like: Tensor, n: number): Tensor {
-  const data = new Float32Array(n * n);
+  const t = constantFilled(like, like.dtype, [n, n], 0);
+  const data = t.value as Float32Array | Float64Array;
   for (let i = 0; i < n; i++) data[i * n + i] = 1;
-  return like.graph.constant(data, [n, n]);
+  return t;
 }
 
 /** a·bᵀ for a [N,d], b [M,d]. */

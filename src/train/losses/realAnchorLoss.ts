@@ -27,6 +27,7 @@ import {
 } from '../../graph/index.js';
 import { eye, similarity } from './contrastiveParts.js';
 import {
+  floatDtype,
   guardedCount,
   type SupConOptions,
   shiftedLogProbs,
@@ -40,10 +41,14 @@ export interface RealAnchorOptions extends SupConOptions {
   realClass: number;
 }
 
-/** 1.0 where labels[i] = realClass, else 0.0 ([N] float32). */
-export function realIndicator(labels: Tensor, realClass: number): Tensor {
+/** 1.0 where labels[i] = realClass, else 0.0 ([N] of `dtype`). */
+export function realIndicator(
+  labels: Tensor,
+  realClass: number,
+  dtype: 'float32' | 'float64' = 'float32',
+): Tensor {
   if (labels.rank !== 1) throw new Error(`labels must be [N], got [${labels.shape}]`);
-  return cast(equal(labels, scalarLike(labels, realClass)), 'float32');
+  return cast(equal(labels, scalarLike(labels, realClass)), dtype);
 }
 
 function outer(a: Tensor, b: Tensor): Tensor {
@@ -64,7 +69,7 @@ function checkBatch(features: Tensor, labels: Tensor): void {
  */
 export function realAnchorConLoss(features: Tensor, labels: Tensor, opts: RealAnchorOptions): Tensor {
   checkBatch(features, labels);
-  const real = realIndicator(labels, opts.realClass);
+  const real = realIndicator(labels, opts.realClass, floatDtype(features));
   const loss = supConFromMask(features, outer(real, real), opts);
   const noReal = less(reduceSum(real), scalarLike(loss, 0.5));
   return where(noReal, scalarLike(loss, 1e-6), loss);
@@ -80,7 +85,7 @@ export function posOnlySupConLoss(features: Tensor, labels: Tensor, opts: RealAn
   const tau = opts.temperature ?? 0.07;
   const base = opts.baseTemperature ?? 0.07;
   const { stacked, n, views } = stackViews(features);
-  const real = realIndicator(labels, opts.realClass);
+  const real = realIndicator(labels, opts.realClass, floatDtype(features));
   const pairs = mul(outer(real, real), sub(scalarLike(real, 1), eye(real, n)));
   const tiled = tileMask(pairs, views);
   const logProbs = shiftedLogProbs(stacked, tiled, tau);
@@ -106,7 +111,7 @@ export function posNegOnlySupConLoss(features: Tensor, labels: Tensor, opts: Rea
     features.rank === 3
       ? reshape(slice(features, 1, 0, 1), [features.shape[0]!, features.shape[2]!])
       : features;
-  const real = realIndicator(labels, opts.realClass);
+  const real = realIndicator(labels, opts.realClass, floatDtype(features));
   const pairs = outer(real, sub(scalarLike(real, 1), real));
   const penalties = softplus(mulScalar(similarity(z, z), 1 / tau));
   const count = reduceSum(pairs);

@@ -3,6 +3,7 @@
 import {
   add,
   cast,
+  constantFilled,
   div,
   equal,
   exp,
@@ -31,6 +32,13 @@ export interface SupConOptions {
   baseTemperature?: number;
 }
 
+/** The float dtype of a feature tensor. */
+export function floatDtype(t: Tensor): 'float32' | 'float64' {
+  if (t.dtype !== 'float32' && t.dtype !== 'float64')
+    throw new Error(`contrastive features must be float, got ${t}`);
+  return t.dtype;
+}
+
 /** [N,d] (one view) or [N,V,d] → the view-major stack [V·N, d] (torch.cat(torch.unbind(f, 1), 0)). */
 export function stackViews(features: Tensor): { stacked: Tensor; n: number; views: number } {
   if (features.rank === 2) return { stacked: features, n: features.shape[0]!, views: 1 };
@@ -44,7 +52,7 @@ export function stackViews(features: Tensor): { stacked: Tensor; n: number; view
 export function tileMask(mask: Tensor, views: number): Tensor {
   if (views === 1) return mask;
   const n = mask.shape[0]!;
-  const ones = mask.graph.constant(new Float32Array(views * views).fill(1), [views, 1, views, 1]);
+  const ones = constantFilled(mask, mask.dtype, [views, 1, views, 1], 1);
   return reshape(mul(reshape(mask, [1, n, 1, n]), ones), [views * n, views * n]);
 }
 
@@ -81,10 +89,10 @@ export function supConFromMask(features: Tensor, mask: Tensor, opts: SupConOptio
   return mulScalar(neg(reduceMean(meanLogProbPos)), tau / base);
 }
 
-/** [N,N] float mask of equal labels (labels [N], any dtype). */
-export function sameLabelMask(labels: Tensor): Tensor {
+/** [N,N] mask of equal labels (labels [N], any dtype) as 1.0/0.0 of `dtype`. */
+export function sameLabelMask(labels: Tensor, dtype: 'float32' | 'float64' = 'float32'): Tensor {
   const n = labels.shape[0]!;
-  return cast(equal(reshape(labels, [n, 1]), reshape(labels, [1, n])), 'float32');
+  return cast(equal(reshape(labels, [n, 1]), reshape(labels, [1, n])), dtype);
 }
 
 /**
@@ -93,6 +101,6 @@ export function sameLabelMask(labels: Tensor): Tensor {
  */
 export function supConLoss(features: Tensor, opts: SupConOptions & { labels?: Tensor } = {}): Tensor {
   const n = features.shape[0]!;
-  const mask = opts.labels ? sameLabelMask(opts.labels) : eye(features, n);
+  const mask = opts.labels ? sameLabelMask(opts.labels, floatDtype(features)) : eye(features, n);
   return supConFromMask(features, mask, opts);
 }
