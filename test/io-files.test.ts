@@ -118,6 +118,25 @@ describe('.pth writer', () => {
     zip.close();
   });
 
+  test('deflated (compressed) records are read through the zip stream', async () => {
+    const plain = join(tmp, 'plain.pth');
+    await saveTorchCheckpoint(
+      plain,
+      new Map([['w', torchTensor('float32', [3, 2], new Float32Array([1, 2, 3, 4, 5, 6]))]]),
+    );
+    const { unzipSync } = await import('fflate');
+    const files = unzipSync(readFileSync(plain));
+    const deflated = join(tmp, 'deflated.pth');
+    writeFileSync(
+      deflated,
+      zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, [v, { level: 6 }]]))),
+    );
+    const ckpt = await openTorchCheckpoint(deflated);
+    const w = stateDict(ckpt).get('w')!;
+    assert.deepEqual(await w.read(), new Float32Array([1, 2, 3, 4, 5, 6]));
+    ckpt.close();
+  });
+
   test('re-saving a fixture checkpoint keeps the pickle-level structure, entry names and every storage byte', {
     skip: skipNoFixtures,
   }, async () => {

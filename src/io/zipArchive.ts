@@ -1,7 +1,7 @@
 // Random-access reading of zip archives (torch .pth files): the central directory via yauzl, then byte ranges of
 // stored entries straight from the file descriptor, so one tensor is read without touching anything else.
-import { closeSync, createReadStream, fstatSync, openSync, read, readSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 
 export interface ZipEntryInfo {
@@ -20,9 +20,27 @@ class CountingFdReader extends yauzl.RandomAccessReader {
     super();
   }
   override _readStreamForRange(start: number, end: number): Readable {
-    const stream = createReadStream('', { fd: this.fd, start, end: end - 1, autoClose: false });
-    stream.on('data', (chunk: Buffer | string) => {
-      this.bytesRead += chunk.length;
+    // A hand-rolled stream: fs.createReadStream would close our shared fd when yauzl destroys it.
+    let pos = start;
+    const stream: Readable = new Readable({
+      highWaterMark: 1 << 16,
+      read: (size) => {
+        const n = Math.min(size, end - pos);
+        if (n <= 0) {
+          stream.push(null);
+          return;
+        }
+        const buf = Buffer.allocUnsafe(n);
+        read(this.fd, buf, 0, n, pos, (err, got) => {
+          if (err) stream.destroy(err);
+          else if (got === 0) stream.destroy(new Error('unexpected end of file'));
+          else {
+            this.bytesRead += got;
+            pos += got;
+            stream.push(got === n ? buf : buf.subarray(0, got));
+          }
+        });
+      },
     });
     return stream;
   }
