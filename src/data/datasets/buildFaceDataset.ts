@@ -44,7 +44,7 @@ export interface BuildFaceDatasetOptions {
   /**
    * Input files in flight at once (default 1). sharp and ffmpeg already decode off the main thread, and
    * detection + parsing (≈85% of the time, one wasm engine) run one at a time, so more jobs only overlap
-   * decode/encode: measured 0.93× (video) and 0.90× (stills) at 2 jobs on 2 cores (bench/faces.ts).
+   * decode/encode with inference; bench/faces.ts compares 1 and 2 jobs (no consistent gain on 2 busy cores).
    */
   jobs?: number;
   detector: FaceDetectorLike;
