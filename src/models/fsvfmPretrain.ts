@@ -49,7 +49,7 @@ function repDecoder(s: Scope, latent: Tensor, size: SizeConfig, enc: EncoderConf
   return linear(s.child('rep_decoder_pred'), layerNorm(s.child('rep_decoder_norm'), z, enc.eps), dr, d);
 }
 
-function pixelDecoder(s: Scope, latent: Tensor, size: SizeConfig, enc: EncoderConfig, restore: Tensor): Tensor {
+export function pixelDecoder(s: Scope, latent: Tensor, size: SizeConfig, enc: EncoderConfig, restore: Tensor): Tensor {
   const pd = size.pixelDecoder;
   const maskToken = s.param('mask_token', [1, 1, enc.dim], normal(0.02));
   const seq = restoreWithMaskTokens(latent, maskToken, restore);

@@ -1,11 +1,12 @@
 // `fsvfm bench <what>`: speed measurements. Each benchmark is a small module registering one subcommand
 // on the `bench` command; add new ones to `benchModules`.
 import type { Command } from 'commander';
+import { registerBenchEngine } from './benchEngine.js';
 import { registerBenchFaces } from './benchFaces.js';
 
 export type RegisterBenchCommand = (bench: Command) => void;
 
-export const benchModules: RegisterBenchCommand[] = [registerBenchFaces];
+export const benchModules: RegisterBenchCommand[] = [registerBenchEngine, registerBenchFaces];
 
 export function registerBench(program: Command): void {
   const bench = program

@@ -1,0 +1,174 @@
+// Engine speed: ViT forward passes and one MAE training step, with a pure-TypeScript matmul measured in the same
+// run as the baseline the engine replaces.
+import { performance } from 'node:perf_hooks';
+import { compile, Graph, type HostTensor } from '../graph/index.js';
+import { encoderConfig } from '../models/encoderConfig.js';
+import { fsvfmEncoder, pixelDecoder } from '../models/fsvfmPretrain.js';
+import { maskIndices } from '../models/maskIndices.js';
+import { vitSize } from '../models/sizes.js';
+import { type ClassifierConfig, vitClassifier } from '../models/vitClassifier.js';
+import { seededRandom } from '../nn/random.js';
+import { Scope } from '../nn/scope.js';
+import { initStateDict } from '../nn/stateDict.js';
+import { GraphTrainer } from '../train/graphTrainer.js';
+import { reconstructionLosses } from '../train/losses/reconstructionLoss.js';
+import { weightDecayGroups } from '../train/paramGroups.js';
+
+export interface EngineBenchResult {
+  vit_s16_b1_img_s: number;
+  vit_s16_b8_img_s: number;
+  vit_b16_b1_img_s: number;
+  vit_b16_b8_img_s: number;
+  mae_s16_b8_step_ms: number;
+  onnxruntime_sgemm_gflops: number;
+  typescript_sgemm_gflops: number;
+  sgemm_speedup: number;
+  threads: number;
+}
+
+async function timeIt(fn: () => Promise<unknown>, minRuns: number, minMs: number): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < minRuns || performance.now() - start < minMs) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!; // median
+}
+
+function randomImages(b: number, size: number): HostTensor {
+  const rng = seededRandom(1);
+  const data = new Float32Array(b * 3 * size * size);
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal();
+  return { dtype: 'float32', shape: [b, 3, size, size], data };
+}
+
+/** Forward images/s of a ViT classifier with weights baked in as initializers (how detectors are exported). */
+export async function vitForwardImagesPerSecond(
+  size: 'S' | 'B',
+  batch: number,
+  threads: number,
+): Promise<number> {
+  const cfg: ClassifierConfig = { ...encoderConfig(vitSize(size)), numClasses: 2, globalPool: true };
+  const g = new Graph();
+  const s = Scope.root(g);
+  const images = g.input('images', 'float32', [batch, 3, 224, 224]);
+  const { logits } = vitClassifier(s, images, cfg);
+  const weights = initStateDict(s.registry.list(), seededRandom(0));
+  const exe = await compile(
+    { logits },
+    { threads, initializers: new Map([...weights].map(([k, v]) => [k, v.data])) },
+  );
+  const feeds = { images: randomImages(batch, 224) };
+  const ms = await timeIt(() => exe.run(feeds), 3, 3000);
+  return (batch * 1000) / ms;
+}
+
+/** ViT-S/16 encoder on 49 of 196 tokens + 8-block 512-wide pixel decoder, batch 8, one AdamW step. */
+export async function maeStepMs(threads: number): Promise<number> {
+  const size = vitSize('S');
+  const enc = encoderConfig(size);
+  const B = 8;
+  const L = 196;
+  const nKeep = 49;
+  const g = new Graph();
+  const s = Scope.root(g, { training: true });
+  const images = g.input('images', 'float32', [B, 3, 224, 224]);
+  const idsKeep = g.input('idsKeep', 'int64', [B, nKeep]);
+  const idsRestore = g.input('idsRestore', 'int64', [B, L]);
+  const mask = g.input('mask', 'float32', [B, L]);
+  const latent = fsvfmEncoder(s, images, enc, idsKeep);
+  const pred = pixelDecoder(s, latent, size, enc, idsRestore);
+  const loss = reconstructionLosses(images, pred, mask, mask, enc.patch, true).all;
+  const rng = seededRandom(2);
+  const specs = s.registry.list();
+  const trainable = (n: string) => s.registry.specs.get(n)?.trainable ?? false;
+  const trainer = await GraphTrainer.create(
+    {
+      loss,
+      registry: s.registry,
+      groups: weightDecayGroups(specs, 0.05, trainable),
+      optimizer: { kind: 'adamw', config: { beta1: 0.9, beta2: 0.95, eps: 1e-8 } },
+      clipGrad: 1,
+    },
+    { params: initStateDict(specs, rng) },
+    { rng, threads },
+  );
+  const m = new Float32Array(B * L);
+  for (let b = 0; b < B; b++) for (let k = nKeep; k < L; k++) m[b * L + ((k * 37) % L)] = 1;
+  const idx = maskIndices(m, B, L, nKeep);
+  const batch: Record<string, HostTensor> = {
+    images: randomImages(B, 224),
+    idsKeep: { dtype: 'int64', shape: [B, nKeep], data: idx.idsKeep },
+    idsRestore: { dtype: 'int64', shape: [B, L], data: idx.idsRestore },
+    mask: { dtype: 'float32', shape: [B, L], data: m },
+  };
+  return timeIt(() => trainer.step(batch, { lr: 1e-4 }), 3, 4000);
+}
+
+/** GFLOP/s of an n×n×n float32 matmul: onnxruntime vs a cache-blocked pure-TypeScript loop. */
+export async function sgemmGflops(n: number, threads: number): Promise<{ ort: number; ts: number }> {
+  const g = new Graph();
+  const a = g.input('a', 'float32', [n, n]);
+  const b = g.input('b', 'float32', [n, n]);
+  const { matmul } = await import('../graph/index.js');
+  const exe = await compile({ c: matmul(a, b) }, { threads });
+  const rng = seededRandom(3);
+  const A = Float32Array.from({ length: n * n }, () => rng.uniform());
+  const Bm = Float32Array.from({ length: n * n }, () => rng.uniform());
+  const flops = 2 * n * n * n;
+  const ortMs = await timeIt(() => exe.run({ a: A, b: Bm }), 3, 1500);
+  const C = new Float32Array(n * n);
+  const tsMs = await timeIt(
+    async () => {
+      C.fill(0);
+      for (let i = 0; i < n; i++) {
+        const ci = i * n;
+        for (let k = 0; k < n; k++) {
+          const aik = A[ci + k]!;
+          const bk = k * n;
+          for (let j = 0; j < n; j++) C[ci + j]! += aik * Bm[bk + j]!;
+        }
+      }
+    },
+    2,
+    1500,
+  );
+  return { ort: flops / ortMs / 1e6, ts: flops / tsMs / 1e6 };
+}
+
+export async function runEngineBench(
+  threads: number,
+  log: (line: string) => void = () => {},
+): Promise<EngineBenchResult> {
+  const sg = await sgemmGflops(512, threads);
+  log(
+    `sgemm 512³: onnxruntime ${sg.ort.toFixed(1)} GFLOP/s, TypeScript ${sg.ts.toFixed(1)} GFLOP/s (${(sg.ort / sg.ts).toFixed(1)}×)`,
+  );
+  const r: Partial<EngineBenchResult> = {};
+  for (const [size, batch, key] of [
+    ['S', 1, 'vit_s16_b1_img_s'],
+    ['S', 8, 'vit_s16_b8_img_s'],
+    ['B', 1, 'vit_b16_b1_img_s'],
+    ['B', 8, 'vit_b16_b8_img_s'],
+  ] as const) {
+    r[key] = await vitForwardImagesPerSecond(size, batch, threads);
+    log(`ViT-${size}/16 forward, batch ${batch}: ${r[key]!.toFixed(2)} img/s`);
+  }
+  const mae = await maeStepMs(threads);
+  log(`MAE ViT-S/16 step (49/196 tokens, 8×512 decoder, batch 8, AdamW): ${mae.toFixed(0)} ms`);
+  return {
+    ...(r as Pick<
+      EngineBenchResult,
+      'vit_s16_b1_img_s' | 'vit_s16_b8_img_s' | 'vit_b16_b1_img_s' | 'vit_b16_b8_img_s'
+    >),
+    mae_s16_b8_step_ms: mae,
+    onnxruntime_sgemm_gflops: sg.ort,
+    typescript_sgemm_gflops: sg.ts,
+    sgemm_speedup: sg.ort / sg.ts,
+    threads,
+  };
+}
