@@ -1,9 +1,11 @@
 // Downstream parity against the oracle fixtures: the fine-tuned classifier (SPEC §1.6), the FS-Adapter ViT (§1.8),
 // the FAS model fas_model_fix (§1.7, with the load-time assertions of §10.3 items 4–5) and the positional tables
 // (§1.3, §2.5). Every model runs in eval mode on inputs/images.bin through the traced graph and onnxruntime.
+
 import { join } from 'node:path';
 import type { CheckResult } from '../eval/checkResult.js';
 import { compile, Graph, type HostTensor, type Tensor } from '../graph/index.js';
+import { encoderConfig } from '../models/encoderConfig.js';
 import { columnNorms, fasModel, prepareFasStateDict } from '../models/fasModel.js';
 import { FS_ADAPTER_MISSING_FROM_PRETRAIN, type FsAdapterConfig, fsAdapterVit } from '../models/fsAdapter.js';
 import { loadStateDict } from '../models/loadStateDict.js';
@@ -12,6 +14,7 @@ import { interpolatePosEmbed, sincos2d } from '../nn/posEmbed.js';
 import { Scope } from '../nn/scope.js';
 import { matchStateDict, type StateDict } from '../nn/stateDict.js';
 import type { VitConfig } from '../nn/vit.js';
+import { fixtureSizeConfig } from './fixtureConfig.js';
 import {
   combine,
   compareScalar,
@@ -23,15 +26,10 @@ import {
 } from './oracle.js';
 
 /** The fixture's tiny encoder (fixture README, "Model configuration"): heads are not stored in checkpoints. */
-export const FIXTURE_VIT: VitConfig = {
-  imgSize: 224,
-  patch: 16,
-  dim: 96,
-  depth: 2,
-  heads: 3,
-  mlpRatio: 4,
-  eps: 1e-6,
-};
+/** The encoder configuration the fixture set was generated with (from its generation_record.json). */
+function fixtureVit(fixtureDir: string): VitConfig {
+  return encoderConfig(fixtureSizeConfig(fixtureDir));
+}
 
 type Outputs = Record<string, Float32Array>;
 
@@ -135,7 +133,12 @@ async function finetuneChecks(
 ): Promise<Record<string, CheckResult>> {
   const expectedDir = join(dir, 'expected');
   const { stateDict } = await loadStateDict(join(dir, 'checkpoints', 'finetune-vit.pth'));
-  const cfg: ClassifierConfig = { ...FIXTURE_VIT, numClasses: 2, globalPool: true, posEmbedTrainable: true };
+  const cfg: ClassifierConfig = {
+    ...fixtureVit(dir),
+    numClasses: 2,
+    globalPool: true,
+    posEmbedTrainable: true,
+  };
   const { out } = await runModel(
     stateDict,
     images,
@@ -194,7 +197,7 @@ async function fsAdapterChecks(
 ): Promise<Record<string, CheckResult>> {
   const expectedDir = join(dir, 'expected');
   const { stateDict } = await loadStateDict(join(dir, 'checkpoints', 'fsadapter-vit.pth'));
-  const cfg: FsAdapterConfig = { ...FIXTURE_VIT, numClasses: 2, reduction: 4, posEmbedTrainable: true };
+  const cfg: FsAdapterConfig = { ...fixtureVit(dir), numClasses: 2, reduction: 4, posEmbedTrainable: true };
   const { out } = await runModel(
     stateDict,
     images,
@@ -252,7 +255,12 @@ async function fasChecks(
   }
   const w = stateDict.get('classifier.classifier_layer.weight');
   const norms = w ? columnNorms(w.data, w.shape[0]!, w.shape[1]!) : [];
-  const { out } = await runModel(prepared, images, (s, x) => ({ ...fasModel(s, x, FIXTURE_VIT) }), 'fas-vit');
+  const { out } = await runModel(
+    prepared,
+    images,
+    (s, x) => ({ ...fasModel(s, x, fixtureVit(dir)) }),
+    'fas-vit',
+  );
   const live = pReal(out.logits!, 2).p;
   return {
     fas_backbone_tokens: compareArray(expectedDir, 'fas_backbone_tokens', out.tokens!),

@@ -5,6 +5,7 @@ import { checkCrfrpFixture } from '../data/masking/fixtureChecks.js';
 import type { CheckResult } from '../eval/checkResult.js';
 import { checkMetricsFixture } from '../eval/fixtureChecks.js';
 import { checkCheckpointDescription } from './checkpointChecks.js';
+import { checkDownstreamFixtures } from './downstreamChecks.js';
 import { checkLossFixtures } from './lossChecks.js';
 import { combine } from './oracle.js';
 import { checkPretrainFixtures } from './pretrainChecks.js';
@@ -33,7 +34,8 @@ const SUITES: Suite[] = [
     run: async (d) => ({ checkpoints_description: await checkCheckpointDescription(d) }),
   },
   { name: 'pre-training', run: checkPretrainFixtures },
-  { name: 'losses', run: async (d) => checkLossFixtures(d) },
+  { name: 'losses', run: checkLossFixtures },
+  { name: 'downstream models', run: checkDownstreamFixtures },
   { name: 'masking', run: async (d) => ({ crfrp_stats: combine('crfrp_stats', checkCrfrpFixture(d)) }) },
   {
     name: 'metrics',
