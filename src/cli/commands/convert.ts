@@ -1,12 +1,18 @@
 // `fsvfm convert <file> --to <out>`: export the weights of a checkpoint to another format.
 // Targets are chosen by the output extension; each target is one entry of CONVERT_TARGETS.
-import { existsSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { OnnxModel } from '../../graph/index.js';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { openWeightsFile, type WeightsFile, type WeightsTensor } from '../../io/checkpointFile.js';
+import { normStatsForCheckpoint } from '../../io/normStats.js';
 import { writeSafetensors } from '../../io/safetensors.js';
 import { type DetectedCheckpoint, detectCheckpoint, encoderKeys } from '../../models/checkpointKind.js';
+import { detectorSpec } from '../../models/detectorGraph.js';
+import { exportDetectorOnnx } from '../../models/exportOnnx.js';
+import type { StateDict } from '../../nn/stateDict.js';
 import { UserError } from '../userError.js';
 
 export type ConvertPart = 'encoder' | 'detector' | 'all';
@@ -20,6 +26,10 @@ export interface ConvertContext {
   /** The selected tensors, under their output names. */
   selection: [string, WeightsTensor][];
   onTensor: () => void;
+  /** head count for custom-size models (not stored in checkpoints); ONNX only */
+  numHeads?: number;
+  /** static batch size of an exported ONNX graph */
+  batch?: number;
 }
 
 export interface ConvertResult {
@@ -71,16 +81,41 @@ const toSafetensors: ConvertTarget = async (ctx) => {
   return writeSafetensors(ctx.output, sources, metadata);
 };
 
-const notYet =
-  (what: string): ConvertTarget =>
-  async () => {
-    throw new UserError(`conversion to ${what} is not yet supported; use --to <file>.safetensors`);
-  };
+const toOnnx: ConvertTarget = async (ctx) => {
+  const sd: StateDict = new Map();
+  for (const [name, t] of ctx.selection) {
+    const data = await t.read();
+    if (!(data instanceof Float32Array))
+      throw new UserError(`tensor '${name}' is not floating point; cannot export it to ONNX`);
+    sd.set(name, { shape: [...t.shape], data });
+    ctx.onTensor();
+  }
+  let model: OnnxModel;
+  try {
+    const spec = detectorSpec(sd, { numHeads: ctx.numHeads });
+    const stats = normStatsForCheckpoint(ctx.input, 'vggface2');
+    model = exportDetectorOnnx(spec, sd, {
+      batch: ctx.batch,
+      metadata: {
+        fsvfm_source: basename(ctx.input),
+        fsvfm_mean: JSON.stringify(stats.stats.mean),
+        fsvfm_std: JSON.stringify(stats.stats.std),
+        fsvfm_norm_source: stats.source,
+      },
+    });
+  } catch (err) {
+    throw new UserError(err instanceof Error ? err.message : String(err));
+  }
+  await writeFileAtomic(ctx.output, (fd) => {
+    writeSync(fd, model.bytes);
+  });
+  return { bytesWritten: model.bytes.length };
+};
 
 /** Output extension → writer. */
 export const CONVERT_TARGETS: Record<string, ConvertTarget> = {
   '.safetensors': toSafetensors,
-  '.onnx': notYet('ONNX'),
+  '.onnx': toOnnx,
 };
 
 function selectTensors(
@@ -108,6 +143,7 @@ export async function convertCheckpoint(
   input: string,
   output: string,
   part: ConvertPart,
+  opts: { numHeads?: number; batch?: number } = {},
 ): Promise<ConvertResult> {
   if (!existsSync(input)) throw new UserError(`no such file: ${input}`);
   if (!['encoder', 'detector', 'all'].includes(part))
@@ -142,6 +178,7 @@ export async function convertCheckpoint(
         detected,
         selection,
         onTensor: () => bar?.increment(),
+        ...opts,
       });
     } finally {
       bar?.stop();
@@ -166,16 +203,33 @@ export function registerConvert(program: Command): void {
     .command('convert')
     .description('export checkpoint weights (.pth or .safetensors) to another format')
     .argument('<file>', 'input checkpoint')
-    .requiredOption('--to <out>', 'output file; the extension picks the format (.safetensors)')
+    .requiredOption('--to <out>', 'output file; the extension picks the format (.safetensors, .onnx)')
     .option('--part <part>', 'encoder | detector | all', 'all')
+    .option('--num_heads <n>', 'attention heads, for custom-size models (ONNX export)')
+    .option('--batch <n>', 'static batch size of the exported ONNX graph', '1')
     .option('--json', 'print one JSON object')
-    .action(async (file: string, opts: { to: string; part: string; json?: boolean }) => {
-      const r = await convertCheckpoint(file, opts.to, opts.part as ConvertPart);
-      if (opts.json) console.log(JSON.stringify(r));
-      else {
-        console.log(
-          `wrote ${r.output}: ${r.tensors} tensors, ${r.parameters.toLocaleString('en-US')} parameters (${r.part} of a ${r.kind} ${r.size} model)`,
-        );
-      }
-    });
+    .action(
+      async (
+        file: string,
+        opts: { to: string; part: string; json?: boolean; num_heads?: string; batch: string },
+      ) => {
+        const positive = (v: string | undefined, flag: string) => {
+          if (v === undefined) return undefined;
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 1)
+            throw new UserError(`${flag} must be a positive integer (got '${v}')`);
+          return n;
+        };
+        const r = await convertCheckpoint(file, opts.to, opts.part as ConvertPart, {
+          numHeads: positive(opts.num_heads, '--num_heads'),
+          batch: positive(opts.batch, '--batch'),
+        });
+        if (opts.json) console.log(JSON.stringify(r));
+        else {
+          console.log(
+            `wrote ${r.output}: ${r.tensors} tensors, ${r.parameters.toLocaleString('en-US')} parameters (${r.part} of a ${r.kind} ${r.size} model)`,
+          );
+        }
+      },
+    );
 }
