@@ -32,9 +32,9 @@ for (const [file, expectedStem] of cases) {
     });
     const logits = r.logits!.data as Float32Array;
     const expected = readOracleArray(join(fx, 'expected'), expectedStem).data as Float32Array;
-    expected.forEach((e, i) =>
-      assert.ok(Math.abs(logits[i]! - e) <= 1e-5 + 1e-4 * Math.abs(e), `logit ${i}: ${logits[i]} vs ${e}`),
-    );
+    for (const [i, e] of expected.entries()) {
+      assert.ok(Math.abs(logits[i]! - e) <= 1e-5 + 1e-4 * Math.abs(e), `logit ${i}: ${logits[i]} vs ${e}`);
+    }
     const pFake = r.p_fake!.data as Float32Array;
     for (let b = 0; b < 4; b++) {
       const p0 = 1 / (1 + Math.exp(logits[2 * b + 1]! - logits[2 * b]!));
@@ -52,9 +52,8 @@ for (const [file, expectedStem] of cases) {
     for (const [k, v] of detectorWeights(spec, stateDict))
       if (t.paramNames.includes(k)) feeds[k] = { dtype: 'float32', shape: v.shape, data: v.data };
     const engine = (await exe.run(feeds)).logits!.data as Float32Array;
-    engine.forEach((v, i) =>
-      assert.ok(Math.abs(v - logits[i]!) < 1e-6, `engine ${v} vs exported ${logits[i]}`),
-    );
+    for (const [i, v] of engine.entries())
+      assert.ok(Math.abs(v - logits[i]!) < 1e-6, `engine ${v} vs exported ${logits[i]}`);
   });
 }
 
