@@ -7,7 +7,10 @@ test('npy round-trips an int8 parsing map with a 64-byte aligned header', () => 
   const bytes = encodeNpy({ dtype: 'int8', shape: [2, 3, 4], data });
   const headerEnd = bytes.indexOf(0x0a) + 1;
   assert.equal(headerEnd % 64, 0);
-  assert.match(bytes.subarray(10, headerEnd).toString('latin1'), /'descr': '\|i1', 'fortran_order': False, 'shape': \(2, 3, 4\)/);
+  assert.match(
+    bytes.subarray(10, headerEnd).toString('latin1'),
+    /'descr': '\|i1', 'fortran_order': False, 'shape': \(2, 3, 4\)/,
+  );
   const back = decodeNpy(bytes);
   assert.deepEqual(back.shape, [2, 3, 4]);
   assert.deepEqual(Array.from(back.data as Int8Array), Array.from(data));

@@ -33,7 +33,7 @@ export interface EmitOptions {
 export function emitOnnx(outputs: Record<string, Tensor>, opts: EmitOptions = {}): OnnxModel {
   const outs = Object.entries(outputs);
   if (outs.length === 0) throw new Error('emitOnnx: no outputs requested');
-  const graph = outs[0]![1].graph;
+  const _graph = outs[0]![1].graph;
   const init =
     opts.initializers instanceof Map ? opts.initializers : new Map(Object.entries(opts.initializers ?? {}));
 

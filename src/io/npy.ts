@@ -3,7 +3,14 @@ import { readFileSync } from 'node:fs';
 
 export type NpyDtype = 'int8' | 'uint8' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64' | 'bool';
 
-export type NpyData = Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
+export type NpyData =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Int32Array
+  | BigInt64Array
+  | Float32Array
+  | Float64Array;
 
 export interface NpyArray {
   dtype: NpyDtype;
@@ -21,17 +28,29 @@ const DESCR: Record<NpyDtype, string> = {
   float32: '<f4',
   float64: '<f8',
 };
-const BYTES: Record<NpyDtype, number> = { int8: 1, uint8: 1, bool: 1, int16: 2, int32: 4, int64: 8, float32: 4, float64: 8 };
+const BYTES: Record<NpyDtype, number> = {
+  int8: 1,
+  uint8: 1,
+  bool: 1,
+  int16: 2,
+  int32: 4,
+  int64: 8,
+  float32: 4,
+  float64: 8,
+};
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
 
 /** Serialises an array to the bytes of a version-1.0 .npy file (header padded to 64 bytes, as numpy does). */
 export function encodeNpy(arr: NpyArray): Buffer {
   const numel = arr.shape.reduce((a, b) => a * b, 1);
-  if (arr.data.length !== numel) throw new Error(`npy: data has ${arr.data.length} elements but shape ${JSON.stringify(arr.shape)} needs ${numel}`);
+  if (arr.data.length !== numel)
+    throw new Error(
+      `npy: data has ${arr.data.length} elements but shape ${JSON.stringify(arr.shape)} needs ${numel}`,
+    );
   const shape = arr.shape.length === 1 ? `(${arr.shape[0]},)` : `(${arr.shape.join(', ')})`;
   let header = `{'descr': '${DESCR[arr.dtype]}', 'fortran_order': False, 'shape': ${shape}, }`;
   const unpadded = MAGIC.length + 2 + 2 + header.length + 1;
-  header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  header += `${' '.repeat((64 - (unpadded % 64)) % 64)}\n`;
   const head = Buffer.alloc(MAGIC.length + 4);
   MAGIC.copy(head);
   head[6] = 1;
@@ -44,7 +63,8 @@ export function encodeNpy(arr: NpyArray): Buffer {
 /** Parses the bytes of a .npy file; `source` names it in error messages. */
 export function decodeNpy(buf: Uint8Array, source = 'npy'): NpyArray {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (b.length < 10 || !b.subarray(0, 6).equals(MAGIC)) throw new Error(`${source}: not a .npy file (bad magic)`);
+  if (b.length < 10 || !b.subarray(0, 6).equals(MAGIC))
+    throw new Error(`${source}: not a .npy file (bad magic)`);
   const major = b[6]!;
   const headerLen = major === 1 ? b.readUInt16LE(8) : b.readUInt32LE(8);
   const start = major === 1 ? 10 : 12;
@@ -53,9 +73,13 @@ export function decodeNpy(buf: Uint8Array, source = 'npy'): NpyArray {
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shapeText === undefined) throw new Error(`${source}: malformed .npy header`);
-  if (fortran === 'True') throw new Error(`${source}: Fortran-ordered arrays are not supported; save with C order`);
-  const dtype = (Object.keys(DESCR) as NpyDtype[]).find((d) => DESCR[d] === descr || DESCR[d] === descr.replace('=', '<'));
-  if (!dtype) throw new Error(`${source}: unsupported dtype ${descr} (big-endian or exotic types are not supported)`);
+  if (fortran === 'True')
+    throw new Error(`${source}: Fortran-ordered arrays are not supported; save with C order`);
+  const dtype = (Object.keys(DESCR) as NpyDtype[]).find(
+    (d) => DESCR[d] === descr || DESCR[d] === descr.replace('=', '<'),
+  );
+  if (!dtype)
+    throw new Error(`${source}: unsupported dtype ${descr} (big-endian or exotic types are not supported)`);
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
@@ -64,7 +88,8 @@ export function decodeNpy(buf: Uint8Array, source = 'npy'): NpyArray {
   const numel = shape.reduce((a, c) => a * c, 1);
   const offset = start + headerLen;
   const need = numel * BYTES[dtype];
-  if (b.length - offset < need) throw new Error(`${source}: truncated (.npy needs ${need} data bytes, has ${b.length - offset})`);
+  if (b.length - offset < need)
+    throw new Error(`${source}: truncated (.npy needs ${need} data bytes, has ${b.length - offset})`);
   const bytes = new Uint8Array(need);
   bytes.set(b.subarray(offset, offset + need));
   return { dtype, shape, data: typedView(dtype, bytes.buffer) };

@@ -2,8 +2,14 @@
 import type { VitConfig as EncoderConfig } from '../nn/vit.js';
 import type { VitConfig as SizeConfig } from './sizes.js';
 
-export function encoderConfig(size: SizeConfig, opts: { dropPath?: number; posEmbedTrainable?: boolean; imgSize?: number } = {}): EncoderConfig {
-  if (size.numHeads === null) throw new Error(`model size '${size.name}' has no head count: give --heads (head counts are not stored in checkpoints)`);
+export function encoderConfig(
+  size: SizeConfig,
+  opts: { dropPath?: number; posEmbedTrainable?: boolean; imgSize?: number } = {},
+): EncoderConfig {
+  if (size.numHeads === null)
+    throw new Error(
+      `model size '${size.name}' has no head count: give --heads (head counts are not stored in checkpoints)`,
+    );
   return {
     imgSize: opts.imgSize ?? size.imgSize,
     patch: size.patchSize,

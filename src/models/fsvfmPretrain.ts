@@ -1,12 +1,12 @@
 // FS-VFM pre-training networks (SPEC §1.4, §1.5): the online FSFMViT and the EMA target TargetNetworkViT,
 // with the official state-dict names.
 import { add, l2Normalize, reduceMean, slice, type Tensor } from '../graph/index.js';
-import { normal, zeros, type Initializer } from '../nn/init.js';
+import { type Initializer, normal, zeros } from '../nn/init.js';
 import { layerNorm } from '../nn/layerNorm.js';
 import { linear } from '../nn/linear.js';
 import { sincos2d } from '../nn/posEmbed.js';
 import type { Scope } from '../nn/scope.js';
-import { embedPatches, encoderBlocks, prependCls, type VitConfig as EncoderConfig } from '../nn/vit.js';
+import { type VitConfig as EncoderConfig, embedPatches, encoderBlocks, prependCls } from '../nn/vit.js';
 import { byolMlp } from './byolMlp.js';
 import { encoderConfig } from './encoderConfig.js';
 import { gatherTokens, restoreWithMaskTokens } from './maskedSequence.js';
@@ -35,7 +35,13 @@ export interface OnlineOutputs {
   pred: Tensor;
 }
 
-function repDecoder(s: Scope, latent: Tensor, size: SizeConfig, enc: EncoderConfig, restore: Tensor | undefined): Tensor {
+function repDecoder(
+  s: Scope,
+  latent: Tensor,
+  size: SizeConfig,
+  enc: EncoderConfig,
+  restore: Tensor | undefined,
+): Tensor {
   const d = enc.dim;
   const dr = size.repDecoder.dim;
   if (dr !== d) throw new Error(`rep-decoder width ${dr} must equal the encoder width ${d} (SPEC §9 #4)`);
@@ -44,20 +50,45 @@ function repDecoder(s: Scope, latent: Tensor, size: SizeConfig, enc: EncoderConf
   if (restore) z = restoreWithMaskTokens(z, maskToken, restore);
   // rep_decoder_pos_embed is never initialised by the official code: all zeros (SPEC §9 #2)
   z = add(z, s.param('rep_decoder_pos_embed', [1, z.shape[1]!, dr], zeros, false));
-  const cfg = { ...enc, dim: dr, depth: size.repDecoder.depth, heads: size.repDecoder.heads ?? 16, dropPath: 0 };
+  const cfg = {
+    ...enc,
+    dim: dr,
+    depth: size.repDecoder.depth,
+    heads: size.repDecoder.heads ?? 16,
+    dropPath: 0,
+  };
   z = encoderBlocks(s, z, cfg, 'rep_decoder_blocks');
   return linear(s.child('rep_decoder_pred'), layerNorm(s.child('rep_decoder_norm'), z, enc.eps), dr, d);
 }
 
-export function pixelDecoder(s: Scope, latent: Tensor, size: SizeConfig, enc: EncoderConfig, restore: Tensor): Tensor {
+export function pixelDecoder(
+  s: Scope,
+  latent: Tensor,
+  size: SizeConfig,
+  enc: EncoderConfig,
+  restore: Tensor,
+): Tensor {
   const pd = size.pixelDecoder;
   const maskToken = s.param('mask_token', [1, 1, enc.dim], normal(0.02));
   const seq = restoreWithMaskTokens(latent, maskToken, restore);
   const grid = enc.imgSize / enc.patch;
   const table: Initializer = { kind: 'table', values: sincos2d(pd.dim, grid) };
-  let u = add(linear(s.child('decoder_embed'), seq, enc.dim, pd.dim), s.param('decoder_pos_embed', [1, grid * grid + 1, pd.dim], table, false));
-  u = encoderBlocks(s, u, { ...enc, dim: pd.dim, depth: pd.depth, heads: pd.heads ?? 16, dropPath: 0 }, 'decoder_blocks');
-  const out = linear(s.child('decoder_pred'), layerNorm(s.child('decoder_norm'), u, enc.eps), pd.dim, enc.patch * enc.patch * 3);
+  let u = add(
+    linear(s.child('decoder_embed'), seq, enc.dim, pd.dim),
+    s.param('decoder_pos_embed', [1, grid * grid + 1, pd.dim], table, false),
+  );
+  u = encoderBlocks(
+    s,
+    u,
+    { ...enc, dim: pd.dim, depth: pd.depth, heads: pd.heads ?? 16, dropPath: 0 },
+    'decoder_blocks',
+  );
+  const out = linear(
+    s.child('decoder_pred'),
+    layerNorm(s.child('decoder_norm'), u, enc.eps),
+    pd.dim,
+    enc.patch * enc.patch * 3,
+  );
   return slice(out, 1, 1);
 }
 
@@ -71,12 +102,19 @@ export function fsvfmEncoder(s: Scope, images: Tensor, enc: EncoderConfig, idsKe
 /** FSFMViT.forward without the losses (those live in train/losses). */
 export function fsvfmOnline(s: Scope, inp: PretrainInputs, size: SizeConfig): OnlineOutputs {
   const enc = encoderConfig(size);
-  if (!inp.idsKeep || !inp.idsRestore) throw new Error('the online network needs idsKeep and idsRestore (a mask)');
+  if (!inp.idsKeep || !inp.idsRestore)
+    throw new Error('the online network needs idsKeep and idsRestore (a mask)');
   const latent = fsvfmEncoder(s, inp.images, enc, inp.idsKeep);
   const repOut = repDecoder(s, latent, size, enc, inp.idsRestore);
   const pooled = reduceMean(repOut, 1);
   const projector = byolMlp(s.child('projector'), pooled, enc.dim, size.projector.hidden, size.projector.out);
-  const predictor = byolMlp(s.child('predictor'), projector, size.projector.out, size.projector.hidden, size.projector.out);
+  const predictor = byolMlp(
+    s.child('predictor'),
+    projector,
+    size.projector.out,
+    size.projector.hidden,
+    size.projector.out,
+  );
   const pred = pixelDecoder(s, latent, size, enc, inp.idsRestore);
   return { latent, repOut, pooled, projector, predictor, featuresCl: l2Normalize(predictor, -1), pred };
 }
@@ -101,4 +139,3 @@ export function fsvfmTarget(s: Scope, images: Tensor, size: SizeConfig): TargetO
   const projector = byolMlp(s.child('projector'), pooled, enc.dim, size.projector.hidden, size.projector.out);
   return { repOut, pooled, projector, featuresCl: l2Normalize(projector, -1) };
 }
-

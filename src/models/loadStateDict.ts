@@ -1,6 +1,7 @@
 // Reading checkpoint state dicts into host float32 values keyed by the official names.
-import { openTorchCheckpoint, stateDict as torchStateDict } from '../io/torchCheckpoint.js';
+
 import { SafetensorsFile } from '../io/safetensors.js';
+import { openTorchCheckpoint, stateDict as torchStateDict } from '../io/torchCheckpoint.js';
 import type { StateDict } from '../nn/stateDict.js';
 
 export interface LoadedStateDict {
@@ -14,7 +15,10 @@ export interface LoadedStateDict {
  * Loads the state dict of a `.pth`/`.pth.tar` (`model`, then `state_dict`, or `key`) or `.safetensors` file.
  * `filter` limits which tensors are read: the others are never touched on disk.
  */
-export async function loadStateDict(path: string, opts: { key?: string; filter?: (name: string) => boolean } = {}): Promise<LoadedStateDict> {
+export async function loadStateDict(
+  path: string,
+  opts: { key?: string; filter?: (name: string) => boolean } = {},
+): Promise<LoadedStateDict> {
   const filter = opts.filter ?? (() => true);
   const out: StateDict = new Map();
   if (path.endsWith('.safetensors')) {
@@ -44,5 +48,7 @@ export async function loadStateDict(path: string, opts: { key?: string; filter?:
 function toFloat32(data: ArrayLike<number | bigint>, name: string): Float32Array {
   if (data instanceof Float32Array) return data;
   if (data instanceof Float64Array) return Float32Array.from(data);
-  throw new Error(`tensor '${name}' is not floating point; model weights must be float32/float16/bfloat16/float64`);
+  throw new Error(
+    `tensor '${name}' is not floating point; model weights must be float32/float16/bfloat16/float64`,
+  );
 }

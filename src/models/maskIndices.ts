@@ -9,14 +9,21 @@ export interface MaskIndices {
   nKeep: number;
 }
 
-export function maskIndices(masks: ArrayLike<number>, batch: number, numPatches: number, nKeep: number): MaskIndices {
+export function maskIndices(
+  masks: ArrayLike<number>,
+  batch: number,
+  numPatches: number,
+  nKeep: number,
+): MaskIndices {
   const idsKeep = new BigInt64Array(batch * nKeep);
   const idsRestore = new BigInt64Array(batch * numPatches);
   for (let b = 0; b < batch; b++) {
     const order: number[] = [];
     for (let k = 0; k < numPatches; k++) if (!masks[b * numPatches + k]) order.push(k);
     if (order.length !== nKeep) {
-      throw new Error(`mask row ${b} has ${order.length} visible patches, the encoder keeps ${nKeep}: every row needs exactly ${numPatches - nKeep} masked patches`);
+      throw new Error(
+        `mask row ${b} has ${order.length} visible patches, the encoder keeps ${nKeep}: every row needs exactly ${numPatches - nKeep} masked patches`,
+      );
     }
     for (let k = 0; k < numPatches; k++) if (masks[b * numPatches + k]) order.push(k);
     order.forEach((patch, pos) => {

@@ -233,7 +233,7 @@ interface FasCheckpointJson {
 async function fasChecks(
   dir: string,
   images: OracleArray,
-  pretrain: StateDict,
+  _pretrain: StateDict,
 ): Promise<Record<string, CheckResult>> {
   const expectedDir = join(dir, 'expected');
   const { stateDict } = await loadStateDict(join(dir, 'checkpoints', 'fas-vit.pth.tar'));

@@ -1,5 +1,17 @@
 // Masked reconstruction (SPEC §4.1) and the specific-facial-region term (§4.2).
-import { addScalar, div, maximum, mul, powScalar, reduceMean, reduceSum, scalarLike, sqrt, sub, type Tensor } from '../../graph/index.js';
+import {
+  addScalar,
+  div,
+  maximum,
+  mul,
+  powScalar,
+  reduceMean,
+  reduceSum,
+  scalarLike,
+  sqrt,
+  sub,
+  type Tensor,
+} from '../../graph/index.js';
 import { patchify } from './patchify.js';
 
 export interface ReconstructionLosses {
@@ -20,7 +32,14 @@ export function normPixTarget(target: Tensor): Tensor {
   return div(centred, sqrt(addScalar(varUnbiased, 1e-6)));
 }
 
-export function reconstructionLosses(images: Tensor, pred: Tensor, mask: Tensor, sfrMask: Tensor, patch: number, normPix: boolean): ReconstructionLosses {
+export function reconstructionLosses(
+  images: Tensor,
+  pred: Tensor,
+  mask: Tensor,
+  sfrMask: Tensor,
+  patch: number,
+  normPix: boolean,
+): ReconstructionLosses {
   const raw = patchify(images, patch);
   const target = normPix ? normPixTarget(raw) : raw;
   const perPatch = reduceMean(powScalar(sub(pred, target), 2), -1);

@@ -1,5 +1,16 @@
 // SimSiam (SPEC §4.3, used by every official script): L = −0.5 · mean_i cos(f_on,i, f_tg,i), target detached.
-import { div, maximum, mul, mulScalar, reduceMean, reduceSum, scalarLike, sqrt, stopGradient, type Tensor } from '../../graph/index.js';
+import {
+  div,
+  maximum,
+  mul,
+  mulScalar,
+  reduceMean,
+  reduceSum,
+  scalarLike,
+  sqrt,
+  stopGradient,
+  type Tensor,
+} from '../../graph/index.js';
 
 /** F.cosine_similarity(a, b, dim=-1) with eps 1e-8: a·b / max(‖a‖‖b‖, eps). */
 export function cosineSimilarity(a: Tensor, b: Tensor): Tensor {
