@@ -1,0 +1,61 @@
+// Scoring a test set: decode → eval transform → normalise → detector, batch by batch, with progress. An image that
+// cannot be read gets `logits: null` (the protocol's --no-face policy decides what that frame counts as).
+
+import { decodeImage } from '../../data/media/decodeImage.js';
+import { type EvalTransformName, evalTransform } from '../../data/transforms/evalTransforms.js';
+import type { NormStats } from '../../data/transforms/normalize.js';
+import type { DetectorRunner } from './detector.js';
+import type { TestSample } from './testSets.js';
+
+export interface ScoredSample extends TestSample {
+  /** [fake/spoof, real/live] logits, or null when the image could not be read */
+  logits: [number, number] | null;
+  error?: string;
+}
+
+export interface ScoreProgress {
+  done: number;
+  total: number;
+}
+
+/** Runs every sample through the detector in order; `onProgress` is called after each batch. */
+export async function scoreSamples(
+  runner: DetectorRunner,
+  samples: readonly TestSample[],
+  opts: {
+    transform: EvalTransformName;
+    norm: NormStats;
+    onProgress?: (p: ScoreProgress) => void;
+    signal?: AbortSignal;
+  },
+): Promise<ScoredSample[]> {
+  const per = 3 * runner.inputSize * runner.inputSize;
+  const out: ScoredSample[] = [];
+  for (let start = 0; start < samples.length; start += runner.batchSize) {
+    if (opts.signal?.aborted) throw new Error('evaluation interrupted');
+    const chunk = samples.slice(start, start + runner.batchSize);
+    const tensors = await Promise.all(
+      chunk.map(async (s) => {
+        try {
+          const { image } = await decodeImage(s.path);
+          return { tensor: evalTransform(opts.transform, image, opts.norm, runner.inputSize) };
+        } catch (err) {
+          return { error: err instanceof Error ? err.message : String(err) };
+        }
+      }),
+    );
+    const ok = tensors.map((t, i) => ('tensor' in t ? i : -1)).filter((i) => i >= 0);
+    const batch = new Float32Array(ok.length * per);
+    ok.forEach((i, k) => {
+      batch.set((tensors[i] as { tensor: Float32Array }).tensor, k * per);
+    });
+    const logits = ok.length ? await runner.logits(batch, ok.length) : new Float32Array(0);
+    const row = new Map(ok.map((i, k) => [i, [logits[2 * k]!, logits[2 * k + 1]!] as [number, number]]));
+    chunk.forEach((s, i) => {
+      const t = tensors[i]!;
+      out.push({ ...s, logits: row.get(i) ?? null, ...('error' in t ? { error: t.error } : {}) });
+    });
+    opts.onProgress?.({ done: Math.min(samples.length, start + chunk.length), total: samples.length });
+  }
+  return out;
+}
