@@ -25,6 +25,9 @@ export class Emitter {
   /** Output-name overrides, so requested outputs are produced under their own names without copies. */
   rename: (t: Tensor) => string | undefined = () => undefined;
 
+  /** Whether a value is consumed by the emitted graph; optional outputs nobody reads are left unnamed. */
+  isUsed: (t: Tensor) => boolean = () => true;
+
   /** The ONNX value name of a traced tensor. */
   name(t: Tensor): string {
     return this.rename(t) ?? t.name ?? `t${t.id}`;

@@ -56,6 +56,9 @@ export function emitOnnx(outputs: Record<string, Tensor>, opts: EmitOptions = {}
   const outputNames = new Map<number, string>();
   for (const [name, t] of outs) if (t.node && !outputNames.has(t.id)) outputNames.set(t.id, name);
   em.rename = (t) => outputNames.get(t.id);
+  const used = new Set<number>(outs.map(([, t]) => t.id));
+  for (const node of nodes) for (const t of node.inputs) used.add(t.id);
+  em.isUsed = (t) => used.has(t.id);
 
   const inputs: ValueSpec[] = [];
   for (const t of leaves.sort((a, b) => a.id - b.id)) {

@@ -55,14 +55,16 @@ export const GeluOp: OpDef<null> = {
     return [{ dtype: x!.dtype, shape: x!.shape }];
   },
   lower: (n, em) => {
+    // x·0.5·(1 + erf(x / √2)) in the exact shape onnxruntime's GeluFusion recognises (Div by √2, then the
+    // x·(…)·0.5 product), so inference graphs run its fused Gelu kernel.
     const x = em.name(n.inputs[0]!);
     const dt = n.inputs[0]!.dtype;
-    const scaled = em.op('Mul', [x, em.scalar(Math.SQRT1_2, dt)]);
+    const scaled = em.op('Div', [x, em.scalar(Math.SQRT2, dt)]);
     const e = em.tmp('erf');
     emitErf(em, scaled, e, dt);
     const onePlus = em.op('Add', [e, em.scalar(1, dt)]);
-    const half = em.op('Mul', [x, em.scalar(0.5, dt)]);
-    em.node('Mul', [half, onePlus], [em.name(n.outputs[0]!)]);
+    const prod = em.op('Mul', [x, onePlus]);
+    em.node('Mul', [prod, em.scalar(0.5, dt)], [em.name(n.outputs[0]!)]);
   },
   grad: (n, [g]) => {
     if (!g) return [null];
