@@ -13,19 +13,24 @@ export interface RuntimeOptions {
   /** intra-op threads; default: all cores. */
   threads?: number;
   provider?: ExecutionProvider;
+  /**
+   * Let idle pool threads spin. Faster for small, latency-bound graphs on an otherwise idle machine; loses badly
+   * when another process competes for the cores (measured on 2-core machines), so it is off by default.
+   */
+  spinning?: boolean;
 }
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
 function sessionOptions(opts: RuntimeOptions): ort.InferenceSession.SessionOptions {
+  const spin = opts.spinning ? '1' : '0';
   return {
     executionProviders: [opts.provider ?? 'cpu'],
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     interOpNumThreads: 1,
     ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
-    // Spinning pools lose half their speed when the other core is busy (2-core machines).
-    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
   };
 }
 
