@@ -5,6 +5,7 @@ import { registerConvert } from './convert.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
 import { registerFaces } from './faces.js';
+import { registerFakes } from './fakes.js';
 import { registerInfo } from './info.js';
 import { registerInspect } from './inspect.js';
 import { registerMask } from './mask.js';
@@ -16,6 +17,7 @@ export const commandModules: RegisterCommand[] = [
   registerInfo,
   registerMask,
   registerFaces,
+  registerFakes,
   registerDoctor,
   registerDemo,
   registerBench,

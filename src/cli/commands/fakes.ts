@@ -1,0 +1,147 @@
+// `fsvfm fakes`: synthetic deepfakes (self-blended images or landmark face swaps) from a folder of real face crops.
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { type Command, InvalidArgumentError } from 'commander';
+import type { FaceDetectorLike } from '../../data/datasets/faceTools.js';
+import type { FakeKind, FakesManifest, PairingRule } from '../../data/synthetic/index.js';
+import { UserError } from '../userError.js';
+
+interface FakesCliOptions {
+  out: string;
+  kind: string;
+  perImage: number;
+  seed: number;
+  pairs: string;
+  triangulation: string;
+  json?: boolean;
+}
+
+export interface RunFakesArgs {
+  input: string;
+  out: string;
+  kind: FakeKind;
+  perImage?: number;
+  seed?: number;
+  pairs?: PairingRule;
+  /** swap triangles: the MediaPipe mesh triangulation (default) or a Delaunay triangulation of each target */
+  triangulation?: 'mesh' | 'delaunay';
+  /** show a progress bar on stderr when it is a terminal (default true) */
+  progress?: boolean;
+  /** face detector override (tests); default: the MediaPipe face mesh */
+  detector?: FaceDetectorLike;
+}
+
+const integer =
+  (name: string, min: number) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} must be an integer${min > 0 ? ` ≥ ${min}` : ''}, got "${v}"`);
+    return n;
+  };
+
+/** The work of `fsvfm fakes`. Ctrl-C stops after the current image; a re-run resumes. */
+export async function runFakes(a: RunFakesArgs): Promise<FakesManifest> {
+  // loaded on use: the generators and face models pull in tfjs, which `fsvfm --help` should not pay for
+  const { buildFakes, FakesInputError, meshTriangulation } = await import('../../data/synthetic/index.js');
+  let detector = a.detector;
+  if (!detector) {
+    const { createFaceDetector } = await import('../../data/datasets/realFaceTools.js');
+    detector = await createFaceDetector();
+  }
+  const triangles =
+    a.kind === 'swap' && (a.triangulation ?? 'mesh') === 'mesh' ? await meshTriangulation() : undefined;
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping after the current image (Ctrl-C again to quit now); re-run to resume\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const bar =
+    a.progress !== false && process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          {
+            format: `fakes ${a.kind} |{bar}| {value}/{total} images | {samples} fakes | {problems} skipped/errors | ETA {eta_formatted}`,
+            etaBuffer: 20,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+  let started = false;
+  try {
+    return await buildFakes({
+      inputDir: a.input,
+      outDir: a.out,
+      kind: a.kind,
+      perImage: a.perImage,
+      seed: a.seed,
+      pairs: a.pairs,
+      detector,
+      triangles,
+      signal: abort.signal,
+      onProgress: ({ done, total, samples, problems }) => {
+        if (!started) bar?.start(total, 0, { samples, problems });
+        started = true;
+        bar?.update(done, { samples, problems });
+      },
+    });
+  } catch (err) {
+    if (err instanceof FakesInputError) throw new UserError(err.message);
+    throw err;
+  } finally {
+    bar?.stop();
+    process.off('SIGINT', onSigint);
+    if (!a.detector) await detector.dispose?.();
+  }
+}
+
+export function registerFakes(program: Command): void {
+  program
+    .command('fakes')
+    .description(
+      'make synthetic fakes from real face crops: self-blended images (sbi) or landmark face swaps (swap)',
+    )
+    .argument(
+      '<real-dataset-dir>',
+      'folder of real face crops (e.g. images/ of a pre-training dataset, or a class folder)',
+    )
+    .requiredOption('--out <dir>', 'dataset folder; fakes go to <dir>/fake_<kind>/ with a manifest.json')
+    .requiredOption('--kind <kind>', 'sbi or swap')
+    .option('--per-image <n>', 'fakes made from each image', integer('--per-image', 1), 1)
+    .option('--seed <s>', 'seed of every random draw (same seed, same fakes)', integer('--seed', 0), 0)
+    .option('--pairs <rule>', 'swap pairing of different identities: random or cycle', 'random')
+    .option('--triangulation <t>', 'swap warp triangles: mesh (MediaPipe) or delaunay', 'mesh')
+    .option('--json', 'print the manifest counts as one JSON object')
+    .action(async (input: string, o: FakesCliOptions) => {
+      if (o.kind !== 'sbi' && o.kind !== 'swap')
+        throw new UserError(`--kind must be sbi or swap, got "${o.kind}"`);
+      if (o.pairs !== 'random' && o.pairs !== 'cycle')
+        throw new UserError(`--pairs must be random or cycle, got "${o.pairs}"`);
+      if (o.triangulation !== 'mesh' && o.triangulation !== 'delaunay')
+        throw new UserError(`--triangulation must be mesh or delaunay, got "${o.triangulation}"`);
+      const m = await runFakes({
+        input,
+        out: o.out,
+        kind: o.kind,
+        perImage: o.perImage,
+        seed: o.seed,
+        pairs: o.pairs,
+        triangulation: o.triangulation,
+      });
+      const c = m.counts;
+      const manifest = join(o.out, `fake_${o.kind}`, 'manifest.json');
+      if (o.json) {
+        console.log(JSON.stringify({ ...c, interrupted: m.interrupted, manifest }));
+      } else {
+        for (const p of m.problems.slice(0, 20)) console.log(`${p.status}: ${p.input}: ${p.reason}`);
+        if (m.problems.length > 20) console.log(`... and ${m.problems.length - 20} more (see the manifest)`);
+        console.log(
+          `${c.samples} ${o.kind} fakes (${c.reused} reused) from ${c.inputs} input files, ${c.skipped} skipped, ${c.errors} errors → ${join(o.out, `fake_${o.kind}`)}`,
+        );
+        console.log(`manifest: ${manifest}${m.interrupted ? ' (interrupted: re-run to resume)' : ''}`);
+      }
+      if (m.interrupted) process.exitCode = 130;
+      else if (c.samples === 0) process.exitCode = 1;
+    });
+}
