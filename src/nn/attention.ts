@@ -1,6 +1,31 @@
-import { matmul, mulScalar, reshape, softmax, split, type Tensor, transpose } from '../graph/index.js';
+import {
+  type Graph,
+  matmul,
+  mulScalar,
+  reshape,
+  softmax,
+  split,
+  type Tensor,
+  transpose,
+} from '../graph/index.js';
 import { type LinearOptions, linear } from './linear.js';
 import type { Scope } from './scope.js';
+
+const attentionTaps = new WeakMap<Graph, Tensor[]>();
+
+/**
+ * Asks every attention layer traced into `graph` from now on to append its probabilities [B,H,T,T] (the softmax
+ * output, in trace order) to the returned list, so explanations (attention rollout) can make them graph outputs.
+ * Graphs without a tap trace exactly as before.
+ */
+export function tapAttention(graph: Graph): Tensor[] {
+  let list = attentionTaps.get(graph);
+  if (!list) {
+    list = [];
+    attentionTaps.set(graph, list);
+  }
+  return list;
+}
 
 /**
  * timm Attention with a fused qkv Linear(D, 3D): output rows [0,D) are Q for all heads (heads contiguous),
@@ -24,6 +49,7 @@ export function attention(
     Tensor,
   ];
   const attn = softmax(mulScalar(matmul(q, transpose(k)), hd ** -0.5), -1);
+  attentionTaps.get(s.graph)?.push(attn);
   const out = reshape(transpose(matmul(attn, v), [0, 2, 1, 3]), [b, t, dim]);
   return linear(s.child('proj'), out, dim, dim, { init });
 }

@@ -1,0 +1,17 @@
+// Detection: media → faces → scores → tracks → verdicts, with explanations.
+export { attentionRollout } from './attentionRollout.js';
+export { type Calibration, DEFAULT_THRESHOLD, parseCalibration, readCalibration } from './calibration.js';
+export {
+  aggregateScores,
+  Detector,
+  type DetectorOptions,
+  MediaLimitError,
+  type PathScanOptions,
+  type ScanOptions,
+  type ScanProgress,
+  type VideoScanOptions,
+} from './detector.js';
+export { iou, linkTracks, type TrackOptions } from './faceTracks.js';
+export { ReconstructionExplainer, type ReconstructionOptions } from './reconstructionMap.js';
+export type * from './scanResult.js';
+export { ScoringModel, type ScoringModelOptions } from './scoringModel.js';
