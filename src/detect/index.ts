@@ -13,5 +13,7 @@ export {
 } from './detector.js';
 export { iou, linkTracks, type TrackOptions } from './faceTracks.js';
 export { ReconstructionExplainer, type ReconstructionOptions } from './reconstructionMap.js';
+export { scanCsv } from './scanCsv.js';
+export { scanReportHtml, timelineSvg } from './scanReportHtml.js';
 export type * from './scanResult.js';
 export { ScoringModel, type ScoringModelOptions } from './scoringModel.js';

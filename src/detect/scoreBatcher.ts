@@ -37,7 +37,11 @@ export class ScoreBatcher<T> {
     this.scored += batch.length;
     this.run(batch.map((p) => p.input))
       .then(
-        (out) => batch.forEach((p, i) => p.resolve(out[i]!)),
+        (out) => {
+          batch.forEach((p, i) => {
+            p.resolve(out[i]!);
+          });
+        },
         (err: unknown) => {
           for (const p of batch) p.reject(err);
         },

@@ -9,6 +9,7 @@ import { registerFakes } from './fakes.js';
 import { registerInfo } from './info.js';
 import { registerInspect } from './inspect.js';
 import { registerMask } from './mask.js';
+import { registerScan } from './scan.js';
 import { registerVerifyFixtures } from './verifyFixtures.js';
 
 export type RegisterCommand = (program: Command) => void;
@@ -24,4 +25,5 @@ export const commandModules: RegisterCommand[] = [
   registerInspect,
   registerConvert,
   registerVerifyFixtures,
+  registerScan,
 ];

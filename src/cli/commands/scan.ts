@@ -1,0 +1,217 @@
+// `fsvfm scan <file|folder…> --model <detector>`: score images and videos for face forgery / spoofing.
+import { existsSync, writeSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { type Command, InvalidArgumentError } from 'commander';
+import {
+  Detector,
+  type DetectorOptions,
+  type ScanItem,
+  scanCsv,
+  scanReportHtml,
+} from '../../detect/index.js';
+import type { VideoAggregation } from '../../eval/videoAggregation.js';
+import { VIDEO_AGGREGATIONS } from '../../eval/videoAggregation.js';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
+import { UserError } from '../userError.js';
+import { positiveInt } from './faces.js';
+
+export interface ScanCliOptions {
+  model: string;
+  num_heads?: number;
+  frames: number;
+  fps?: number;
+  aggregate: string;
+  threshold?: number;
+  calibration?: string;
+  recipe?: string;
+  minFace: number;
+  batch: number;
+  threads?: number;
+  jobs: number;
+  json?: boolean;
+  csv?: string;
+  report?: string;
+  crops?: boolean;
+  explain?: boolean;
+  explainWith?: string;
+  decoder_heads?: number;
+  progress: boolean;
+}
+
+export function probability(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!(Number.isFinite(n) && n >= 0 && n <= 1))
+      throw new InvalidArgumentError(`${name} must be in [0, 1], got "${v}"`);
+    return n;
+  };
+}
+
+function positiveNumber(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!(Number.isFinite(n) && n > 0))
+      throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
+    return n;
+  };
+}
+
+/** Detector options from the shared flags of `scan` and `serve`; bad input becomes a UserError. */
+export function detectorOptionsFromCli(o: {
+  model: string;
+  num_heads?: number;
+  threshold?: number;
+  calibration?: string;
+  recipe?: string;
+  minFace?: number;
+  batch?: number;
+  threads?: number;
+  explainWith?: string;
+  decoder_heads?: number;
+}): DetectorOptions {
+  if (!existsSync(o.model)) throw new UserError(`detector checkpoint not found: ${o.model}`);
+  if (o.threshold !== undefined && o.calibration !== undefined)
+    throw new UserError('give either --threshold or --calibration, not both');
+  if (o.calibration !== undefined && !existsSync(o.calibration))
+    throw new UserError(`calibration file not found: ${o.calibration}`);
+  if (o.explainWith !== undefined && !existsSync(o.explainWith))
+    throw new UserError(`--explain-with checkpoint not found: ${o.explainWith}`);
+  return {
+    model: o.model,
+    numHeads: o.num_heads,
+    threshold: o.threshold,
+    calibration: o.calibration,
+    recipe: o.recipe,
+    minFaceSize: o.minFace,
+    batch: o.batch,
+    threads: o.threads,
+    explainWith: o.explainWith,
+    explainDecoderHeads: o.decoder_heads,
+  };
+}
+
+/** Creates the detector, turning checkpoint/recipe/calibration problems into user errors. */
+export async function createDetectorForCli(opts: DetectorOptions): Promise<Detector> {
+  try {
+    return await Detector.create(opts);
+  } catch (err) {
+    throw new UserError(`cannot load the detector: ${(err as Error).message}`);
+  }
+}
+
+/** JSON for output: crops and heatmaps (large data URIs) only when asked for. */
+export function stripImages(items: ScanItem[]): ScanItem[] {
+  return items.map((it) => ({
+    ...it,
+    frames: it.frames.map((f) => ({
+      ...f,
+      faces: f.faces.map(({ crop: _c, heatmaps: _h, ...rest }) => rest),
+    })),
+  }));
+}
+
+export async function runScan(inputs: string[], o: ScanCliOptions): Promise<ScanItem[]> {
+  for (const i of inputs) if (!existsSync(i)) throw new UserError(`input not found: ${i}`);
+  if (!VIDEO_AGGREGATIONS.includes(o.aggregate as VideoAggregation))
+    throw new UserError(`--aggregate must be one of ${VIDEO_AGGREGATIONS.join(', ')}, got "${o.aggregate}"`);
+  const detector = await createDetectorForCli(detectorOptionsFromCli(o));
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort(new UserError('scan interrupted', 130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const bar =
+    o.progress && process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          { format: 'scan [{bar}] {value}/{total} files | {file} | ETA {eta}s', stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+  try {
+    const log = o.json ? () => {} : (l: string) => console.log(l);
+    let started = false;
+    const items = await detector.scanPath(inputs, {
+      jobs: o.jobs,
+      frames: o.frames,
+      fps: o.fps,
+      aggregate: o.aggregate as VideoAggregation,
+      crops: o.crops || o.report !== undefined,
+      explain: o.explain,
+      signal: controller.signal,
+      onItem: (item, done, total) => {
+        if (bar && !started) {
+          bar.start(total, 0, { file: '' });
+          started = true;
+        }
+        bar?.update(done, { file: item.input.slice(-40) });
+        if (!bar) log(describe(item));
+      },
+    });
+    bar?.stop();
+    if (bar) for (const it of items) log(describe(it));
+    if (o.csv) await writeText(o.csv, scanCsv(items));
+    if (o.report) await writeText(o.report, scanReportHtml(items));
+    if (o.json) console.log(JSON.stringify({ items: o.crops ? items : stripImages(items) }));
+    return items;
+  } catch (err) {
+    bar?.stop();
+    if (controller.signal.aborted) throw controller.signal.reason;
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    detector.dispose();
+  }
+}
+
+function describe(it: ScanItem): string {
+  const score = it.p_fake === null ? '' : ` p_fake=${it.p_fake.toFixed(4)} ${it.verdict}`;
+  return `${it.input}: ${it.status}${score}${it.reason ? ` (${it.reason})` : ''}`;
+}
+
+async function writeText(path: string, text: string): Promise<void> {
+  await writeFileAtomic(path, (fd) => {
+    writeSync(fd, text);
+  });
+}
+
+export function registerScan(program: Command): void {
+  program
+    .command('scan')
+    .description('score images and videos (files or folders, recursively) with a fine-tuned detector')
+    .argument('<inputs...>', 'image/video files or folders')
+    .requiredOption('--model <checkpoint>', 'fine-tuned detector (.pth, .pth.tar, .safetensors)')
+    .option('--num_heads <n>', 'attention heads of a custom-size model', positiveInt('--num_heads'))
+    .option('--frames <n>', 'frames sampled uniformly per video', positiveInt('--frames'), 32)
+    .option('--fps <k>', 'sample k frames per second instead of --frames', positiveNumber('--fps'))
+    .option('--aggregate <how>', `video score from frame scores: ${VIDEO_AGGREGATIONS.join('|')}`, 'mean')
+    .option(
+      '--threshold <t>',
+      'P(fake) at or above which the verdict is fake (default 0.5)',
+      probability('--threshold'),
+    )
+    .option('--calibration <file.json>', 'threshold from a calibration file {"threshold", "source"}')
+    .option('--recipe <name>', 'face crop recipe (default fsfm-dlib-1.3)')
+    .option('--min-face <px>', 'faces smaller than this are not scored', positiveInt('--min-face'), 40)
+    .option('--batch <n>', 'crops per model run', positiveInt('--batch'), 8)
+    .option('--threads <n>', 'onnxruntime threads', positiveInt('--threads'))
+    .option('--jobs <n>', 'files decoded concurrently', positiveInt('--jobs'), 1)
+    .option('--json', 'print {"items": [...]} as JSON on stdout')
+    .option('--csv <out.csv>', 'write one CSV row per item')
+    .option('--report <out.html>', 'write a self-contained HTML report (timelines, crops, heatmaps)')
+    .option('--crops', 'include face crops (PNG data URIs) in the JSON')
+    .option('--explain', 'compute attention-rollout heatmaps (and reconstruction maps with --explain-with)')
+    .option(
+      '--explain-with <pretrain.pth>',
+      'FS-VFM pre-training checkpoint for masked-reconstruction error maps',
+    )
+    .option(
+      '--decoder_heads <n>',
+      'decoder heads of a custom-size --explain-with checkpoint',
+      positiveInt('--decoder_heads'),
+    )
+    .option('--no-progress', 'no progress bar')
+    .action(async (inputs: string[], o: ScanCliOptions) => {
+      if (o.explainWith) o.explain = true;
+      await runScan(inputs, o);
+    });
+}
