@@ -66,6 +66,21 @@ export interface TrainerState {
 
 const NEXT = 'next:';
 
+/** The trainer's values at one moment (see `GraphTrainer.snapshot`). */
+export interface TrainerSnapshot {
+  params: StateDict;
+  teacher?: StateDict;
+  slots: StateDict;
+  step: number;
+  accumulation: AccumulationState;
+}
+
+/** Position inside the current accumulation window and the gradients summed so far (null: none yet). */
+export interface AccumulationState {
+  count: number;
+  buffers: StateDict | null;
+}
+
 interface Built {
   apply: Executable;
   accumulate: Executable | null;
@@ -242,6 +257,45 @@ export class GraphTrainer {
   discardAccumulated(): void {
     this.accCount = 0;
     this.accBuffers = null;
+  }
+
+  /**
+   * A copy of every value a step changes. Steps replace tensors and never write into them, so copying the maps
+   * is enough; `restore` undoes the steps taken since (the NaN-skip rule of SPEC §4.4).
+   */
+  snapshot(): TrainerSnapshot {
+    return {
+      params: new Map(this.state.params),
+      ...(this.state.teacher ? { teacher: new Map(this.state.teacher) } : {}),
+      slots: new Map(this.state.slots),
+      step: this.state.step,
+      accumulation: this.accumulation(),
+    };
+  }
+
+  restore(s: TrainerSnapshot): void {
+    const refill = (dst: StateDict, src: StateDict) => {
+      dst.clear();
+      for (const [k, v] of src) dst.set(k, v);
+    };
+    refill(this.state.params, s.params);
+    if (this.state.teacher && s.teacher) refill(this.state.teacher, s.teacher);
+    refill(this.state.slots, s.slots);
+    this.state.step = s.step;
+    this.setAccumulation(s.accumulation);
+  }
+
+  /** Where the current accumulation window stands (part of a resumable checkpoint). */
+  accumulation(): AccumulationState {
+    return { count: this.accCount, buffers: this.accBuffers ? new Map(this.accBuffers) : null };
+  }
+
+  /** Sets the window position (the optimizer steps when `count + 1 === accumSteps`) and the summed gradients. */
+  setAccumulation(a: AccumulationState): void {
+    if (!Number.isInteger(a.count) || a.count < 0 || a.count >= this.accumSteps)
+      throw new Error(`accumulation position ${a.count} is outside 0..${this.accumSteps - 1}`);
+    this.accCount = a.count;
+    this.accBuffers = a.buffers ? new Map(a.buffers) : null;
   }
 
   private store(name: string, v: HostTensor): void {

@@ -1,0 +1,35 @@
+// The per-epoch JSON-lines `log.txt` of the official loop: averages of the iteration metrics plus the epoch.
+import { existsSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
+
+export const LOG_FILE = 'log.txt';
+/** metric names accumulated per iteration, in log order */
+export const EPOCH_METRICS = ['loss', 'loss_rec_all', 'loss_rec_sfr', 'loss_cl', 'lr'] as const;
+
+export type EpochLogEntry = Record<string, number | null>;
+
+export function epochLogEntry(sums: Record<string, number>, count: number, epoch: number): EpochLogEntry {
+  const e: EpochLogEntry = {};
+  for (const k of EPOCH_METRICS) e[`train_${k}`] = count > 0 ? (sums[k] ?? 0) / count : null;
+  e.epoch = epoch;
+  return e;
+}
+
+export function readEpochLog(dir: string): EpochLogEntry[] {
+  const path = join(dir, LOG_FILE);
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as EpochLogEntry);
+}
+
+/** Appends the epoch's line; lines of this or later epochs (from a run resumed earlier) are replaced. */
+export async function appendEpochLog(dir: string, entry: EpochLogEntry): Promise<void> {
+  const kept = readEpochLog(dir).filter((e) => (e.epoch ?? -1) < (entry.epoch ?? 0));
+  const text = [...kept, entry].map((e) => `${JSON.stringify(e)}\n`).join('');
+  await writeFileAtomic(join(dir, LOG_FILE), (fd) => {
+    writeSync(fd, text);
+  });
+}

@@ -1,0 +1,177 @@
+// Pre-training checkpoints as the official code writes them (SPEC §2.2): `checkpoint-<e>.pth` (model, optimizer,
+// epoch, scaler, args) and `checkpoint-te-<e>.pth` (the target model + the online optimizer). What PyTorch has no
+// place for — data position, generator states, accumulated gradients, running epoch sums — goes into an extra
+// top-level key `fsvfm_state`, which PyTorch loaders ignore.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { LoaderState } from '../../data/loaders/pretrainLoader.js';
+import type { LazyTensor } from '../../io/lazyTensor.js';
+import { PyFloat, PyObject, PyOrderedDict, PyPath, type PyValue } from '../../io/pickleValues.js';
+import type { PicklableValue } from '../../io/pickleWriter.js';
+import { openTorchCheckpoint, stateDict as torchStateDict } from '../../io/torchCheckpoint.js';
+import { saveTorchCheckpoint, torchTensor } from '../../io/torchSave.js';
+import type { StateDict } from '../../nn/stateDict.js';
+import type { ParamGroup } from '../graphTrainer.js';
+import { readTorchAdamwState } from './torchOptimizerState.js';
+
+export const STATE_KEY = 'fsvfm_state';
+const STATE_FORMAT = 'fsvfm-pretrain-state/1';
+
+/** Where the run stands; enough to continue bit for bit. */
+export interface RunProgress {
+  /** epoch in progress (or about to start) */
+  epoch: number;
+  /** data iterations of `epoch` done */
+  step: number;
+  loader: LoaderState;
+  /** position inside the gradient-accumulation window */
+  accumulationCount: number;
+  /** running sums of the logged metrics over the epoch's non-skipped iterations, and their count */
+  epochSums: Record<string, number>;
+  epochCount: number;
+  minLoss: number | null;
+}
+
+export interface PretrainCheckpoint {
+  online: StateDict;
+  /** target parameters by their own names (no prefix) */
+  target: StateDict;
+  optimizer: PicklableValue;
+  /** the official 0-based epoch field: the last completed epoch */
+  epoch: number;
+  args: PicklableValue;
+  progress?: RunProgress;
+  accumulated?: StateDict | null;
+}
+
+function modelDict(sd: StateDict): PyOrderedDict {
+  const d = new PyOrderedDict();
+  for (const [k, v] of sd) d.set(k, torchTensor('float32', v.shape, v.data));
+  return d;
+}
+
+/** GradScaler.state_dict() of a fresh scaler: training here is float32, the key keeps the official layout. */
+function scalerDict(): PicklableValue {
+  return new Map<PyValue, PyValue>([
+    ['scale', new PyFloat(65536)],
+    ['growth_factor', new PyFloat(2)],
+    ['backoff_factor', new PyFloat(0.5)],
+    ['growth_interval', 2000],
+    ['_growth_tracker', 0],
+  ]);
+}
+
+/** An argparse.Namespace of the run's options (official flag names; paths as pathlib.PosixPath). */
+export function argsNamespace(args: Record<string, string | number | boolean | null | string[]>): PyObject {
+  const ns = new PyObject('argparse.Namespace');
+  for (const [k, v] of Object.entries(args)) {
+    if (k === 'output_dir' && typeof v === 'string') {
+      const abs = resolve(v);
+      ns.attrs.set(k, new PyPath('pathlib.PosixPath', ['/', ...abs.split('/').filter(Boolean)]));
+    } else if (typeof v === 'number' && !Number.isInteger(v)) ns.attrs.set(k, new PyFloat(v));
+    else ns.attrs.set(k, v as PyValue);
+  }
+  return ns;
+}
+
+function stateEntry(c: PretrainCheckpoint): PicklableValue {
+  const acc = new PyOrderedDict();
+  for (const [k, v] of c.accumulated ?? []) acc.set(k, torchTensor('float32', v.shape, v.data));
+  return new Map<PyValue, PyValue>([
+    ['format', STATE_FORMAT],
+    ['json', JSON.stringify(c.progress)],
+    ['accumulated_grads', acc],
+  ]);
+}
+
+/** Writes `checkpoint-<tag>.pth` and `checkpoint-te-<tag>.pth` atomically; returns their paths. */
+export async function writePretrainCheckpoints(
+  dir: string,
+  tag: string | number,
+  c: PretrainCheckpoint,
+): Promise<{ online: string; target: string }> {
+  const online = join(dir, `checkpoint-${tag}.pth`);
+  const target = join(dir, `checkpoint-te-${tag}.pth`);
+  const common = { optimizer: c.optimizer, epoch: c.epoch, scaler: scalerDict(), args: c.args };
+  const extra = c.progress ? { [STATE_KEY]: stateEntry(c) } : {};
+  await saveTorchCheckpoint(online, { model: modelDict(c.online), ...common, ...extra });
+  await saveTorchCheckpoint(target, { model: modelDict(c.target), ...common, ...extra });
+  return { online, target };
+}
+
+export interface LoadedPretrainCheckpoint {
+  online: StateDict;
+  target: StateDict;
+  slots: StateDict;
+  optimizerStep: number;
+  epoch: number;
+  progress: RunProgress | null;
+  accumulated: StateDict | null;
+}
+
+async function readTensors(d: Map<string, LazyTensor>): Promise<StateDict> {
+  const out: StateDict = new Map();
+  for (const [k, t] of d)
+    out.set(k, { shape: [...t.shape], data: Float32Array.from((await t.read()) as Float32Array) });
+  return out;
+}
+
+/**
+ * The online and target checkpoints to resume from: a file (`checkpoint-<x>.pth`, its `checkpoint-te-<x>.pth`
+ * beside it) or an output folder (the most recently written `checkpoint-<x>.pth` there).
+ */
+export function resolveResume(path: string): { online: string; target: string } {
+  const p = resolve(path);
+  if (!existsSync(p)) throw new Error(`--resume ${path}: no such file or folder`);
+  let online = p;
+  if (statSync(p).isDirectory()) {
+    const candidates = readdirSync(p)
+      .filter((f) => /^checkpoint-(?!te-)[^/]+\.pth$/.test(f))
+      .map((f) => join(p, f))
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+    if (!candidates.length) throw new Error(`--resume ${path}: the folder holds no checkpoint-<epoch>.pth`);
+    online = candidates[0]!;
+  }
+  const name = basename(online);
+  const m = /^checkpoint-(.+)\.pth$/.exec(name);
+  if (!m || name.startsWith('checkpoint-te-'))
+    throw new Error(`--resume ${path}: expected an online checkpoint named checkpoint-<epoch>.pth`);
+  const target = join(dirname(online), `checkpoint-te-${m[1]}.pth`);
+  if (!existsSync(target))
+    throw new Error(`--resume ${path}: the target network checkpoint ${target} is missing`);
+  return { online, target };
+}
+
+export async function readPretrainCheckpoint(
+  paths: { online: string; target: string },
+  groups: readonly ParamGroup[],
+): Promise<LoadedPretrainCheckpoint> {
+  const ck = await openTorchCheckpoint(paths.online);
+  try {
+    const root = ck.root;
+    if (!(root instanceof Map)) throw new Error(`${paths.online} is not a checkpoint dict`);
+    const online = await readTensors(torchStateDict(ck, 'model'));
+    const { slots, step } = await readTorchAdamwState(root.get('optimizer'), groups);
+    const epoch = Number(root.get('epoch'));
+    let progress: RunProgress | null = null;
+    let accumulated: StateDict | null = null;
+    const st = root.get(STATE_KEY);
+    if (st instanceof Map) {
+      if (st.get('format') !== STATE_FORMAT)
+        throw new Error(`${paths.online}: unknown ${STATE_KEY} format ${String(st.get('format'))}`);
+      progress = JSON.parse(String(st.get('json'))) as RunProgress;
+      const acc = st.get('accumulated_grads');
+      if (acc instanceof Map && acc.size) accumulated = await readTensors(acc as Map<string, LazyTensor>);
+    }
+    const tk = await openTorchCheckpoint(paths.target);
+    let target: StateDict;
+    try {
+      target = await readTensors(torchStateDict(tk, 'model'));
+    } finally {
+      tk.close();
+    }
+    return { online, target, slots, optimizerStep: step, epoch, progress, accumulated };
+  } finally {
+    ck.close();
+  }
+}
