@@ -43,7 +43,21 @@ const integer =
 /** The work of `fsvfm fakes`. Ctrl-C stops after the current image; a re-run resumes. */
 export async function runFakes(a: RunFakesArgs): Promise<FakesManifest> {
   // loaded on use: the generators and face models pull in tfjs, which `fsvfm --help` should not pay for
-  const { buildFakes, FakesInputError, meshTriangulation } = await import('../../data/synthetic/index.js');
+  const { buildFakes, FakesInputError, listFakeInputs, meshTriangulation, SwapPairing } = await import(
+    '../../data/synthetic/index.js'
+  );
+  // bad input is reported before the face models load
+  try {
+    const { images } = listFakeInputs(a.input, a.out);
+    if (a.kind === 'swap')
+      new SwapPairing(
+        images.map((f) => f.relPath),
+        a.pairs ?? 'random',
+        a.seed ?? 0,
+      );
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
   let detector = a.detector;
   if (!detector) {
     const { createFaceDetector } = await import('../../data/datasets/realFaceTools.js');

@@ -61,9 +61,38 @@ interface LoadedFace {
 type Loaded = LoadedFace | FakeProblem;
 
 const MANIFEST_EVERY = 25;
+/** Sources tried per swap sample before it is skipped (a source may hold no detectable face). */
+const SOURCE_ATTEMPTS = 4;
 
 export function fakesClassDir(outDir: string, kind: FakeKind): string {
   return join(outDir, `fake_${kind}`);
+}
+
+export interface FakeInputs {
+  inputDir: string;
+  /** every file found (images, sidecars, others) */
+  files: InputFile[];
+  images: InputFile[];
+  /** files that are not images (landmark sidecars excepted), recorded as skipped */
+  problems: FakeProblem[];
+}
+
+/** The images of the input folder; throws FakesInputError when the folder is missing or holds none. */
+export function listFakeInputs(input: string, outDir: string): FakeInputs {
+  const inputDir = resolve(input);
+  if (!existsSync(inputDir)) throw new FakesInputError(`input folder ${input} does not exist`);
+  if (!statSync(inputDir).isDirectory())
+    throw new FakesInputError(`${input} is a file; give the folder of real face crops`);
+  const files = listInputFiles([inputDir], resolve(outDir));
+  const images = files.filter((f) => hasImageExtension(f.relPath));
+  const problems: FakeProblem[] = files
+    .filter((f) => !hasImageExtension(f.relPath) && !f.relPath.endsWith(LANDMARK_SIDECAR_SUFFIX))
+    .map((f) => ({ input: f.relPath, status: 'skipped', reason: 'not an image file' }));
+  if (images.length === 0)
+    throw new FakesInputError(
+      `no images in ${input} (looked for ${IMAGE_EXTENSIONS.join(' ')}${problems.length ? `; found ${problems.length} other files` : ''}); give a folder of face crops such as the images/ of a pre-training dataset`,
+    );
+  return { inputDir, files, images, problems };
 }
 
 export async function buildFakes(o: BuildFakesOptions): Promise<FakesManifest> {
@@ -73,21 +102,8 @@ export async function buildFakes(o: BuildFakesOptions): Promise<FakesManifest> {
   if (!Number.isInteger(perImage) || perImage < 1)
     throw new FakesInputError(`fakes per image must be a positive integer, got ${perImage}`);
   if (!Number.isSafeInteger(seed)) throw new FakesInputError(`seed must be an integer, got ${seed}`);
-  const inputDir = resolve(o.inputDir);
-  if (!existsSync(inputDir)) throw new FakesInputError(`input folder ${o.inputDir} does not exist`);
-  if (!statSync(inputDir).isDirectory())
-    throw new FakesInputError(`${o.inputDir} is a file; give the folder of real face crops`);
+  const { inputDir, files, images, problems } = listFakeInputs(o.inputDir, o.outDir);
   const classDir = fakesClassDir(resolve(o.outDir), o.kind);
-
-  const files = listInputFiles([inputDir], resolve(o.outDir));
-  const images = files.filter((f) => hasImageExtension(f.relPath));
-  const problems: FakeProblem[] = files
-    .filter((f) => !hasImageExtension(f.relPath) && !f.relPath.endsWith(LANDMARK_SIDECAR_SUFFIX))
-    .map((f) => ({ input: f.relPath, status: 'skipped', reason: 'not an image file' }));
-  if (images.length === 0)
-    throw new FakesInputError(
-      `no images in ${o.inputDir} (looked for ${IMAGE_EXTENSIONS.join(' ')}${problems.length ? `; found ${problems.length} other files` : ''}); give a folder of face crops such as the images/ of a pre-training dataset`,
-    );
 
   let pairing: SwapPairing | undefined;
   if (o.kind === 'swap') {
@@ -174,13 +190,18 @@ export async function buildFakes(o: BuildFakesOptions): Promise<FakesManifest> {
             params: r.params,
           });
         } else {
-          const srcRel = pairing!.sourceFor(target.relPath, k);
-          const src = await cache.load(byRel.get(srcRel)!);
-          if ('reason' in src) {
+          let srcRel = '';
+          let src: Loaded | undefined;
+          for (let attempt = 0; attempt < SOURCE_ATTEMPTS; attempt++) {
+            srcRel = pairing!.sourceFor(target.relPath, k, attempt);
+            src = await cache.load(byRel.get(srcRel)!);
+            if (!('reason' in src)) break;
+          }
+          if (!src || 'reason' in src) {
             problems.push({
               input: target.relPath,
-              status: src.status,
-              reason: `source ${srcRel}: ${src.reason}`,
+              status: 'skipped',
+              reason: `${output}: no usable source face in ${SOURCE_ATTEMPTS} tries (last ${srcRel}: ${src?.reason})`,
             });
             continue;
           }

@@ -1,9 +1,11 @@
 export {
   type BuildFakesOptions,
   buildFakes,
+  type FakeInputs,
   FakesInputError,
   fakesClassDir,
   LANDMARK_SIDECAR_SUFFIX,
+  listFakeInputs,
   readLandmarkSidecar,
 } from './buildFakes.js';
 export { convexHull } from './convexHull.js';

@@ -39,14 +39,17 @@ export class SwapPairing {
     return this.byIdentity.size;
   }
 
-  /** The source image for sample `k` of target `relPath`. */
-  sourceFor(relPath: string, k: number): string {
+  /**
+   * The source image for sample `k` of target `relPath`. `attempt` > 0 gives the fallback choices used
+   * when an earlier source had no usable face (the next identity in the ring, or a fresh random draw).
+   */
+  sourceFor(relPath: string, k: number, attempt = 0): string {
     const id = identityOf(relPath);
-    const rng = new SeededRng(sampleSeed(this.seed, 'pair', relPath, k));
+    const rng = new SeededRng(sampleSeed(this.seed, 'pair', relPath, k, ...(attempt ? [attempt] : [])));
     let sourceId: string;
     if (this.rule === 'cycle') {
       const m = this.ring.length;
-      const step = 1 + (k % (m - 1));
+      const step = 1 + ((k + attempt) % (m - 1));
       sourceId = this.ring[(this.position.get(id)! + step) % m]!;
     } else {
       const others = this.ring.filter((x) => x !== id);
