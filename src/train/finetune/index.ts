@@ -1,0 +1,18 @@
+// DfD / DiFF transfer (full fine-tuning and FS-Adapter): the programmatic API behind `fsvfm finetune`.
+export { loadFinetuneResume, saveFinetuneCheckpoint } from './finetuneCheckpoint.js';
+export { type FinetuneData, type FinetuneDataOptions, loadFinetuneData } from './finetuneData.js';
+export {
+  buildEvalGraph,
+  buildTrainGraph,
+  type FinetuneModelSpec,
+  type TrainableModules,
+} from './finetuneModel.js';
+export {
+  type FinetuneCallbacks,
+  type FinetuneEpochInfo,
+  type FinetuneOptions,
+  type FinetuneResult,
+  type FinetuneStepInfo,
+  finetune,
+  finetuneDefaults,
+} from './runFinetune.js';
