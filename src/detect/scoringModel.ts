@@ -6,6 +6,7 @@ import { compile, type Executable, Graph, reduceMean, type Tensor } from '../gra
 import type { NormStats, ResolvedNormStats } from '../io/normStats.js';
 import { normStatsForCheckpoint } from '../io/normStats.js';
 import { type DetectorSpec, detectorSpec, detectorWeights, traceDetector } from '../models/detectorGraph.js';
+import { exportDetectorOnnx } from '../models/exportOnnx.js';
 import { loadStateDict } from '../models/loadStateDict.js';
 import { tapAttention } from '../nn/attention.js';
 import type { StateDict } from '../nn/stateDict.js';
@@ -31,6 +32,7 @@ export class ScoringModel {
     readonly checkpoint: string,
     readonly batch: number,
     private readonly weights: StateDict,
+    private readonly original: StateDict,
     private readonly exe: Executable,
     private readonly threads: number | undefined,
   ) {}
@@ -61,7 +63,7 @@ export class ScoringModel {
       throw new Error(`batch must be a positive integer, got ${batch}`);
     const weights = detectorWeights(spec, stateDict);
     const exe = await compileScoring(spec, weights, batch, false, opts.threads);
-    return new ScoringModel(spec, norm, checkpoint, batch, weights, exe, opts.threads);
+    return new ScoringModel(spec, norm, checkpoint, batch, weights, stateDict, exe, opts.threads);
   }
 
   get stats(): NormStats {
@@ -94,6 +96,18 @@ export class ScoringModel {
       scores.push((out.p_fake!.data as Float32Array)[0]!);
     }
     return scores;
+  }
+
+  /** The detector as a standalone ONNX file (batch 1, weights inside, normalisation in the metadata). */
+  exportOnnx(metadata: Record<string, string> = {}): Uint8Array {
+    return exportDetectorOnnx(this.spec, this.original, {
+      batch: 1,
+      metadata: {
+        norm_mean: JSON.stringify(this.norm.stats.mean),
+        norm_std: JSON.stringify(this.norm.stats.std),
+        ...metadata,
+      },
+    }).bytes;
   }
 
   /** P(fake) and the head-averaged attention of every block ([T,T] each) for one crop. */

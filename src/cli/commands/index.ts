@@ -10,6 +10,7 @@ import { registerInfo } from './info.js';
 import { registerInspect } from './inspect.js';
 import { registerMask } from './mask.js';
 import { registerScan } from './scan.js';
+import { registerServe } from './serve.js';
 import { registerVerifyFixtures } from './verifyFixtures.js';
 
 export type RegisterCommand = (program: Command) => void;
@@ -26,4 +27,5 @@ export const commandModules: RegisterCommand[] = [
   registerConvert,
   registerVerifyFixtures,
   registerScan,
+  registerServe,
 ];

@@ -1,0 +1,93 @@
+// `fsvfm serve --model <detector>`: the scanning HTTP service and its web page.
+import type { Command } from 'commander';
+import { createScanServer } from '../../server/index.js';
+import { UserError } from '../userError.js';
+import { positiveInt } from './faces.js';
+import { createDetectorForCli, detectorOptionsFromCli, probability } from './scan.js';
+
+interface ServeCliOptions {
+  model: string;
+  num_heads?: number;
+  port: number;
+  host: string;
+  threshold?: number;
+  calibration?: string;
+  recipe?: string;
+  minFace: number;
+  batch: number;
+  threads?: number;
+  frames: number;
+  maxUploadMb: number;
+  maxVideoS: number;
+  concurrency: number;
+  queue: number;
+  timeoutS: number;
+  explainWith?: string;
+  decoder_heads?: number;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('HTTP service: POST /scan, GET /health, GET /model, GET /model.onnx, and a web page at /')
+    .requiredOption('--model <checkpoint>', 'fine-tuned detector (.pth, .pth.tar, .safetensors)')
+    .option('--num_heads <n>', 'attention heads of a custom-size model', positiveInt('--num_heads'))
+    .option('--port <n>', 'TCP port (0 = any free port)', (v) => Number(v), 8080)
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--threshold <t>',
+      'P(fake) at or above which the verdict is fake (default 0.5)',
+      probability('--threshold'),
+    )
+    .option('--calibration <file.json>', 'threshold from a calibration file {"threshold", "source"}')
+    .option('--recipe <name>', 'face crop recipe (default fsfm-dlib-1.3)')
+    .option('--min-face <px>', 'faces smaller than this are not scored', positiveInt('--min-face'), 40)
+    .option('--batch <n>', 'crops per model run', positiveInt('--batch'), 8)
+    .option('--threads <n>', 'onnxruntime threads', positiveInt('--threads'))
+    .option('--frames <n>', 'frames sampled per video', positiveInt('--frames'), 32)
+    .option('--max-upload-mb <n>', 'largest upload (413 above)', positiveInt('--max-upload-mb'), 200)
+    .option('--max-video-s <n>', 'longest video in seconds (422 above)', positiveInt('--max-video-s'), 600)
+    .option('--concurrency <n>', 'scans running at once', positiveInt('--concurrency'), 2)
+    .option('--queue <n>', 'scans waiting beyond those (503 above)', positiveInt('--queue'), 32)
+    .option('--timeout-s <n>', 'time limit per scan (504 above)', positiveInt('--timeout-s'), 120)
+    .option('--explain-with <pretrain.pth>', 'FS-VFM pre-training checkpoint for masked-reconstruction maps')
+    .option(
+      '--decoder_heads <n>',
+      'decoder heads of a custom-size --explain-with checkpoint',
+      positiveInt('--decoder_heads'),
+    )
+    .action(async (o: ServeCliOptions) => {
+      if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)
+        throw new UserError(`--port must be an integer in [0, 65535], got ${o.port}`);
+      const detector = await createDetectorForCli(detectorOptionsFromCli(o));
+      const service = createScanServer({
+        detector,
+        maxUploadBytes: o.maxUploadMb * 1024 * 1024,
+        maxVideoSeconds: o.maxVideoS,
+        concurrency: o.concurrency,
+        maxQueue: o.queue,
+        requestTimeoutMs: o.timeoutS * 1000,
+        frames: o.frames,
+        log: (l) => console.log(l),
+      });
+      let port: number;
+      try {
+        port = await service.listen(o.port, o.host);
+      } catch (err) {
+        detector.dispose();
+        throw new UserError(`cannot listen on ${o.host}:${o.port}: ${(err as Error).message}`);
+      }
+      console.log(
+        `fsvfm serve: http://${o.host}:${port}/ (model ${detector.info.checkpoint}, ${detector.info.kind})`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = (sig: string): void => {
+          console.log(`${sig}: finishing running scans, then exiting`);
+          service.close().then(resolve, resolve);
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+      detector.dispose();
+    });
+}

@@ -1,0 +1,2 @@
+export { HttpError } from './httpErrors.js';
+export { createScanServer, type ScanServer, type ScanServerOptions } from './scanServer.js';
