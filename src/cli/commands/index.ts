@@ -9,6 +9,7 @@ import { registerFakes } from './fakes.js';
 import { registerInfo } from './info.js';
 import { registerInspect } from './inspect.js';
 import { registerMask } from './mask.js';
+import { registerPretrain } from './pretrain.js';
 import { registerScan } from './scan.js';
 import { registerServe } from './serve.js';
 import { registerVerifyFixtures } from './verifyFixtures.js';
@@ -18,6 +19,7 @@ export type RegisterCommand = (program: Command) => void;
 export const commandModules: RegisterCommand[] = [
   registerInfo,
   registerMask,
+  registerPretrain,
   registerFaces,
   registerFakes,
   registerDoctor,

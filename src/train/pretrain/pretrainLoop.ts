@@ -29,6 +29,7 @@ import {
 } from './pretrainCheckpoint.js';
 import { initialWeights, orderedSpecs, TARGET_PREFIX, tracePretrainStep } from './pretrainGraph.js';
 import { effectiveLr, type PretrainOptions, pretrainSize } from './pretrainOptions.js';
+import { setupStep } from './pretrainSetupError.js';
 import { batchFeeds, pretrainStep } from './pretrainStep.js';
 import { ReconstructionPreview } from './reconstructionPreview.js';
 import { torchAdamwStateDict } from './torchOptimizerState.js';
@@ -128,23 +129,26 @@ function strictMatch(what: string, specs: Parameters<typeof matchStateDict>[0], 
 
 export async function runPretrain(opts: PretrainOptions, hooks: PretrainHooks = {}): Promise<PretrainResult> {
   const log = hooks.onLog ?? (() => {});
-  const size = pretrainSize(opts);
-  if (!(opts.maskRatio > 0 && opts.maskRatio < 1))
-    throw new Error(`--mask_ratio must be in (0, 1), got ${opts.maskRatio}`);
-  if (!(opts.accumIter >= 1 && Number.isInteger(opts.accumIter)))
-    throw new Error('--accum_iter must be a positive integer');
-  const samples = scanPretrainDataset(opts.data);
+  const { size, samples } = await setupStep(() => {
+    if (!(opts.maskRatio > 0 && opts.maskRatio < 1))
+      throw new Error(`--mask_ratio must be in (0, 1), got ${opts.maskRatio}`);
+    if (!(opts.accumIter >= 1 && Number.isInteger(opts.accumIter)))
+      throw new Error('--accum_iter must be a positive integer');
+    return { size: pretrainSize(opts), samples: scanPretrainDataset(opts.data) };
+  });
   const out = opts.outputDir;
   mkdirSync(out, { recursive: true });
   const pool = new LoaderPool(opts.workers);
   const checkpoints: string[] = [];
   try {
-    const statsRes = await ensureDatasetStats(out, samples, {
-      batchSize: opts.batchSize,
-      imgSize: size.imgSize,
-      pool,
-      ...(hooks.onStatsProgress ? { onProgress: hooks.onStatsProgress } : {}),
-    });
+    const statsRes = await setupStep(() =>
+      ensureDatasetStats(out, samples, {
+        batchSize: opts.batchSize,
+        imgSize: size.imgSize,
+        pool,
+        ...(hooks.onStatsProgress ? { onProgress: hooks.onStatsProgress } : {}),
+      }),
+    );
     log(
       `${statsRes.computed ? 'dataset statistics written to' : 'reusing dataset statistics from'} ${statsRes.path}`,
     );
@@ -155,6 +159,17 @@ export async function runPretrain(opts: PretrainOptions, hooks: PretrainHooks = 
       maskRatio: opts.maskRatio,
     };
 
+    const loader = await setupStep(
+      () =>
+        new PretrainLoader(samples, pool, {
+          batchSize: opts.batchSize,
+          imgSize: size.imgSize,
+          stats,
+          mask,
+          seed: opts.seed,
+          prefetch: opts.prefetch,
+        }),
+    );
     const graph = tracePretrainStep(size, opts.batchSize, { ...opts, accumIter: opts.accumIter });
     const specs = orderedSpecs(graph.online.registry);
     const targetSpecs = orderedSpecs(graph.target.registry);
@@ -170,11 +185,15 @@ export async function runPretrain(opts: PretrainOptions, hooks: PretrainHooks = 
     let accumulated: StateDict | null = null;
     let startEpoch = 0;
     if (opts.resume) {
-      const paths = resolveResume(opts.resume);
-      const ck = await readPretrainCheckpoint(paths, groups);
-      strictMatch(paths.online, specs, ck.online);
-      const prefixed: StateDict = new Map([...ck.target].map(([k, v]) => [TARGET_PREFIX + k, v]));
-      strictMatch(paths.target, targetSpecs, prefixed);
+      const resume = opts.resume;
+      const { paths, ck, prefixed } = await setupStep(async () => {
+        const paths = resolveResume(resume);
+        const ck = await readPretrainCheckpoint(paths, groups);
+        strictMatch(paths.online, specs, ck.online);
+        const prefixed: StateDict = new Map([...ck.target].map(([k, v]) => [TARGET_PREFIX + k, v]));
+        strictMatch(paths.target, targetSpecs, prefixed);
+        return { paths, ck, prefixed };
+      });
       params = new Map(specs.map((s) => [s.name, ck.online.get(s.name)!]));
       teacher = new Map(targetSpecs.map((s) => [s.name, prefixed.get(s.name)!]));
       slots = ck.slots;
@@ -204,14 +223,6 @@ export async function runPretrain(opts: PretrainOptions, hooks: PretrainHooks = 
         ...(opts.threads ? { threads: opts.threads } : {}),
       },
     );
-    const loader = new PretrainLoader(samples, pool, {
-      batchSize: opts.batchSize,
-      imgSize: size.imgSize,
-      stats,
-      mask,
-      seed: opts.seed,
-      prefetch: opts.prefetch,
-    });
     if (progress) loader.restore(progress.loader);
     const preview =
       opts.visCount > 0
