@@ -270,7 +270,7 @@ export class Detector {
       () => 'not an image or video this tool can read',
       (err: unknown) => message(err),
     );
-    return this.errorItem(path, 'other', why, t0);
+    return this.errorItem(path, 'other', `unreadable file: ${why}`, t0);
   }
 
   /** Scores files and folders (recursively, hidden files skipped), `jobs` files at a time; one item per file. */
