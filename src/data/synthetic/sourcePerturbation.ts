@@ -52,9 +52,9 @@ export function drawFrequencyPerturbation(rng: SeededRng): FrequencyPerturbation
     case 1:
       return { kind: 'sharpen', factor: range(rng, 1.5, 3) };
     case 2:
-      return { kind: 'blur', sigma: range(rng, 0.5, 1.5) };
+      return { kind: 'blur', sigma: range(rng, 0.4, 1) };
     default:
-      return { kind: 'downscale', factor: range(rng, 0.4, 0.8) };
+      return { kind: 'downscale', factor: range(rng, 0.5, 0.9) };
   }
 }
 
