@@ -19,11 +19,15 @@ export interface Upload {
 
 export async function receiveUpload(req: IncomingMessage, maxBytes: number): Promise<Upload> {
   const type = req.headers['content-type'] ?? '';
-  if (!/^multipart\/form-data/i.test(type))
+  if (!/^multipart\/form-data/i.test(type)) {
+    req.resume();
     throw new HttpError(400, 'expected a multipart/form-data body with a "file" field');
+  }
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > maxBytes + 64 * 1024)
+  if (Number.isFinite(declared) && declared > maxBytes + 64 * 1024) {
+    req.resume(); // drain, so the client reads the answer instead of a reset connection
     throw new HttpError(413, `upload of ${declared} bytes is over the ${maxBytes}-byte limit`);
+  }
   const dir = await mkdtemp(join(tmpdir(), 'fsvfm-upload-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {

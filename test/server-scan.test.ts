@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import ort from 'onnxruntime-node';
+import { Detector } from '../src/detect/index.js';
+import { createScanServer, type ScanServer } from '../src/server/index.js';
+import { repoRoot } from './faces-media.js';
+
+const fx = resolve(repoRoot, '../shared/fixtures/oracle-v1');
+const model = join(fx, 'checkpoints/finetune-vit.pth');
+const skip = !existsSync(model) && `no fixtures at ${fx}`;
+const media = join(repoRoot, 'test/fixtures/media');
+const ffmpeg = join(repoRoot, 'node_modules/@ffmpeg-installer/linux-x64/ffmpeg');
+
+let detector: Detector;
+let service: ScanServer;
+let base: string;
+
+before(async () => {
+  if (skip) return;
+  detector = await Detector.create({ model, numHeads: 3 });
+  service = createScanServer({
+    detector,
+    maxUploadBytes: 1024 * 1024,
+    maxVideoSeconds: 1,
+    concurrency: 2,
+    maxQueue: 32,
+  });
+  base = `http://127.0.0.1:${await service.listen(0, '127.0.0.1')}`;
+});
+after(async () => {
+  await service?.close();
+  detector?.dispose();
+});
+
+function form(bytes: Uint8Array, name: string, field = 'file'): FormData {
+  const f = new FormData();
+  f.append(field, new Blob([bytes]), name);
+  return f;
+}
+
+test('GET /health and GET /model describe the service', { skip }, async () => {
+  const h = await fetch(`${base}/health`);
+  assert.equal(h.status, 200);
+  assert.equal(((await h.json()) as { status: string }).status, 'ok');
+  const m = (await (await fetch(`${base}/model`)).json()) as Record<string, unknown>;
+  assert.equal(m.kind, 'finetune-vit');
+  assert.equal(m.recipe, 'fsfm-dlib-1.3');
+  assert.equal(m.threshold, 0.5);
+  assert.equal((m.normalisation as { source: string }).source, 'vggface2');
+  assert.equal((m.limits as { max_upload_bytes: number }).max_upload_bytes, 1024 * 1024);
+});
+
+test('20 concurrent POST /scan requests all succeed with the same score', { skip }, async () => {
+  const jpg = readFileSync(join(media, 'grace_hopper.jpg'));
+  const replies = await Promise.all(
+    Array.from({ length: 20 }, () => fetch(`${base}/scan`, { method: 'POST', body: form(jpg, 'gh.jpg') })),
+  );
+  const items = await Promise.all(replies.map((r) => r.json() as Promise<Record<string, unknown>>));
+  assert.deepEqual(
+    replies.map((r) => r.status),
+    Array(20).fill(200),
+  );
+  for (const it of items) {
+    assert.equal(it.status, 'ok');
+    assert.equal(it.input, 'gh.jpg');
+    assert.ok(Math.abs((it.p_fake as number) - (items[0]!.p_fake as number)) < 1e-6);
+    const face = (it.frames as { faces: { crop: string }[] }[])[0]!.faces[0]!;
+    assert.match(face.crop, /^data:image\/png;base64,/);
+  }
+});
+
+test('an oversized upload gets 413', { skip }, async () => {
+  const r = await fetch(`${base}/scan`, {
+    method: 'POST',
+    body: form(new Uint8Array(3 * 1024 * 1024), 'big.bin'),
+  });
+  assert.equal(r.status, 413);
+  assert.match(((await r.json()) as { error: string }).error, /limit/);
+});
+
+test('malformed requests get 400 with a JSON error', { skip }, async () => {
+  const notMultipart = await fetch(`${base}/scan`, {
+    method: 'POST',
+    body: '{"file": 1}',
+    headers: { 'content-type': 'application/json' },
+  });
+  assert.equal(notMultipart.status, 400);
+  assert.match(((await notMultipart.json()) as { error: string }).error, /multipart/);
+  const wrongField = await fetch(`${base}/scan`, {
+    method: 'POST',
+    body: form(new Uint8Array([1, 2, 3]), 'x', 'photo'),
+  });
+  assert.equal(wrongField.status, 400);
+  assert.match(((await wrongField.json()) as { error: string }).error, /"file" field/);
+  // a multipart header whose body is cut short
+  const status = await new Promise<number>((resolveStatus, reject) => {
+    const req = request(`${base}/scan`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=XYZ' },
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolveStatus(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end('--XYZ\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\nabc');
+  });
+  assert.equal(status, 400);
+});
+
+test('a corrupt upload is an error item (200), a too-long video 422, unknown routes 404', {
+  skip,
+}, async () => {
+  const bad = await fetch(`${base}/scan`, {
+    method: 'POST',
+    body: form(new Uint8Array(500).fill(9), 'bad.jpg'),
+  });
+  assert.equal(bad.status, 200);
+  assert.equal(((await bad.json()) as { status: string }).status, 'error');
+  const clip = join(mkdtempSync(join(tmpdir(), 'fsvfm-serve-')), 'long.mp4');
+  execFileSync(ffmpeg, [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=gray:s=64x64:r=5',
+    '-t',
+    '3',
+    '-pix_fmt',
+    'yuv420p',
+    clip,
+  ]);
+  const long = await fetch(`${base}/scan`, { method: 'POST', body: form(readFileSync(clip), 'long.mp4') });
+  assert.equal(long.status, 422);
+  assert.match(((await long.json()) as { error: string }).error, /over the 1 s limit/);
+  assert.equal((await fetch(`${base}/nope`)).status, 404);
+});
+
+test('a full queue answers 503, a slow scan 504', { skip }, async () => {
+  const jpg = readFileSync(join(media, 'grace_hopper.jpg'));
+  const tight = createScanServer({ detector, concurrency: 1, maxQueue: 0, requestTimeoutMs: 60_000 });
+  const url = `http://127.0.0.1:${await tight.listen(0, '127.0.0.1')}`;
+  try {
+    const replies = await Promise.all(
+      Array.from({ length: 4 }, () => fetch(`${url}/scan`, { method: 'POST', body: form(jpg, 'a.jpg') })),
+    );
+    const codes = replies.map((r) => r.status).sort();
+    assert.ok(codes.includes(200) && codes.includes(503), `codes ${codes}`);
+  } finally {
+    await tight.close();
+  }
+  const slow = createScanServer({ detector, requestTimeoutMs: 1 });
+  const url2 = `http://127.0.0.1:${await slow.listen(0, '127.0.0.1')}`;
+  try {
+    const r = await fetch(`${url2}/scan`, { method: 'POST', body: form(jpg, 'a.jpg') });
+    assert.equal(r.status, 504);
+  } finally {
+    await slow.close();
+  }
+});
+
+test('GET /model.onnx is a standalone ONNX model; the page and onnxruntime-web files are served', {
+  skip,
+}, async () => {
+  const onnx = new Uint8Array(await (await fetch(`${base}/model.onnx`)).arrayBuffer());
+  assert.ok(onnx.byteLength > 100_000);
+  const session = await ort.InferenceSession.create(onnx);
+  assert.deepEqual(session.inputNames, ['images']);
+  const page = await fetch(`${base}/`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /fsvfm scan/);
+  const wasm = await fetch(`${base}/ort/ort-wasm-simd-threaded.wasm`, { method: 'HEAD' });
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+  assert.equal((await fetch(`${base}/ort/../../package.json`)).status, 404);
+});
