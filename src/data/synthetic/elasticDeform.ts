@@ -23,20 +23,30 @@ export function elasticDeformBinary(
     gy[i] = (rng.uniform() * 2 - 1) * amplitude;
   }
   const out = new Uint8Array(w * h);
+  // per column: lattice cell and weight along x (the same for every row)
+  const cellX = new Int32Array(w);
+  const wx = new Float64Array(w);
+  for (let x = 0; x < w; x++) {
+    const u = ((x + 0.5) / w) * (grid - 1);
+    cellX[x] = Math.min(grid - 2, Math.floor(u));
+    wx[x] = u - cellX[x]!;
+  }
+  // per row: the lattice interpolated along y, then along x per pixel
+  const rowX = new Float64Array(grid);
+  const rowY = new Float64Array(grid);
   for (let y = 0; y < h; y++) {
     const v = ((y + 0.5) / h) * (grid - 1);
     const j = Math.min(grid - 2, Math.floor(v));
     const fy = v - j;
+    for (let i = 0; i < grid; i++) {
+      rowX[i] = gx[j * grid + i]! * (1 - fy) + gx[(j + 1) * grid + i]! * fy;
+      rowY[i] = gy[j * grid + i]! * (1 - fy) + gy[(j + 1) * grid + i]! * fy;
+    }
     for (let x = 0; x < w; x++) {
-      const u = ((x + 0.5) / w) * (grid - 1);
-      const i = Math.min(grid - 2, Math.floor(u));
-      const fx = u - i;
-      const a = j * grid + i;
-      const lerp = (g: Float64Array): number =>
-        (g[a]! * (1 - fx) + g[a + 1]! * fx) * (1 - fy) +
-        (g[a + grid]! * (1 - fx) + g[a + grid + 1]! * fx) * fy;
-      const sx = Math.floor(x + 0.5 + lerp(gx));
-      const sy = Math.floor(y + 0.5 + lerp(gy));
+      const i = cellX[x]!;
+      const fx = wx[x]!;
+      const sx = Math.floor(x + 0.5 + rowX[i]! * (1 - fx) + rowX[i + 1]! * fx);
+      const sy = Math.floor(y + 0.5 + rowY[i]! * (1 - fx) + rowY[i + 1]! * fx);
       if (sx >= 0 && sy >= 0 && sx < w && sy < h) out[y * w + x] = bits[sy * w + sx]!;
     }
   }

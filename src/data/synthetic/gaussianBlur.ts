@@ -27,28 +27,35 @@ function blurPlanes(src: Float32Array, w: number, h: number, channels: number, s
   if (!(sigma > 0)) return src.slice();
   const k = gaussianKernel(sigma);
   const r = (k.length - 1) / 2;
+  const rowLen = w * channels;
+  // horizontal: each row copied into a buffer padded by r replicated pixels, then convolved branch-free
+  const padded = new Float64Array((w + 2 * r) * channels);
   const tmp = new Float32Array(src.length);
+  for (let y = 0; y < h; y++) {
+    const row = y * rowLen;
+    for (let x = -r; x < w + r; x++) {
+      const xx = x < 0 ? 0 : x >= w ? w - 1 : x;
+      for (let c = 0; c < channels; c++) padded[(x + r) * channels + c] = src[row + xx * channels + c]!;
+    }
+    for (let j = 0; j < rowLen; j++) {
+      let acc = 0;
+      for (let i = 0; i <= 2 * r; i++) acc += k[i]! * padded[j + i * channels]!;
+      tmp[row + j] = acc;
+    }
+  }
+  // vertical: whole rows at a time (contiguous memory), edge rows replicated
   const out = new Float32Array(src.length);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++)
-      for (let c = 0; c < channels; c++) {
-        let acc = 0;
-        for (let i = -r; i <= r; i++) {
-          const xx = x + i < 0 ? 0 : x + i >= w ? w - 1 : x + i;
-          acc += k[i + r]! * src[(y * w + xx) * channels + c]!;
-        }
-        tmp[(y * w + x) * channels + c] = acc;
-      }
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++)
-      for (let c = 0; c < channels; c++) {
-        let acc = 0;
-        for (let i = -r; i <= r; i++) {
-          const yy = y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i;
-          acc += k[i + r]! * tmp[(yy * w + x) * channels + c]!;
-        }
-        out[(y * w + x) * channels + c] = acc;
-      }
+  const acc = new Float64Array(rowLen);
+  for (let y = 0; y < h; y++) {
+    acc.fill(0);
+    for (let i = -r; i <= r; i++) {
+      const yy = y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i;
+      const kv = k[i + r]!;
+      const base = yy * rowLen;
+      for (let j = 0; j < rowLen; j++) acc[j] += kv * tmp[base + j]!;
+    }
+    out.set(acc, y * rowLen);
+  }
   return out;
 }
 
