@@ -39,7 +39,7 @@ after(async () => {
 
 function form(bytes: Uint8Array, name: string, field = 'file'): FormData {
   const f = new FormData();
-  f.append(field, new Blob([bytes]), name);
+  f.append(field, new Blob([Buffer.from(bytes)]), name);
   return f;
 }
 
