@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { evaluate } from '../src/eval/protocols/index.js';
+import { evaluate, fasTestSet } from '../src/eval/protocols/index.js';
 import { ckpt, expectedFloat32, fixtureFaces, SKIP_REASON, writePng } from './protocol-fixtures.js';
 
 /** Fixture images 0, 2 as real and 1, 3 as fake (the labels the fixture training used). */
@@ -126,4 +126,12 @@ test('eval refuses a pre-training checkpoint and a wrong --model with clear mess
     evaluate({ protocol: 'dfd', checkpoint: path.join(root, 'nope.pth'), data: [root], out: root }),
     /checkpoint not found/,
   );
+});
+
+test('FAS test sets: an unknown --config names the valid targets', () => {
+  assert.throws(
+    () => fasTestSet('fas-mcio', 'X', '.'),
+    /--config 'X' is not a fas-mcio target; use one of M, C, I, O/,
+  );
+  assert.throws(() => fasTestSet('fas-wcs', 'M', '.'), /use one of cefa, surf, wmca/);
 });

@@ -4,7 +4,9 @@ import { registerBench } from './bench.js';
 import { registerConvert } from './convert.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
+import { registerEval } from './eval.js';
 import { registerFaces } from './faces.js';
+import { registerFinetune } from './finetune.js';
 import { registerFakes } from './fakes.js';
 import { registerInfo } from './info.js';
 import { registerInspect } from './inspect.js';
@@ -28,6 +30,8 @@ export const commandModules: RegisterCommand[] = [
   registerInspect,
   registerConvert,
   registerVerifyFixtures,
+  registerFinetune,
+  registerEval,
   registerScan,
   registerServe,
 ];

@@ -1,0 +1,264 @@
+// `fsvfm finetune`: DfD / DiFF transfer from a pre-trained encoder — full fine-tuning or FS-Adapter — with the
+// official flag names; progress bar, Ctrl-C saves checkpoint-last.pth for --resume.
+import cliProgress from 'cli-progress';
+import { type Command, InvalidArgumentError } from 'commander';
+import { isEvalTransformName } from '../../data/transforms/evalTransforms.js';
+import { type FinetuneOptions, finetune } from '../../train/finetune/index.js';
+import { UserError } from '../userError.js';
+
+export const intArg =
+  (flag: string, min = 1) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${flag} must be an integer ≥ ${min}, got "${v}"`);
+    return n;
+  };
+
+export const numArg =
+  (flag: string, min = 0) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min)
+      throw new InvalidArgumentError(`${flag} must be a number ≥ ${min}, got "${v}"`);
+    return n;
+  };
+
+/** Library errors about the user's input become UserErrors (message only); programming errors keep their stack. */
+export function asUserError(err: unknown): unknown {
+  if (err instanceof UserError) return err;
+  if (
+    err instanceof Error &&
+    !(err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError)
+  )
+    return new UserError(err.message);
+  return err;
+}
+
+/** Ctrl-C once: stop after the current step (state saved); twice: quit now. */
+export function interruptOnSigint(what: string): { signal: AbortSignal; dispose: () => void } {
+  const ctl = new AbortController();
+  const on = () => {
+    if (ctl.signal.aborted) process.exit(130);
+    process.stderr.write(`\nstopping after the current ${what} (Ctrl-C again to quit now)\n`);
+    ctl.abort();
+  };
+  process.on('SIGINT', on);
+  return { signal: ctl.signal, dispose: () => process.off('SIGINT', on) };
+}
+
+interface FinetuneFlags {
+  data_path?: string[];
+  val_path?: string[];
+  train_split?: string;
+  val_split?: string;
+  dataset_abs_path?: string;
+  delimiter_in_spilt?: string;
+  real_index?: number;
+  finetune: string;
+  model: string;
+  num_heads?: number;
+  embed_dim?: number;
+  depth?: number;
+  trainable: string;
+  output_dir: string;
+  batch_size?: number;
+  epochs?: number;
+  lr?: number;
+  blr?: number;
+  min_lr?: number;
+  layer_decay?: number;
+  weight_decay?: number;
+  drop_path?: number;
+  warmup_epochs?: number;
+  smoothing?: number;
+  mixup?: number;
+  cutmix?: number;
+  mixup_prob?: number;
+  mixup_switch_prob?: number;
+  reprob?: number;
+  aa?: string;
+  weight_cl?: number;
+  temperature?: number;
+  adapter_reduction?: number;
+  accum_iter?: number;
+  clip_grad?: number;
+  seed?: number;
+  resume?: string;
+  val_transform?: string;
+  normalize_from_IMN?: boolean;
+  threads?: number;
+  progress?: boolean;
+}
+
+export function finetuneOptionsFromFlags(f: FinetuneFlags, signal?: AbortSignal): FinetuneOptions {
+  if (f.trainable !== 'all' && f.trainable !== 'fs-adapter')
+    throw new UserError(`--trainable must be all or fs-adapter, got '${f.trainable}'`);
+  if (f.val_transform && !isEvalTransformName(f.val_transform))
+    throw new UserError(
+      `--val_transform must be resize or resize256-centercrop224, got '${f.val_transform}'`,
+    );
+  const delim = f.delimiter_in_spilt;
+  if (delim !== undefined && ![' ', ',', ', '].includes(delim))
+    throw new UserError(`--delimiter_in_spilt must be ' ', ',' or ', ', got '${delim}'`);
+  return {
+    dataPath: f.data_path,
+    valPath: f.val_path,
+    trainSplit: f.train_split,
+    valSplit: f.val_split,
+    datasetAbsPath: f.dataset_abs_path,
+    delimiter: delim as FinetuneOptions['delimiter'],
+    realIndex: f.real_index,
+    finetune: f.finetune,
+    model: f.model,
+    numHeads: f.num_heads,
+    embedDim: f.embed_dim,
+    depth: f.depth,
+    trainable: f.trainable,
+    outputDir: f.output_dir,
+    batchSize: f.batch_size,
+    epochs: f.epochs,
+    lr: f.lr,
+    blr: f.blr,
+    minLr: f.min_lr,
+    layerDecay: f.layer_decay,
+    weightDecay: f.weight_decay,
+    dropPath: f.drop_path,
+    warmupEpochs: f.warmup_epochs,
+    smoothing: f.smoothing,
+    mixup: f.mixup,
+    cutmix: f.cutmix,
+    mixupProb: f.mixup_prob,
+    mixupSwitchProb: f.mixup_switch_prob,
+    reprob: f.reprob,
+    aa: f.aa === undefined ? undefined : f.aa === 'none' ? null : f.aa,
+    weightCl: f.weight_cl,
+    temperature: f.temperature,
+    adapterReduction: f.adapter_reduction,
+    accumIter: f.accum_iter,
+    clipGrad: f.clip_grad,
+    seed: f.seed,
+    resume: f.resume,
+    valTransform: f.val_transform as FinetuneOptions['valTransform'],
+    normalizeFromImagenet: f.normalize_from_IMN,
+    runtime: f.threads ? { threads: f.threads } : {},
+    signal,
+  };
+}
+
+async function runFinetuneCommand(f: FinetuneFlags): Promise<void> {
+  const stop = interruptOnSigint('step (checkpoint-last.pth is written for --resume)');
+  const opts = finetuneOptionsFromFlags(f, stop.signal);
+  const bar =
+    f.progress !== false && process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          {
+            format:
+              'epoch {epoch} |{bar}| {value}/{total} steps | loss {loss} | lr {lr} | ETA {eta_formatted}',
+            etaBuffer: 20,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+  let barEpoch = -1;
+  const say = (line: string) => {
+    if (bar && barEpoch >= 0) bar.stop();
+    barEpoch = -1;
+    process.stderr.write(`${line}\n`);
+  };
+  try {
+    const r = await finetune(opts, {
+      onLog: say,
+      onStart: (s) =>
+        say(
+          `training on ${s.trainImages} images (${s.stepsPerEpoch} steps/epoch), validating on ${s.valImages}; epochs ${s.startEpoch}..${s.epochs - 1}`,
+        ),
+      onStep: (s) => {
+        if (!bar) return;
+        if (barEpoch !== s.epoch) {
+          bar.start(s.stepsPerEpoch, s.step, { epoch: s.epoch, loss: '-', lr: '-' });
+          barEpoch = s.epoch;
+        }
+        bar.update(s.step + 1, { epoch: s.epoch, loss: s.loss.toFixed(4), lr: s.lr.toExponential(2) });
+      },
+      onEpoch: (e) =>
+        say(
+          `epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}${e.valLoss !== null ? `, val loss ${e.valLoss.toFixed(4)}, val AUC ${e.valAuc?.toFixed(2) ?? 'n/a'}%, val acc ${e.valAcc?.toFixed(2)}%` : ''}${e.saved.length ? `; saved ${e.saved.join(', ')}` : ''}`,
+        ),
+    });
+    bar?.stop();
+    process.stdout.write(
+      `${JSON.stringify({ outputDir: r.outputDir, best: r.best, last: r.last, interrupted: r.interrupted, epochsDone: r.epochsDone, bestValLoss: r.bestValLoss, trainableParameters: r.trainableParameters, normalisation: r.norm.source })}\n`,
+    );
+    if (r.interrupted) process.exitCode = 130;
+  } catch (err) {
+    bar?.stop();
+    throw asUserError(err);
+  } finally {
+    stop.dispose();
+  }
+}
+
+export function registerFinetune(program: Command): void {
+  program
+    .command('finetune')
+    .description(
+      'transfer a pre-trained encoder to deepfake / diffusion-face detection (full fine-tuning or FS-Adapter)',
+    )
+    .option(
+      '--data_path <roots...>',
+      'class-folder root(s): <root>/train and <root>/val (fake_*/ real_*/), or the class folders',
+    )
+    .option(
+      '--val_path <roots...>',
+      'validation class-folder root(s) (default: <data_path>/val when present)',
+    )
+    .option('--train_split <file>', 'label file (path<delim>label per line) instead of --data_path')
+    .option('--val_split <file>', 'validation label file')
+    .option('--dataset_abs_path <dir>', 'prepended to the paths of label files')
+    .option('--delimiter_in_spilt <d>', "label-file delimiter: ' ', ',' or ', '")
+    .option('--real_index <n>', 'label-file datasets: the real label (default 0)', intArg('--real_index', 0))
+    .requiredOption('--finetune <checkpoint>', 'pre-training checkpoint (.pth) or encoder .safetensors')
+    .option(
+      '--model <name>',
+      'vit_small_patch16 | vit_base_patch16 | vit_large_patch16 | vit_huge_patch14 | custom',
+      'custom',
+    )
+    .option('--num_heads <n>', 'attention heads (custom sizes: not stored in weights)', intArg('--num_heads'))
+    .option('--embed_dim <n>', 'custom size: asserted against the checkpoint', intArg('--embed_dim'))
+    .option('--depth <n>', 'custom size: asserted against the checkpoint', intArg('--depth'))
+    .option('--trainable <modules>', 'all (full fine-tuning) | fs-adapter', 'all')
+    .requiredOption('--output_dir <dir>', 'checkpoints, log.txt and the copied pretrain_ds_mean_std.txt')
+    .option('--batch_size <n>', 'per step (default 32)', intArg('--batch_size'))
+    .option('--epochs <n>', 'default 10 (all) / 50 (fs-adapter)', intArg('--epochs'))
+    .option('--lr <x>', 'absolute learning rate (default blr · batch · accum / 256)', numArg('--lr'))
+    .option('--blr <x>', 'base learning rate (default 2e-4 all / 5e-3 fs-adapter)', numArg('--blr'))
+    .option('--min_lr <x>', 'cosine floor (default 1e-6)', numArg('--min_lr'))
+    .option(
+      '--layer_decay <x>',
+      'layer-wise lr decay (default 0.65 all / 0 fs-adapter)',
+      numArg('--layer_decay'),
+    )
+    .option('--weight_decay <x>', 'default 0.03 all / 0 fs-adapter', numArg('--weight_decay'))
+    .option('--drop_path <x>', 'stochastic depth rate (default 0.1)', numArg('--drop_path'))
+    .option('--warmup_epochs <x>', 'default 5', numArg('--warmup_epochs'))
+    .option('--smoothing <x>', 'label smoothing (default 0.1)', numArg('--smoothing'))
+    .option('--mixup <x>', 'Mixup alpha (default 0.8; 0 off)', numArg('--mixup'))
+    .option('--cutmix <x>', 'CutMix alpha (default 1.0; 0 off)', numArg('--cutmix'))
+    .option('--mixup_prob <x>', 'default 1.0', numArg('--mixup_prob'))
+    .option('--mixup_switch_prob <x>', 'default 0.5', numArg('--mixup_switch_prob'))
+    .option('--reprob <x>', 'RandomErasing probability (default 0.25)', numArg('--reprob'))
+    .option('--aa <config>', "RandAugment (default rand-m9-mstd0.5-inc1; 'none' off)")
+    .option('--weight_cl <x>', 'FS-Adapter real-anchor loss weight (default 0.01)', numArg('--weight_cl'))
+    .option('--temperature <x>', 'real-anchor loss temperature (default 0.07)', numArg('--temperature', 1e-9))
+    .option('--adapter_reduction <n>', 'FS-Adapter bottleneck D/r (default 4)', intArg('--adapter_reduction'))
+    .option('--accum_iter <n>', 'gradient accumulation (default 1)', intArg('--accum_iter'))
+    .option('--clip_grad <x>', 'global gradient-norm clipping (default none)', numArg('--clip_grad', 1e-12))
+    .option('--seed <n>', 'default 0', intArg('--seed', 0))
+    .option('--resume <checkpoint>', 'continue from checkpoint-last.pth (or any checkpoint of this run)')
+    .option('--val_transform <name>', 'resize256-centercrop224 (default) | resize')
+    .option('--normalize_from_IMN', 'normalise with ImageNet statistics instead of the pre-training ones')
+    .option('--threads <n>', 'onnxruntime intra-op threads', intArg('--threads'))
+    .option('--no-progress', 'no progress bar')
+    .action(runFinetuneCommand);
+}
