@@ -16,6 +16,13 @@ import type { StateDict } from '../nn/stateDict.js';
 import { type AdamWConfig, adamwScalars, adamwUpdate } from './optim/adamw.js';
 import { clipGradNorm } from './optim/clipGradNorm.js';
 import { emaUpdate } from './optim/ema.js';
+import {
+  accumulateInPlace,
+  adamwInPlace,
+  clipCoefficient,
+  emaInPlace,
+  sgdInPlace,
+} from './optim/hostUpdates.js';
 import { sgdUpdate } from './optim/sgd.js';
 
 export interface ParamGroup {
@@ -53,6 +60,8 @@ export interface StepResult {
   metrics: Record<string, number>;
   /** true when this micro-batch ended an accumulation window and the optimizer stepped */
   applied: boolean;
+  /** true when `skipIf` rejected the batch */
+  skipped?: boolean;
 }
 
 export interface TrainerState {
@@ -86,18 +95,49 @@ interface Built {
   accumulate: Executable | null;
   trainable: string[];
   groupOf: Map<string, ParamGroup>;
+  placement: OptimizerPlacement;
 }
 
-async function build(spec: TrainGraphSpec, accumulate: boolean, rt: RuntimeOptions): Promise<Built> {
+/**
+ * Where the optimizer, clipping, accumulation and EMA run: inside the step graph ('graph'), or as fused in-place
+ * loops on the host after a graph that returns gradients ('host', the default: one pass over the parameter arrays
+ * instead of a dozen full-size graph ops plus output copies; see README, Performance).
+ */
+export type OptimizerPlacement = 'graph' | 'host';
+
+const GRAD = 'grad:';
+
+async function buildHost(spec: TrainGraphSpec, rt: RuntimeOptions): Promise<Built> {
   const g = spec.loss.graph;
-  const specs = spec.registry.list();
+  const { trainable, groupOf } = trainableAndGroups(spec);
+  const grads = grad(
+    spec.loss,
+    trainable.map((n) => g.get(n)!),
+  );
+  const outs: Record<string, Tensor> = { loss: spec.loss, ...(spec.metrics ?? {}) };
+  trainable.forEach((n, i) => {
+    outs[`${GRAD}${n}`] = grads[i]!;
+  });
+  return { apply: await compile(outs, rt), accumulate: null, trainable, groupOf, placement: 'host' };
+}
+
+function trainableAndGroups(spec: TrainGraphSpec): { trainable: string[]; groupOf: Map<string, ParamGroup> } {
   const isTrainable = spec.trainable ?? ((n: string) => spec.registry.specs.get(n)?.trainable ?? false);
-  const trainable = specs.filter((s) => isTrainable(s.name)).map((s) => s.name);
+  const trainable = spec.registry
+    .list()
+    .filter((s) => isTrainable(s.name))
+    .map((s) => s.name);
   const groupOf = new Map<string, ParamGroup>();
   for (const grp of spec.groups) for (const n of grp.params) groupOf.set(n, grp);
   const ungrouped = trainable.filter((n) => !groupOf.has(n));
   if (ungrouped.length)
     throw new Error(`parameters without an optimizer group: ${ungrouped.slice(0, 5).join(', ')}`);
+  return { trainable, groupOf };
+}
+
+async function build(spec: TrainGraphSpec, accumulate: boolean, rt: RuntimeOptions): Promise<Built> {
+  const g = spec.loss.graph;
+  const { trainable, groupOf } = trainableAndGroups(spec);
 
   const paramT = (n: string) => g.get(n)!;
   const grads = grad(spec.loss, trainable.map(paramT));
@@ -183,7 +223,7 @@ async function build(spec: TrainGraphSpec, accumulate: boolean, rt: RuntimeOptio
     });
     acc = await compile(accOuts, rt);
   }
-  return { apply, accumulate: acc, trainable, groupOf };
+  return { apply, accumulate: acc, trainable, groupOf, placement: 'graph' };
 }
 
 /** Drives the compiled step graphs and owns parameter, teacher and optimizer values between steps. */
@@ -202,10 +242,13 @@ export class GraphTrainer {
   static async create(
     spec: TrainGraphSpec,
     state: Omit<TrainerState, 'slots' | 'step'> & Partial<Pick<TrainerState, 'slots' | 'step'>>,
-    opts: RuntimeOptions & { accumSteps?: number; rng: RandomSource },
+    opts: RuntimeOptions & { accumSteps?: number; rng: RandomSource; placement?: OptimizerPlacement },
   ): Promise<GraphTrainer> {
     const accumSteps = opts.accumSteps ?? 1;
-    const built = await build(spec, accumSteps > 1, opts);
+    const built =
+      (opts.placement ?? 'host') === 'host'
+        ? await buildHost(spec, opts)
+        : await build(spec, accumSteps > 1, opts);
     const slots: StateDict = state.slots ?? new Map();
     for (const n of built.trainable) {
       const shape = state.params.get(n)?.shape;
@@ -222,8 +265,21 @@ export class GraphTrainer {
     return this.built.trainable;
   }
 
-  /** One micro-batch; the optimizer steps every `accumSteps` calls. */
-  async step(batch: Record<string, HostTensor>, hp: StepHyper): Promise<StepResult> {
+  get placement(): OptimizerPlacement {
+    return this.built.placement;
+  }
+
+  /**
+   * One micro-batch; the optimizer steps every `accumSteps` calls. With host placement, `skipIf` sees the losses
+   * before anything is updated: returning true drops the gradients accumulated in this window and skips the
+   * update and the EMA (the official NaN rule, SPEC §4.4), while the window position still advances.
+   */
+  async step(
+    batch: Record<string, HostTensor>,
+    hp: StepHyper,
+    opts: { skipIf?: (r: { loss: number; metrics: Record<string, number> }) => boolean } = {},
+  ): Promise<StepResult> {
+    if (this.built.placement === 'host') return this.hostStep(batch, hp, opts.skipIf);
     const applying = this.accCount + 1 >= this.accumSteps;
     const exe = applying ? this.built.apply : this.built.accumulate!;
     const feeds: Record<string, HostTensor> = {};
@@ -253,6 +309,94 @@ export class GraphTrainer {
     return { loss, metrics, applied: applying };
   }
 
+  private async hostStep(
+    batch: Record<string, HostTensor>,
+    hp: StepHyper,
+    skipIf?: (r: { loss: number; metrics: Record<string, number> }) => boolean,
+  ): Promise<StepResult> {
+    const applying = this.accCount + 1 >= this.accumSteps;
+    const exe = this.built.apply;
+    const feeds: Record<string, HostTensor> = {};
+    for (const spec of exe.inputs) {
+      const n = spec.name;
+      const stored = this.state.params.get(n) ?? this.state.teacher?.get(n);
+      if (stored) feeds[n] = { dtype: 'float32', shape: stored.shape, data: stored.data };
+      else if (n.startsWith('random:')) feeds[n] = this.randomMask(n, spec.shape);
+      else if (n in batch) feeds[n] = batch[n]!;
+      else throw new Error(`step graph input '${n}' was not fed: add it to the batch`);
+    }
+    const out = await exe.run(feeds);
+    const metrics: Record<string, number> = {};
+    for (const [k, v] of Object.entries(out))
+      if (!k.startsWith(GRAD) && v.data.length === 1) metrics[k] = Number(v.data[0]);
+    const loss = metrics.loss ?? Number.NaN;
+    delete metrics.loss;
+    if (skipIf?.({ loss, metrics })) {
+      this.accBuffers = null;
+      this.accCount = applying ? 0 : this.accCount + 1;
+      return { loss, metrics, applied: false, skipped: true };
+    }
+    const names = this.built.trainable;
+    const grads = names.map((n) => out[`${GRAD}${n}`]!.data as Float32Array);
+    if (this.accBuffers) {
+      names.forEach((n, i) => accumulateInPlace(this.accBuffers!.get(`acc:${n}`)!.data, grads[i]!));
+    } else if (!applying) {
+      this.accBuffers = new Map(
+        names.map((n, i) => [`acc:${n}`, { shape: this.state.params.get(n)!.shape, data: grads[i]! }]),
+      );
+    }
+    const total = this.accBuffers ? names.map((n) => this.accBuffers!.get(`acc:${n}`)!.data) : grads;
+    if (applying) {
+      const t = this.state.step + 1;
+      let coef = 1;
+      if (this.spec.clipGrad) {
+        const c = clipCoefficient(total, this.spec.clipGrad);
+        metrics.grad_norm = c.totalNorm;
+        coef = c.coef;
+      }
+      const opt = this.spec.optimizer;
+      names.forEach((n, i) => {
+        const grp = this.built.groupOf.get(n)!;
+        const p = this.state.params.get(n)!.data;
+        if (opt.kind === 'adamw') {
+          const sc = adamwScalars(hp.lr * grp.lrScale, grp.weightDecay, t, opt.config);
+          adamwInPlace(
+            p,
+            total[i]!,
+            this.state.slots.get(`m:${n}`)!.data,
+            this.state.slots.get(`v:${n}`)!.data,
+            sc,
+            opt.config,
+            coef,
+          );
+        } else {
+          sgdInPlace(
+            p,
+            total[i]!,
+            this.state.slots.get(`buf:${n}`)!.data,
+            hp.lr * grp.lrScale,
+            opt.momentum,
+            grp.weightDecay,
+            coef,
+          );
+        }
+      });
+      this.state.step = t;
+      this.accCount = 0;
+      this.accBuffers = null;
+    } else this.accCount++;
+    if (this.spec.teacher && this.state.teacher) {
+      if (hp.emaMomentum === undefined)
+        throw new Error('this trainer updates an EMA teacher: pass emaMomentum');
+      const prefix = this.spec.teacher.prefix;
+      for (const [tName, tv] of this.state.teacher) {
+        const student = this.state.params.get(tName.slice(prefix.length));
+        if (student) emaInPlace(tv.data, student.data, hp.emaMomentum);
+      }
+    }
+    return { loss, metrics, applied: applying };
+  }
+
   /** Drops gradients accumulated in the current window (the official NaN-skip path). */
   discardAccumulated(): void {
     this.accCount = 0;
@@ -260,14 +404,19 @@ export class GraphTrainer {
   }
 
   /**
-   * A copy of every value a step changes. Steps replace tensors and never write into them, so copying the maps
-   * is enough; `restore` undoes the steps taken since (the NaN-skip rule of SPEC §4.4).
+   * A copy of every value a step changes; `restore` undoes the steps taken since (the NaN-skip rule of SPEC §4.4).
+   * Graph placement replaces tensors and never writes into them, so copying the maps is enough there.
    */
   snapshot(): TrainerSnapshot {
+    // host placement updates arrays in place, so its snapshot copies them (prefer `step(…, { skipIf })`)
+    const copy = (sd: StateDict): StateDict =>
+      this.built.placement === 'host'
+        ? new Map([...sd].map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.data) }]))
+        : new Map(sd);
     return {
-      params: new Map(this.state.params),
-      ...(this.state.teacher ? { teacher: new Map(this.state.teacher) } : {}),
-      slots: new Map(this.state.slots),
+      params: copy(this.state.params),
+      ...(this.state.teacher ? { teacher: copy(this.state.teacher) } : {}),
+      slots: copy(this.state.slots),
       step: this.state.step,
       accumulation: this.accumulation(),
     };

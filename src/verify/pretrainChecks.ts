@@ -261,7 +261,11 @@ async function adamwCheck(
     Record<string, { online_after: Record<string, ParamStats>; target_after_ema: Record<string, ParamStats> }>
   >(exp, 'pretrain_adamw_step.json');
   const parts: CheckResult[] = [];
-  for (const variant of ['fresh_optimizer', 'resumed_optimizer'] as const) {
+  for (const [variant, placement] of [
+    ['fresh_optimizer', 'host'],
+    ['resumed_optimizer', 'host'],
+    ['fresh_optimizer', 'graph'],
+  ] as const) {
     const t = tracePretrain(size, batch, false);
     const specs = t.s.registry.list();
     const trainable = (n: string) => t.s.registry.specs.get(n)?.trainable ?? false;
@@ -282,7 +286,7 @@ async function adamwCheck(
         teacher: { registry: t.ts.registry, prefix: TARGET_PREFIX },
       },
       { params, teacher, ...(resumed ? { slots: resumed.slots, step: resumed.step } : {}) },
-      { rng: seededRandom(0) },
+      { rng: seededRandom(0), placement },
     );
     const f = feedsFor(batch, new Map(), new Map());
     await trainer.step(
@@ -294,7 +298,7 @@ async function adamwCheck(
       const v = trainer.state.params.get(name);
       if (!v)
         parts.push({
-          name: `${variant} online ${name}`,
+          name: `${variant} (${placement}) online ${name}`,
           pass: false,
           worstAbsErr: Number.NaN,
           tolerance: 'present',
@@ -303,7 +307,7 @@ async function adamwCheck(
       else
         parts.push(
           compareValues(
-            `${variant} online ${name}`,
+            `${variant} (${placement}) online ${name}`,
             Array.from(v.data.subarray(0, (st.values ?? st.first).length)),
             st.values ?? st.first,
             tol,
@@ -314,7 +318,7 @@ async function adamwCheck(
       const v = trainer.state.teacher?.get(TARGET_PREFIX + name);
       if (!v)
         parts.push({
-          name: `${variant} target ${name}`,
+          name: `${variant} (${placement}) target ${name}`,
           pass: false,
           worstAbsErr: Number.NaN,
           tolerance: 'present',
@@ -323,7 +327,7 @@ async function adamwCheck(
       else
         parts.push(
           compareValues(
-            `${variant} target ${name}`,
+            `${variant} (${placement}) target ${name}`,
             Array.from(v.data.subarray(0, (st.values ?? st.first).length)),
             st.values ?? st.first,
             tol,
