@@ -25,6 +25,9 @@ async function realFolder(): Promise<string> {
   await writePng(join(dir, 'a_frame_4.png'), texturedImage(S, S, 2));
   await writePng(join(dir, 'b_frame_0.png'), texturedImage(S, S, 3, [40, 0, -40]));
   await writePng(join(dir, 'c.png'), texturedImage(S, S, 4, [-40, 0, 40]));
+  await sharp(texturedImage(S, S, 4).data, { raw: { width: S, height: S, channels: 3 } })
+    .jpeg()
+    .toFile(join(dir, 'c_frame_0.jpg')); // same output names as c.png
   await writePng(join(dir, 'dark_frame_0.png'), createRgbImage(S, S));
   writeFileSync(join(dir, 'notes.txt'), 'not a face');
   writeFileSync(join(dir, 'broken_frame_0.png'), Buffer.from('definitely not a png'));
@@ -56,12 +59,13 @@ test('SBI folder job: files named by video id, manifest with recipes and problem
   const onDisk = readManifest(join(cls, 'manifest.json'));
   assert.deepEqual(onDisk, m);
   assert.equal(m.counts.samples, 8);
-  assert.equal(m.counts.skipped, 2);
+  assert.equal(m.counts.skipped, 3);
   assert.equal(m.counts.errors, 1);
   const byInput = Object.fromEntries(m.problems.map((p) => [p.input, p]));
   assert.equal(byInput['dark_frame_0.png']?.status, 'skipped');
   assert.match(byInput['dark_frame_0.png']!.reason, /no face/);
   assert.equal(byInput['notes.txt']?.reason, 'not an image file');
+  assert.match(byInput['c_frame_0.jpg']!.reason, /would overwrite those of c\.png/);
   assert.equal(byInput['broken_frame_0.png']?.status, 'error');
   const s0 = m.samples.find((s) => s.output === 'a_frame_4_sbi1.png')!;
   assert.deepEqual(s0.sources, ['a_frame_4.png']);
@@ -137,8 +141,9 @@ test('swap folder job pairs different identities and records both sources', asyn
     assert.notEqual(videoIdFromFrameName(s.sources[0]!), videoIdFromFrameName(s.sources[1]!));
     assert.match(s.output, /_swap[01]\.png$/);
   }
-  for (const s of ok) assert.match(s.sources[1]!, /^(a_frame_[04]|b_frame_0|c)\.png$/);
-  assert.equal(m.counts.skipped, 2); // the dark image as a target, notes.txt
+  for (const s of ok)
+    assert.match(s.sources[1]!, /^(a_frame_[04]\.png|b_frame_0\.png|c\.png|c_frame_0\.jpg)$/);
+  assert.equal(m.counts.skipped, 3); // the dark image and c_frame_0.jpg as targets, notes.txt
   assert.equal(m.counts.errors, 1); // the damaged PNG as a target
 });
 

@@ -177,7 +177,8 @@ test('fake names keep the video id; identities are the name up to _frame_', () =
   assert.equal(fakeFileName('astronaut.png', 'sbi', 1), 'astronaut_frame_0_sbi1.png');
   assert.equal(videoIdFromFrameName(fakeFileName('astronaut.png', 'sbi', 1)), 'astronaut');
   assert.equal(fakeFileName('a/b/x_frame_2.jpg', 'sbi', 0), 'a__b__x_frame_2_sbi0.png');
-  assert.equal(identityOf('a/x_frame_2.png'), 'a/x');
+  assert.equal(identityOf('a/x_frame_2.png'), 'a__x');
+  assert.equal(identityOf('c.png'), identityOf('c_frame_3.jpg'));
 });
 
 test('swap pairing: different identities only, deterministic per seed, cycle visits every identity', () => {

@@ -11,7 +11,7 @@ import { hasImageExtension, IMAGE_EXTENSIONS } from '../folders/imageFolder.js';
 import type { RgbImage } from '../image/rgbImage.js';
 import { decodeImage } from '../media/decodeImage.js';
 import { SeededRng } from '../random/seededRng.js';
-import { type FakeKind, fakeFileName, sampleSeed } from './fakeNaming.js';
+import { type FakeKind, fakeFileName, fakeStem, sampleSeed } from './fakeNaming.js';
 import {
   type FakeProblem,
   type FakeSample,
@@ -118,21 +118,25 @@ export async function buildFakes(o: BuildFakesOptions): Promise<FakesManifest> {
     }
   }
 
+  const triangulation = o.kind === 'swap' ? (o.triangles ? 'mediapipe-mesh' : 'delaunay') : null;
   const manifestPath = join(classDir, 'manifest.json');
   const previous = readManifest(manifestPath);
-  if (previous && !sameRun(previous, { generator: o.kind, seed, perImage, pairs }))
+  if (previous && !sameRun(previous, { generator: o.kind, seed, perImage, pairs, triangulation }))
     throw new FakesInputError(
-      `${classDir} holds fakes made with other options (seed ${previous.seed}, ${previous.perImage} per image${previous.pairs ? `, pairs ${previous.pairs}` : ''}); re-run with those options to resume, or choose another --out`,
+      `${classDir} holds fakes made with other options (seed ${previous.seed}, ${previous.perImage} per image${previous.pairs ? `, pairs ${previous.pairs}, ${previous.triangulation} triangles` : ''}); re-run with those options to resume, or choose another --out`,
     );
   const recorded = new Map<string, FakeSample>();
   for (const s of previous?.samples ?? [])
     if (existsSync(join(classDir, s.output))) recorded.set(s.output, s);
 
-  const triangulation = o.kind === 'swap' ? (o.triangles ? 'mediapipe-mesh' : 'delaunay') : null;
   const samples: FakeSample[] = [];
   let reused = 0;
   let interrupted = false;
   const byRel = new Map(images.map((f) => [f.relPath, f]));
+  // x.png and x.jpg would write the same names: the first in listing order keeps them
+  const stemOwner = new Map<string, string>();
+  for (const f of images)
+    if (!stemOwner.has(fakeStem(f.relPath))) stemOwner.set(fakeStem(f.relPath), f.relPath);
   const cache = new FaceCache(o.detector, o.kind === 'swap' ? 64 : 1);
 
   const manifest = (): FakesManifest => ({
@@ -162,6 +166,15 @@ export async function buildFakes(o: BuildFakesOptions): Promise<FakesManifest> {
       break;
     }
     const target = images[t]!;
+    const clash = stemOwner.get(fakeStem(target.relPath));
+    if (clash !== target.relPath) {
+      problems.push({
+        input: target.relPath,
+        status: 'skipped',
+        reason: `its fakes would overwrite those of ${clash}`,
+      });
+      continue;
+    }
     for (let k = 0; k < perImage; k++) {
       const output = fakeFileName(target.relPath, o.kind, k);
       const done = recorded.get(output);

@@ -17,11 +17,9 @@ export function fakeFileName(relPath: string, kind: FakeKind, k: number): string
   return `${fakeStem(relPath)}_${kind}${k}.png`;
 }
 
-/** Identity of a real face image: its folder plus its video id (the name up to `_frame_`). */
+/** Identity of a real face image: the video id its fakes carry (folders joined by `__`, name up to `_frame_`). */
 export function identityOf(relPath: string): string {
-  const slash = relPath.lastIndexOf('/');
-  const dir = slash === -1 ? '' : relPath.slice(0, slash + 1);
-  return dir + videoIdFromFrameName(relPath.slice(slash + 1));
+  return videoIdFromFrameName(fakeStem(relPath));
 }
 
 /** FNV-1a over the text: a stable 32-bit per-sample seed from the run seed and the sample's name. */

@@ -44,7 +44,13 @@ export interface FakesManifest {
 /** Options an existing folder must have been made with for a run to resume into it. */
 export function sameRun(
   a: FakesManifest,
-  b: Pick<FakesManifest, 'generator' | 'seed' | 'perImage' | 'pairs'>,
+  b: Pick<FakesManifest, 'generator' | 'seed' | 'perImage' | 'pairs' | 'triangulation'>,
 ): boolean {
-  return a.generator === b.generator && a.seed === b.seed && a.perImage === b.perImage && a.pairs === b.pairs;
+  return (
+    a.generator === b.generator &&
+    a.seed === b.seed &&
+    a.perImage === b.perImage &&
+    a.pairs === b.pairs &&
+    a.triangulation === b.triangulation
+  );
 }
