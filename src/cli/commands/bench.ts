@@ -3,10 +3,15 @@
 import type { Command } from 'commander';
 import { registerBenchEngine } from './benchEngine.js';
 import { registerBenchFaces } from './benchFaces.js';
+import { registerBenchScan } from './benchScan.js';
 
 export type RegisterBenchCommand = (bench: Command) => void;
 
-export const benchModules: RegisterBenchCommand[] = [registerBenchEngine, registerBenchFaces];
+export const benchModules: RegisterBenchCommand[] = [
+  registerBenchEngine,
+  registerBenchFaces,
+  registerBenchScan,
+];
 
 export function registerBench(program: Command): void {
   const bench = program

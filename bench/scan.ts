@@ -1,0 +1,18 @@
+// Scanning speed with a ViT-B/16-sized detector (random weights): one minute of 720p video at 32 frames, and
+// still images per second (face detection included), each against a decode-only baseline from the same run.
+//   node --import tsx bench/scan.ts [--json]
+// Last line: {"vit_b16_video_s":…, "vit_b16_images_per_s":…, "decode_only_video_s":…, ...}
+import { resolve } from 'node:path';
+import { benchScan } from '../src/detect/scanBench.js';
+
+const json = process.argv.includes('--json');
+const log = json ? () => {} : (l: string) => console.log(l);
+const r = await benchScan({
+  cacheDir: resolve('.cache/bench-scan'),
+  stills: ['astronaut.png', 'grace_hopper.jpg'].map((n) => resolve('test/fixtures/media', n)),
+  log,
+});
+log(
+  `scan/decode-only: video ${(r.vit_b16_video_s / r.decode_only_video_s).toFixed(2)}x the time, stills ${(r.decode_only_images_per_s / r.vit_b16_images_per_s).toFixed(2)}x slower`,
+);
+console.log(JSON.stringify(r));

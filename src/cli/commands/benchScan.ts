@@ -1,0 +1,32 @@
+// `fsvfm bench scan`: seconds per minute of 720p video and still images per second with a ViT-B/16 detector.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { benchScan } from '../../detect/scanBench.js';
+import { positiveInt } from './faces.js';
+
+export function registerBenchScan(bench: Command): void {
+  bench
+    .command('scan')
+    .description('scanning speed with a random-weight ViT-B/16 detector, against decode-only baselines')
+    .option('--cache <dir>', 'folder for the generated checkpoint and video', '.cache/bench-scan')
+    .option('--repeats <n>', 'times each still is scanned', positiveInt('--repeats'), 4)
+    .option('--threads <n>', 'onnxruntime threads', positiveInt('--threads'))
+    .option('--json', 'print only the JSON result line')
+    .action(async (o: { cache: string; repeats: number; threads?: number; json?: boolean }) => {
+      const log = o.json ? () => {} : (l: string) => console.log(l);
+      const r = await benchScan({
+        cacheDir: resolve(o.cache),
+        stills: ['astronaut.png', 'grace_hopper.jpg'].map((n) =>
+          fileURLToPath(new URL(`../../../test/fixtures/media/${n}`, import.meta.url)),
+        ),
+        repeats: o.repeats,
+        threads: o.threads,
+        log,
+      });
+      log(
+        `scan/decode-only: video ${(r.vit_b16_video_s / r.decode_only_video_s).toFixed(2)}x the time, stills ${(r.decode_only_images_per_s / r.vit_b16_images_per_s).toFixed(2)}x slower`,
+      );
+      console.log(JSON.stringify(r));
+    });
+}
