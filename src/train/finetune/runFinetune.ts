@@ -241,6 +241,16 @@ function shuffled(n: number, seed: number, epoch: number): Int32Array {
 
 const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
+/** Deep copies of the named entries (optimizers may update arrays in place). */
+function copyEntries(sd: StateDict, names: readonly string[]): StateDict {
+  const out: StateDict = new Map();
+  for (const n of names) {
+    const t = sd.get(n);
+    if (t) out.set(n, { shape: [...t.shape], data: Float32Array.from(t.data) });
+  }
+  return out;
+}
+
 /** Fine-tunes and writes checkpoints / logs into `outputDir`. */
 export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): Promise<FinetuneResult> {
   const r = resolve(o);
@@ -483,16 +493,23 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
           shape: [r.batchSize],
           data: BigInt64Array.from(batch.labels, (v) => BigInt(v)),
         };
-      // the update happens inside the step graph: keep the previous values to undo a non-finite step
-      const before = {
-        params: new Map(trainer.state.params),
-        slots: new Map(trainer.state.slots),
-        step: trainer.state.step,
-      };
+      // the FS-Adapter skips a non-finite batch (SPEC §5.4) but the update runs with the step: keep copies of the
+      // (few) trainable tensors and their optimizer slots to undo it
+      const before =
+        o.trainable === 'fs-adapter'
+          ? {
+              params: copyEntries(trainer.state.params, trainer.trainableNames),
+              slots: copyEntries(
+                trainer.state.slots,
+                trainer.trainableNames.flatMap((n) => [`m:${n}`, `v:${n}`]),
+              ),
+              step: trainer.state.step,
+            }
+          : null;
       const res = await trainer.step(feeds, { lr: curLr });
       const loss = res.metrics.loss_unscaled ?? res.loss;
       if (!Number.isFinite(loss)) {
-        if (o.trainable !== 'fs-adapter')
+        if (!before)
           throw new Error(
             `loss is ${loss} at epoch ${epoch} step ${step}; stopping (lower --blr, or check the data)`,
           );
