@@ -71,7 +71,7 @@ async function run(
 function maxDiff(a: Map<string, { data: Float32Array }>, b: Map<string, { data: Float32Array }>): number {
   let worst = 0;
   for (const [k, v] of a)
-    v.data.forEach((x, i) => (worst = Math.max(worst, Math.abs(x - b.get(k)!.data[i]!))));
+    for (const [i, x] of v.data.entries()) worst = Math.max(worst, Math.abs(x - b.get(k)!.data[i]!));
   return worst;
 }
 
@@ -84,9 +84,9 @@ for (const optimizer of [
     const graph = await run('graph', optimizer, 2, 6);
     assert.equal(host.trainer.state.step, 3);
     assert.equal(graph.trainer.state.step, 3);
-    host.losses.forEach((l, i) =>
-      assert.ok(Math.abs(l - graph.losses[i]!) < 1e-5, `loss ${i}: ${l} vs ${graph.losses[i]}`),
-    );
+    for (const [i, l] of host.losses.entries()) {
+      assert.ok(Math.abs(l - graph.losses[i]!) < 1e-5, `loss ${i}: ${l} vs ${graph.losses[i]}`);
+    }
     const paramDiff = maxDiff(host.trainer.state.params, graph.trainer.state.params);
     // summation order differs (clip norm, accumulation): near-zero gradients make Adam sensitive, so 1% of lr
     assert.ok(paramDiff < 1e-4, `parameters differ by ${paramDiff}`);

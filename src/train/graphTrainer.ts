@@ -339,7 +339,8 @@ export class GraphTrainer {
     const names = this.built.trainable;
     const grads = names.map((n) => out[`${GRAD}${n}`]!.data as Float32Array);
     if (this.accBuffers) {
-      names.forEach((n, i) => accumulateInPlace(this.accBuffers!.get(`acc:${n}`)!.data, grads[i]!));
+      for (const [i, n] of names.entries())
+        accumulateInPlace(this.accBuffers.get(`acc:${n}`)!.data, grads[i]!);
     } else if (!applying) {
       this.accBuffers = new Map(
         names.map((n, i) => [`acc:${n}`, { shape: this.state.params.get(n)!.shape, data: grads[i]! }]),
