@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { isMaskStrategyName, MASK_STRATEGY_NAMES } from '../../data/masking/maskStrategies.js';
+import { PretrainInputError } from '../../train/pretrain/pretrainInputError.js';
 import { runPretrain } from '../../train/pretrain/pretrainLoop.js';
 import {
   CL_LOSS_NAMES,
@@ -12,7 +13,6 @@ import {
   type PretrainOptions,
   pretrainSize,
 } from '../../train/pretrain/pretrainOptions.js';
-import { PretrainSetupError } from '../../train/pretrain/pretrainSetupError.js';
 import { NonFiniteLossError } from '../../train/pretrain/pretrainStep.js';
 import { UserError } from '../userError.js';
 
@@ -262,7 +262,7 @@ export function registerPretrain(program: Command): void {
       } catch (err) {
         bar?.stop();
         if (err instanceof NonFiniteLossError) throw new UserError(err.message, 1);
-        if (err instanceof PretrainSetupError) throw new UserError(err.message);
+        if (err instanceof PretrainInputError) throw new UserError(err.message);
         throw err;
       } finally {
         process.off('SIGINT', onSigint);

@@ -28,8 +28,8 @@ import {
   writePretrainCheckpoints,
 } from './pretrainCheckpoint.js';
 import { initialWeights, orderedSpecs, TARGET_PREFIX, tracePretrainStep } from './pretrainGraph.js';
+import { asInputError } from './pretrainInputError.js';
 import { effectiveLr, type PretrainOptions, pretrainSize } from './pretrainOptions.js';
-import { setupStep } from './pretrainSetupError.js';
 import { batchFeeds, pretrainStep } from './pretrainStep.js';
 import { ReconstructionPreview } from './reconstructionPreview.js';
 import { torchAdamwStateDict } from './torchOptimizerState.js';
@@ -129,7 +129,7 @@ function strictMatch(what: string, specs: Parameters<typeof matchStateDict>[0], 
 
 export async function runPretrain(opts: PretrainOptions, hooks: PretrainHooks = {}): Promise<PretrainResult> {
   const log = hooks.onLog ?? (() => {});
-  const { size, samples } = await setupStep(() => {
+  const { size, samples } = await asInputError(() => {
     if (!(opts.maskRatio > 0 && opts.maskRatio < 1))
       throw new Error(`--mask_ratio must be in (0, 1), got ${opts.maskRatio}`);
     if (!(opts.accumIter >= 1 && Number.isInteger(opts.accumIter)))
@@ -141,7 +141,7 @@ export async function runPretrain(opts: PretrainOptions, hooks: PretrainHooks = 
   const pool = new LoaderPool(opts.workers);
   const checkpoints: string[] = [];
   try {
-    const statsRes = await setupStep(() =>
+    const statsRes = await asInputError(() =>
       ensureDatasetStats(out, samples, {
         batchSize: opts.batchSize,
         imgSize: size.imgSize,
@@ -159,7 +159,7 @@ export async function runPretrain(opts: PretrainOptions, hooks: PretrainHooks = 
       maskRatio: opts.maskRatio,
     };
 
-    const loader = await setupStep(
+    const loader = await asInputError(
       () =>
         new PretrainLoader(samples, pool, {
           batchSize: opts.batchSize,
@@ -186,7 +186,7 @@ export async function runPretrain(opts: PretrainOptions, hooks: PretrainHooks = 
     let startEpoch = 0;
     if (opts.resume) {
       const resume = opts.resume;
-      const { paths, ck, prefixed } = await setupStep(async () => {
+      const { paths, ck, prefixed } = await asInputError(async () => {
         const paths = resolveResume(resume);
         const ck = await readPretrainCheckpoint(paths, groups);
         strictMatch(paths.online, specs, ck.online);
@@ -324,7 +324,7 @@ export async function runPretrain(opts: PretrainOptions, hooks: PretrainHooks = 
             statsComputed: statsRes.computed,
           };
         }
-        const batch = await loader.next();
+        const batch = await asInputError(() => loader.next());
         // util/lr_sched: the lr is set at the start of every accumulation window, at the fractional epoch
         const windowStart = step - (step % opts.accumIter);
         windowLr = lrAt(sched, epoch + windowStart / len);

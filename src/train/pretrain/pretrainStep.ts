@@ -38,24 +38,39 @@ export function batchFeeds(
   };
 }
 
+/** The official decision on one iteration's losses: go on, skip the batch, or abort the run. */
+export function lossVerdict(metrics: Record<string, number>): 'ok' | 'skip' | 'abort' {
+  if (!Number.isFinite(metrics.loss_cl)) return 'skip';
+  if (!Number.isFinite(metrics.total)) return 'abort';
+  return 'ok';
+}
+
 export async function pretrainStep(
   trainer: GraphTrainer,
   feeds: Record<string, HostTensor>,
   hp: StepHyper,
   accumIter: number,
 ): Promise<StepOutcome> {
-  const before = trainer.snapshot();
-  const r = await trainer.step(feeds, hp);
-  const metrics = r.metrics;
-  if (!Number.isFinite(metrics.loss_cl)) {
-    trainer.restore(before);
-    // the window position still advances with the data iteration; its gradients are gone
-    trainer.setAccumulation({ count: (before.accumulation.count + 1) % accumIter, buffers: null });
-    return { kind: 'skipped', metrics };
+  // host placement decides before anything is updated; graph placement updates inside the graph, so its values
+  // are snapshotted and put back when the batch must not count
+  const before = trainer.placement === 'graph' ? trainer.snapshot() : null;
+  const r = await trainer.step(feeds, hp, {
+    skipIf: ({ metrics }) => {
+      const v = lossVerdict(metrics);
+      if (v === 'abort') throw new NonFiniteLossError(metrics);
+      return v === 'skip';
+    },
+  });
+  if (r.skipped) return { kind: 'skipped', metrics: r.metrics };
+  if (before) {
+    const v = lossVerdict(r.metrics);
+    if (v !== 'ok') trainer.restore(before);
+    if (v === 'abort') throw new NonFiniteLossError(r.metrics);
+    if (v === 'skip') {
+      // the window position still advances with the data iteration; its gradients are gone
+      trainer.setAccumulation({ count: (before.accumulation.count + 1) % accumIter, buffers: null });
+      return { kind: 'skipped', metrics: r.metrics };
+    }
   }
-  if (!Number.isFinite(metrics.total)) {
-    trainer.restore(before);
-    throw new NonFiniteLossError(metrics);
-  }
-  return { kind: 'ok', metrics, applied: r.applied };
+  return { kind: 'ok', metrics: r.metrics, applied: r.applied };
 }
