@@ -7,6 +7,7 @@ import { registerDoctor } from './doctor.js';
 import { registerEval } from './eval.js';
 import { registerFaces } from './faces.js';
 import { registerFakes } from './fakes.js';
+import { registerFas } from './fas.js';
 import { registerFinetune } from './finetune.js';
 import { registerInfo } from './info.js';
 import { registerInspect } from './inspect.js';
@@ -32,6 +33,7 @@ export const commandModules: RegisterCommand[] = [
   registerVerifyFixtures,
   registerFinetune,
   registerEval,
+  registerFas,
   registerScan,
   registerServe,
 ];

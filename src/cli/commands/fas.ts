@@ -1,0 +1,144 @@
+// `fsvfm fas`: cross-domain face anti-spoofing transfer on the MCIO / WCS leave-one-out protocols.
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { FAS_PROTOCOLS, trainFas } from '../../train/fas/index.js';
+import { UserError } from '../userError.js';
+import { asUserError, intArg, interruptOnSigint, numArg } from './finetune.js';
+
+interface FasFlags {
+  config: string;
+  data_root: string;
+  pt_model: string;
+  model?: string;
+  num_heads?: number;
+  trainable: string;
+  output_dir: string;
+  iterations?: number;
+  eval_every?: number;
+  batch_size?: number;
+  lr?: number;
+  weight_decay?: number;
+  weight_cl?: number;
+  temperature?: number;
+  runs?: number;
+  celeb?: boolean;
+  threads?: number;
+  progress?: boolean;
+}
+
+async function runFasCommand(f: FasFlags): Promise<void> {
+  if (!FAS_PROTOCOLS[f.config])
+    throw new UserError(
+      `--config must be one of ${Object.keys(FAS_PROTOCOLS).join(', ')}, got '${f.config}'`,
+    );
+  if (f.trainable !== 'all' && f.trainable !== 'fs-adapter')
+    throw new UserError(`--trainable must be all or fs-adapter, got '${f.trainable}'`);
+  const stop = interruptOnSigint('iteration');
+  const bar =
+    f.progress !== false && process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          {
+            format:
+              'run {run} |{bar}| {value}/{total} it | loss {loss} | best HTER {hter} | ETA {eta_formatted}',
+            etaBuffer: 50,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+  let barRun = -1;
+  let bestHter = '-';
+  try {
+    const r = await trainFas(
+      {
+        dataRoot: f.data_root,
+        config: f.config,
+        ptModel: f.pt_model,
+        model: f.model,
+        numHeads: f.num_heads,
+        trainable: f.trainable,
+        outputDir: f.output_dir,
+        iterations: f.iterations,
+        evalEvery: f.eval_every,
+        perClass: f.batch_size,
+        lr: f.lr,
+        weightDecay: f.weight_decay,
+        weightCl: f.weight_cl,
+        temperature: f.temperature,
+        runs: f.runs,
+        withCeleb: f.celeb !== false,
+        runtime: f.threads ? { threads: f.threads } : {},
+        signal: stop.signal,
+      },
+      {
+        onLog: (l) => process.stderr.write(`${l}\n`),
+        onStep: (s) => {
+          if (!bar) return;
+          if (barRun !== s.run) {
+            bar.stop();
+            bar.start(s.iterations, s.iteration, { run: s.run, loss: '-', hter: '-' });
+            barRun = s.run;
+            bestHter = '-';
+          }
+          bar.update(s.iteration + 1, { run: s.run, loss: s.loss.toFixed(4), hter: bestHter });
+        },
+        onEvaluation: (e) => {
+          if (e.best) bestHter = `${(100 * e.validArgs.HTER).toFixed(2)}%`;
+          if (!bar)
+            process.stderr.write(
+              `run ${e.run} it ${e.iteration}: HTER ${(100 * e.validArgs.HTER).toFixed(2)}% AUC ${(100 * e.validArgs.AUC).toFixed(2)}% TPR@FPR=1% ${(100 * e.validArgs.TPR_at_FPR_1pct).toFixed(2)}%${e.best ? ' (best)' : ''}\n`,
+            );
+        },
+      },
+    );
+    bar?.stop();
+    process.stdout.write(
+      `${JSON.stringify({ runs: r.runs, performanceCsv: r.performanceCsv, performanceLastCsv: r.performanceLastCsv, interrupted: r.interrupted })}\n`,
+    );
+    if (r.interrupted) process.exitCode = 130;
+  } catch (err) {
+    bar?.stop();
+    throw asUserError(err);
+  } finally {
+    stop.dispose();
+  }
+}
+
+export function registerFas(program: Command): void {
+  program
+    .command('fas')
+    .description(
+      'cross-domain face anti-spoofing transfer (MCIO / WCS leave-one-out), full fine-tuning or FS-Adapter',
+    )
+    .requiredOption(
+      '--config <target>',
+      `${Object.keys(FAS_PROTOCOLS).join(' | ')} (the held-out target domain)`,
+    )
+    .requiredOption(
+      '--data_root <dir>',
+      'MCIO or WCS root holding txt/<ds>_{real,fake}_{train,test}.txt and frame/',
+    )
+    .requiredOption('--pt_model <checkpoint>', 'pre-training checkpoint (.pth) or encoder .safetensors')
+    .option(
+      '--model <name>',
+      'vit_small_patch16 | vit_base_patch16 | vit_large_patch16 | custom (default: from the checkpoint)',
+    )
+    .option('--num_heads <n>', 'attention heads for custom sizes', intArg('--num_heads'))
+    .option('--trainable <modules>', 'all | fs-adapter', 'all')
+    .requiredOption('--output_dir <dir>', 'checkpoints, performance.csv, performance_last.csv, log.txt')
+    .option('--iterations <n>', 'default 4001', intArg('--iterations'))
+    .option('--eval_every <n>', 'default 100', intArg('--eval_every'))
+    .option(
+      '--batch_size <n>',
+      'per (domain, class): default 12 (all) / 24 (fs-adapter)',
+      intArg('--batch_size'),
+    )
+    .option('--lr <x>', 'constant lr: default 2.5e-5 (all) / 5e-2 (fs-adapter)', numArg('--lr', 1e-12))
+    .option('--weight_decay <x>', 'Adam L2 weight decay (default 1e-6)', numArg('--weight_decay'))
+    .option('--weight_cl <x>', 'FS-Adapter real-anchor loss weight (default 0.1)', numArg('--weight_cl'))
+    .option('--temperature <x>', 'real-anchor temperature (default 0.07)', numArg('--temperature', 1e-9))
+    .option('--runs <n>', 'runs with seeds 0..n-1 (default 1)', intArg('--runs'))
+    .option('--no-celeb', 'leave out the CelebA-Spoof source')
+    .option('--threads <n>', 'onnxruntime intra-op threads', intArg('--threads'))
+    .option('--no-progress', 'no progress bar')
+    .action(runFasCommand);
+}
