@@ -293,49 +293,41 @@ async function adamwCheck(
       { images: f.images!, mask: f.mask!, sfr: f.sfr!, idsKeep: f.idsKeep!, idsRestore: f.idsRestore! },
       { lr: 1e-3, emaMomentum: 0.996 },
     );
-    const tol = { abs: 1e-4, rel: 1e-4 };
-    for (const [name, st] of Object.entries(ref[variant]!.online_after)) {
-      const v = trainer.state.params.get(name);
-      if (!v)
-        parts.push({
-          name: `${variant} (${placement}) online ${name}`,
-          pass: false,
-          worstAbsErr: Number.NaN,
-          tolerance: 'present',
-          detail: 'missing',
-        });
-      else
-        parts.push(
-          compareValues(
-            `${variant} (${placement}) online ${name}`,
-            Array.from(v.data.subarray(0, (st.values ?? st.first).length)),
-            st.values ?? st.first,
-            tol,
-          ),
-        );
-    }
-    for (const [name, st] of Object.entries(ref[variant]!.target_after_ema)) {
-      const v = trainer.state.teacher?.get(TARGET_PREFIX + name);
-      if (!v)
-        parts.push({
-          name: `${variant} (${placement}) target ${name}`,
-          pass: false,
-          worstAbsErr: Number.NaN,
-          tolerance: 'present',
-          detail: 'missing',
-        });
-      else
-        parts.push(
-          compareValues(
-            `${variant} (${placement}) target ${name}`,
-            Array.from(v.data.subarray(0, (st.values ?? st.first).length)),
-            st.values ?? st.first,
-            tol,
-          ),
-        );
-    }
+    const label = `${variant} (${placement})`;
+    parts.push(
+      ...compareStats(`${label} online`, ref[variant]!.online_after, (n) => trainer.state.params.get(n)),
+    );
+    parts.push(
+      ...compareStats(`${label} target`, ref[variant]!.target_after_ema, (n) =>
+        trainer.state.teacher?.get(TARGET_PREFIX + n),
+      ),
+    );
   }
   return combine('pretrain_adamw_step', parts);
+}
+
+/** Recorded per-tensor values (all when small, else the first few) against ours, abs 1e-4 + rel 1e-4. */
+function compareStats(
+  label: string,
+  ref: Record<string, ParamStats>,
+  get: (name: string) => { data: Float32Array } | undefined,
+): CheckResult[] {
+  return Object.entries(ref).map(([name, st]) => {
+    const v = get(name);
+    const want = st.values ?? st.first;
+    if (!v)
+      return {
+        name: `${label} ${name}`,
+        pass: false,
+        worstAbsErr: Number.NaN,
+        tolerance: 'present',
+        detail: 'missing',
+      };
+    return compareValues(`${label} ${name}`, Array.from(v.data.subarray(0, want.length)), want, {
+      abs: 1e-4,
+      rel: 1e-4,
+    });
+  });
 }
 
 /** AdamW slots of pretrain-online.pth, mapped from optimizer indices to parameter names. */
