@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { registerBenchEngine } from './benchEngine.js';
 import { registerBenchFaces } from './benchFaces.js';
+import { registerBenchPretrain } from './benchPretrain.js';
 import { registerBenchScan } from './benchScan.js';
 
 export type RegisterBenchCommand = (bench: Command) => void;
@@ -10,6 +11,7 @@ export type RegisterBenchCommand = (bench: Command) => void;
 export const benchModules: RegisterBenchCommand[] = [
   registerBenchEngine,
   registerBenchFaces,
+  registerBenchPretrain,
   registerBenchScan,
 ];
 

@@ -1,0 +1,123 @@
+// Speed of one FS-VFM pre-training step (ViT-S/16, batch 8: CRFR-P masks + index tables, online forward+backward,
+// target forward, clipping, AdamW, EMA), against the MAE step (encoder + pixel decoder only) measured in the same run.
+import { performance } from 'node:perf_hooks';
+import { maeStepMs } from '../../benchmarks/engineBench.js';
+import { createMaskStrategy } from '../../data/masking/maskStrategies.js';
+import type { ParsingMap } from '../../data/masking/parsingMap.js';
+import { SeededRng } from '../../data/random/seededRng.js';
+import { vitSize } from '../../models/sizes.js';
+import { seededRandom } from '../../nn/random.js';
+import { GraphTrainer } from '../graphTrainer.js';
+import { weightDecayGroups } from '../paramGroups.js';
+import { initialWeights, orderedSpecs, TARGET_PREFIX, tracePretrainStep } from './pretrainGraph.js';
+import { ADAMW_PRETRAIN } from './pretrainLoop.js';
+import { batchFeeds } from './pretrainStep.js';
+
+export interface PretrainBenchResult {
+  fsvfm_s16_b8_step_ms: number;
+  mae_s16_b8_step_ms: number;
+  /** FS-VFM step / MAE step */
+  fsvfm_over_mae: number;
+  threads: number;
+}
+
+async function medianMs(fn: () => Promise<unknown>, minRuns: number, minMs: number): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < minRuns || performance.now() - start < minMs) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+/** A drawn face (background, hair, skin, brows, eyes, nose, lips) so CRFR-P has every region to choose from. */
+function drawnFace(size: number, shift: number): ParsingMap {
+  const labels = new Uint8Array(size * size);
+  const inside = (x: number, y: number, cx: number, cy: number, rx: number, ry: number) =>
+    ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1;
+  const c = size / 2 + shift;
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      let l = 0;
+      if (inside(x, y, c, c - 10, 85, 95) && y < c - 25) l = 10;
+      if (inside(x, y, c, c + 5, 62, 80)) l = 1;
+      if (inside(x, y, c - 25, c - 25, 14, 4)) l = 2;
+      if (inside(x, y, c + 25, c - 25, 14, 4)) l = 3;
+      if (inside(x, y, c - 25, c - 12, 10, 5)) l = 4;
+      if (inside(x, y, c + 25, c - 12, 10, 5)) l = 5;
+      if (inside(x, y, c, c + 10, 8, 16)) l = 6;
+      if (inside(x, y, c, c + 40, 22, 4)) l = 7;
+      if (inside(x, y, c, c + 45, 20, 2)) l = 8;
+      if (inside(x, y, c, c + 50, 22, 4)) l = 9;
+      labels[y * size + x] = l;
+    }
+  return { height: size, width: size, labels };
+}
+
+export async function fsvfmStepMs(threads: number, batch = 8): Promise<number> {
+  const size = vitSize('S');
+  const cfg = {
+    maskRatio: 0.75,
+    normPixLoss: true,
+    weightSfr: 0.007,
+    weightCl: 0.1,
+    clLoss: 'SimSiam',
+    accumIter: 1,
+  } as const;
+  const graph = tracePretrainStep(size, batch, cfg);
+  const specs = orderedSpecs(graph.online.registry);
+  const trainable = (n: string) => graph.online.registry.specs.get(n)?.trainable ?? false;
+  const init = initialWeights(graph, 0);
+  const trainer = await GraphTrainer.create(
+    {
+      loss: graph.loss,
+      registry: graph.online.registry,
+      groups: weightDecayGroups(specs, 0.05, trainable),
+      optimizer: { kind: 'adamw', config: ADAMW_PRETRAIN },
+      clipGrad: 1,
+      teacher: { registry: graph.target.registry, prefix: TARGET_PREFIX },
+      metrics: graph.metrics,
+    },
+    { params: init.online, teacher: init.target },
+    { rng: seededRandom(1), threads },
+  );
+  const maps = Array.from({ length: batch }, (_, i) => drawnFace(size.imgSize, (i % 5) - 2));
+  const strategy = createMaskStrategy('crfr-p', { patchSize: size.patchSize, maskRatio: cfg.maskRatio });
+  const rng = new SeededRng(0);
+  const noise = seededRandom(2);
+  const images = Float32Array.from({ length: batch * 3 * size.imgSize ** 2 }, () => noise.normal());
+  return medianMs(
+    async () => {
+      const m = strategy.generate(maps, rng);
+      const feeds = batchFeeds(
+        { batchSize: batch, images, masks: m.masks, sfr: m.sfr, region: m.region, sfrEmpty: m.sfrEmpty },
+        size.imgSize,
+        graph.numPatches,
+        graph.nKeep,
+      );
+      await trainer.step(feeds, { lr: 1e-4, emaMomentum: 0.996 });
+    },
+    3,
+    4000,
+  );
+}
+
+export async function runPretrainBench(
+  threads: number,
+  log: (line: string) => void = () => {},
+): Promise<PretrainBenchResult> {
+  const fsvfm = await fsvfmStepMs(threads);
+  log(
+    `FS-VFM ViT-S/16 step (CRFR-P masks, online fwd+bwd, target fwd, AdamW, EMA), batch 8: ${fsvfm.toFixed(0)} ms`,
+  );
+  const mae = await maeStepMs(threads);
+  log(`MAE ViT-S/16 step (49/196 tokens, 8×512 decoder, AdamW), batch 8: ${mae.toFixed(0)} ms`);
+  log(
+    `FS-VFM / MAE: ${(fsvfm / mae).toFixed(2)}× (PyTorch 1.13 CPU took 4760 ms for the FS-VFM step on this machine)`,
+  );
+  return { fsvfm_s16_b8_step_ms: fsvfm, mae_s16_b8_step_ms: mae, fsvfm_over_mae: fsvfm / mae, threads };
+}
