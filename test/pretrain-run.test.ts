@@ -164,6 +164,28 @@ describe('fsvfm pretrain, tiny model', { skip }, () => {
     }
   });
 
+  test('an abort signal stops after the current step with a resumable checkpoint', async () => {
+    const out = tempDir('signal');
+    const abort = new AbortController();
+    const r = await runPretrain(tinyOptions(data, out, { epochs: 2 }), {
+      signal: abort.signal,
+      onProgress: (p) => {
+        if (p.iteration === 3) abort.abort();
+      },
+    });
+    assert.equal(r.stopped, 'signal');
+    assert.equal(r.iterations, 3);
+    const ck = await openTorchCheckpoint(path.join(out, 'checkpoint-last.pth'));
+    try {
+      const st = (ck.root as Map<string, unknown>).get('fsvfm_state') as Map<string, unknown>;
+      const progress = JSON.parse(String(st.get('json')));
+      assert.deepEqual([progress.epoch, progress.step], [1, 1]);
+      assert.equal((ck.root as Map<string, unknown>).get('epoch'), 0);
+    } finally {
+      ck.close();
+    }
+  });
+
   test('losses fall over 50 steps', async () => {
     const out = tempDir('fall');
     await runPretrain(tinyOptions(data, out, { epochs: 25, lr: 2e-3, warmupEpochs: 2, saveEvery: 100 }));
