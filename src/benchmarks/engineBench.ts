@@ -1,6 +1,6 @@
 // Engine speed: ViT forward passes and one MAE training step, with a pure-TypeScript matmul measured in the same
 // run as the baseline the engine replaces.
-import { performance } from 'node:perf_hooks';
+
 import { compile, Graph, type HostTensor } from '../graph/index.js';
 import { encoderConfig } from '../models/encoderConfig.js';
 import { fsvfmEncoder, pixelDecoder } from '../models/fsvfmPretrain.js';
@@ -13,6 +13,7 @@ import { initStateDict } from '../nn/stateDict.js';
 import { GraphTrainer, type OptimizerPlacement } from '../train/graphTrainer.js';
 import { reconstructionLosses } from '../train/losses/reconstructionLoss.js';
 import { weightDecayGroups } from '../train/paramGroups.js';
+import { medianMs } from './medianTime.js';
 
 export interface EngineBenchResult {
   vit_s16_b1_img_s: number;
@@ -26,19 +27,6 @@ export interface EngineBenchResult {
   typescript_sgemm_gflops: number;
   sgemm_speedup: number;
   threads: number;
-}
-
-async function timeIt(fn: () => Promise<unknown>, minRuns: number, minMs: number): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < minRuns || performance.now() - start < minMs) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!; // median
 }
 
 function randomImages(b: number, size: number): HostTensor {
@@ -65,7 +53,7 @@ export async function vitForwardImagesPerSecond(
     { threads, initializers: new Map([...weights].map(([k, v]) => [k, v.data])) },
   );
   const feeds = { images: randomImages(batch, 224) };
-  const ms = await timeIt(() => exe.run(feeds), 3, 3000);
+  const ms = await medianMs(() => exe.run(feeds), 3, 3000);
   return (batch * 1000) / ms;
 }
 
@@ -108,7 +96,7 @@ export async function maeStepMs(threads: number, placement: OptimizerPlacement =
     idsRestore: { dtype: 'int64', shape: [B, L], data: idx.idsRestore },
     mask: { dtype: 'float32', shape: [B, L], data: m },
   };
-  return timeIt(() => trainer.step(batch, { lr: 1e-4 }), 3, 4000);
+  return medianMs(() => trainer.step(batch, { lr: 1e-4 }), 3, 4000);
 }
 
 /** GFLOP/s of an n×n×n float32 matmul: onnxruntime vs a cache-blocked pure-TypeScript loop. */
@@ -122,9 +110,9 @@ export async function sgemmGflops(n: number, threads: number): Promise<{ ort: nu
   const A = Float32Array.from({ length: n * n }, () => rng.uniform());
   const Bm = Float32Array.from({ length: n * n }, () => rng.uniform());
   const flops = 2 * n * n * n;
-  const ortMs = await timeIt(() => exe.run({ a: A, b: Bm }), 3, 1500);
+  const ortMs = await medianMs(() => exe.run({ a: A, b: Bm }), 3, 1500);
   const C = new Float32Array(n * n);
-  const tsMs = await timeIt(
+  const tsMs = await medianMs(
     async () => {
       C.fill(0);
       for (let i = 0; i < n; i++) {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { runPretrainBench } from '../../train/pretrain/pretrainBench.js';
+import { runPretrainBench } from '../../benchmarks/pretrainBench.js';
 
 export function registerBenchPretrain(bench: Command): void {
   bench

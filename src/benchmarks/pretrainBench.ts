@@ -1,17 +1,23 @@
 // Speed of one FS-VFM pre-training step (ViT-S/16, batch 8: CRFR-P masks + index tables, online forward+backward,
 // target forward, clipping, AdamW, EMA), against the MAE step (encoder + pixel decoder only) measured in the same run.
-import { performance } from 'node:perf_hooks';
-import { maeStepMs } from '../../benchmarks/engineBench.js';
-import { createMaskStrategy } from '../../data/masking/maskStrategies.js';
-import type { ParsingMap } from '../../data/masking/parsingMap.js';
-import { SeededRng } from '../../data/random/seededRng.js';
-import { vitSize } from '../../models/sizes.js';
-import { seededRandom } from '../../nn/random.js';
-import { GraphTrainer } from '../graphTrainer.js';
-import { weightDecayGroups } from '../paramGroups.js';
-import { initialWeights, orderedSpecs, TARGET_PREFIX, tracePretrainStep } from './pretrainGraph.js';
-import { ADAMW_PRETRAIN } from './pretrainLoop.js';
-import { batchFeeds } from './pretrainStep.js';
+
+import { createMaskStrategy } from '../data/masking/maskStrategies.js';
+import type { ParsingMap } from '../data/masking/parsingMap.js';
+import { SeededRng } from '../data/random/seededRng.js';
+import { vitSize } from '../models/sizes.js';
+import { seededRandom } from '../nn/random.js';
+import { GraphTrainer } from '../train/graphTrainer.js';
+import { weightDecayGroups } from '../train/paramGroups.js';
+import {
+  initialWeights,
+  orderedSpecs,
+  TARGET_PREFIX,
+  tracePretrainStep,
+} from '../train/pretrain/pretrainGraph.js';
+import { ADAMW_PRETRAIN } from '../train/pretrain/pretrainLoop.js';
+import { batchFeeds } from '../train/pretrain/pretrainStep.js';
+import { maeStepMs } from './engineBench.js';
+import { medianMs } from './medianTime.js';
 
 export interface PretrainBenchResult {
   fsvfm_s16_b8_step_ms: number;
@@ -19,19 +25,6 @@ export interface PretrainBenchResult {
   /** FS-VFM step / MAE step */
   fsvfm_over_mae: number;
   threads: number;
-}
-
-async function medianMs(fn: () => Promise<unknown>, minRuns: number, minMs: number): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < minRuns || performance.now() - start < minMs) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
 }
 
 /** A drawn face (background, hair, skin, brows, eyes, nose, lips) so CRFR-P has every region to choose from. */
