@@ -2,40 +2,30 @@
 // FR as in CRFR-P, then n_mask − |FR| patches drawn uniformly from the rest; same extreme branch.
 import type { SeededRng } from '../random/seededRng.js';
 import { chooseCoveredRegion, trimOversizedRegion } from './coveredRegion.js';
-import {
-  labelsOf,
-  type MaskBatch,
-  type MaskOptions,
-  type MaskStrategy,
-  runStrategy,
-  type SampleMask,
-} from './maskStrategy.js';
-import type { ParsingMap } from './parsingMap.js';
+import { LabelMaskStrategy, type SampleMask } from './maskStrategy.js';
 import type { PatchLabels } from './patchLabels.js';
 import { groupMembership } from './patchMembership.js';
 import { fixUpMaskCount } from './proportionalMasking.js';
+import type { RegionName } from './regionGroups.js';
 
-export class CrfrRMasking implements MaskStrategy {
+export class CrfrRMasking extends LabelMaskStrategy {
   readonly name = 'crfr-r' as const;
-  constructor(readonly options: Readonly<MaskOptions>) {}
 
-  generate(maps: readonly ParsingMap[], rng: SeededRng): MaskBatch {
-    return this.generateFromLabels(labelsOf(maps, this.options.patchSize), rng);
-  }
-
-  generateFromLabels(labels: readonly PatchLabels[], rng: SeededRng): MaskBatch {
-    return runStrategy(this.name, this.options, labels, (nMask) => {
-      const covered = chooseCoveredRegion(rng, this.options.region);
-      const samples = labels.map((l): SampleMask => {
-        const fr = groupMembership(l, covered);
-        const trimmed = trimOversizedRegion(fr, nMask, rng);
-        if (trimmed) return { mask: trimmed, fr: trimmed.slice(), extreme: true };
-        const mask = fr.slice();
-        // The fix-up's "add visible patches" draw is exactly a uniform fill from the non-FR patches.
-        fixUpMaskCount(mask, fr, nMask, rng);
-        return { mask, fr, extreme: false };
-      });
-      return { region: covered.name, samples };
+  protected drawBatch(
+    labels: readonly PatchLabels[],
+    nMask: number,
+    rng: SeededRng,
+  ): { region: RegionName | null; samples: SampleMask[] } {
+    const covered = chooseCoveredRegion(rng, this.options.region);
+    const samples = labels.map((l): SampleMask => {
+      const fr = groupMembership(l, covered);
+      const trimmed = trimOversizedRegion(fr, nMask, rng);
+      if (trimmed) return { mask: trimmed, fr: trimmed.slice(), extreme: true };
+      const mask = fr.slice();
+      // The fix-up's "add visible patches" draw is exactly a uniform fill from the non-FR patches.
+      fixUpMaskCount(mask, fr, nMask, rng);
+      return { mask, fr, extreme: false };
     });
+    return { region: covered.name, samples };
   }
 }

@@ -100,3 +100,27 @@ export function runStrategy(
 export function labelsOf(maps: readonly ParsingMap[], patchSize: number): PatchLabels[] {
   return maps.map((m) => patchLabelSets(m, patchSize));
 }
+
+/**
+ * Base of the strategies: `generate` scans the maps into per-patch label sets, `generateFromLabels` runs the shared
+ * driver around the strategy's own `drawBatch`.
+ */
+export abstract class LabelMaskStrategy implements MaskStrategy {
+  abstract readonly name: MaskStrategyName;
+  constructor(readonly options: Readonly<MaskOptions>) {}
+
+  generate(maps: readonly ParsingMap[], rng: SeededRng): MaskBatch {
+    return this.generateFromLabels(labelsOf(maps, this.options.patchSize), rng);
+  }
+
+  generateFromLabels(labels: readonly PatchLabels[], rng: SeededRng): MaskBatch {
+    return runStrategy(this.name, this.options, labels, (nMask) => this.drawBatch(labels, nMask, rng));
+  }
+
+  /** The batch's covered region (or null) and each sample's mask and FR with exactly `nMask` masked patches. */
+  protected abstract drawBatch(
+    labels: readonly PatchLabels[],
+    nMask: number,
+    rng: SeededRng,
+  ): { region: RegionName | null; samples: SampleMask[] };
+}
