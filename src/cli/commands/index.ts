@@ -13,6 +13,7 @@ import { registerInfo } from './info.js';
 import { registerInspect } from './inspect.js';
 import { registerMask } from './mask.js';
 import { registerPretrain } from './pretrain.js';
+import { registerQuickstart } from './quickstart.js';
 import { registerScan } from './scan.js';
 import { registerServe } from './serve.js';
 import { registerVerifyFixtures } from './verifyFixtures.js';
@@ -36,4 +37,5 @@ export const commandModules: RegisterCommand[] = [
   registerFas,
   registerScan,
   registerServe,
+  registerQuickstart,
 ];

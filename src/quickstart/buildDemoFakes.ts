@@ -1,0 +1,148 @@
+// Stage 3: synthetic fakes. SBI of the training faces (the only fakes the detectors see in training); for the
+// held-out identities SBI and landmark face swaps (a manipulation never seen in training). Then the two test
+// sets, with the held-out frames cut into clips so frame- and video-level metrics both mean something.
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FaceDetectorLike } from '../data/datasets/faceTools.js';
+import { hasImageExtension } from '../data/folders/imageFolder.js';
+import { buildFakes, type FakeKind, type FakesManifest, meshTriangulation } from '../data/synthetic/index.js';
+import { assignClips, fakeTestName, realTestName } from './heldoutClips.js';
+import type { QuickstartConfig } from './quickstartConfig.js';
+import { type QuickstartHooks, QuickstartInterrupted } from './quickstartHooks.js';
+import type { QuickstartLayout } from './quickstartLayout.js';
+
+export interface FakesCount {
+  samples: number;
+  skipped: number;
+  errors: number;
+}
+
+export interface FakesRecord {
+  trainSbi: FakesCount;
+  heldoutSbi: FakesCount;
+  heldoutSwap: FakesCount;
+  train: { real: number; fake: number };
+  testSbi: { real: number; fake: number; realVideos: number; fakeVideos: number };
+  testSwap: { real: number; fake: number; realVideos: number; fakeVideos: number };
+  /** one held-out face with its SBI and swap fakes, for the report */
+  example: { real: string; sbi: string | null; swap: string | null } | null;
+}
+
+const images = (dir: string) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => hasImageExtension(f))
+        .sort()
+    : [];
+
+function copyInto(src: string, dst: string): void {
+  if (!existsSync(dst)) copyFileSync(src, dst);
+}
+
+export async function buildDemoFakes(
+  cfg: QuickstartConfig,
+  layout: QuickstartLayout,
+  detector: FaceDetectorLike,
+  hooks: QuickstartHooks,
+): Promise<FakesRecord> {
+  const log = hooks.log ?? (() => {});
+  const make = async (name: string, inputDir: string, outDir: string, kind: FakeKind, perImage: number) => {
+    const m: FakesManifest = await buildFakes({
+      inputDir,
+      outDir,
+      kind,
+      perImage,
+      detector,
+      ...(kind === 'swap' ? { triangles: await meshTriangulation() } : {}),
+      signal: hooks.signal,
+      onProgress: ({ done, total, samples, problems }) =>
+        hooks.progress?.({
+          stage: `fakes ${name}`,
+          done,
+          total,
+          detail: `${samples} fakes, ${problems} skipped`,
+        }),
+    });
+    if (m.interrupted || hooks.signal?.aborted) throw new QuickstartInterrupted(`fakes ${name}`);
+    const c = { samples: m.counts.samples, skipped: m.counts.skipped, errors: m.counts.errors };
+    log(`fakes ${name}: ${c.samples} made, ${c.skipped} skipped, ${c.errors} errors`);
+    if (c.samples === 0)
+      throw new Error(
+        `no ${kind} fakes could be made for ${name}: ${m.problems
+          .slice(0, 3)
+          .map((p) => `${p.input}: ${p.reason}`)
+          .join('; ')}`,
+      );
+    return { counts: c, manifest: m };
+  };
+
+  // training set: real crops + their SBI fakes
+  const trainImages = join(layout.trainFaces, 'images');
+  const trainRoot = join(layout.trainSet, 'train');
+  const trainSbi = await make('train SBI', trainImages, trainRoot, 'sbi', cfg.sbiPerTrainImage);
+  const realDir = join(trainRoot, 'real');
+  mkdirSync(realDir, { recursive: true });
+  for (const f of images(trainImages)) copyInto(join(trainImages, f), join(realDir, f));
+
+  // held-out fakes
+  const heldoutReal = join(layout.heldoutFaces, 'real');
+  const sbi = await make('held-out SBI', heldoutReal, layout.heldoutFakes, 'sbi', 1);
+  const swap = await make('held-out swap', heldoutReal, layout.heldoutFakes, 'swap', 1);
+
+  // test sets with per-clip video ids
+  const reals = images(heldoutReal);
+  const clips = assignClips(reals, cfg.clipFrames);
+  const assemble = (root: string, kind: FakeKind, m: FakesManifest) => {
+    const rd = join(root, 'real');
+    const fd = join(root, `fake_${kind}`);
+    mkdirSync(rd, { recursive: true });
+    mkdirSync(fd, { recursive: true });
+    for (const r of reals) copyInto(join(heldoutReal, r), join(rd, realTestName(r, clips.get(r)!)));
+    const fakeVideos = new Set<string>();
+    let fakes = 0;
+    for (const s of m.samples) {
+      const source = s.sources[0]!;
+      const clip = clips.get(source);
+      if (!clip) continue;
+      const k = Number(/(\d+)\.png$/.exec(s.output)?.[1] ?? 0);
+      copyInto(
+        join(layout.heldoutFakes, `fake_${kind}`, s.output),
+        join(fd, fakeTestName(source, clip, kind, k)),
+      );
+      fakeVideos.add(clip);
+      fakes++;
+    }
+    return {
+      real: reals.length,
+      fake: fakes,
+      realVideos: new Set(clips.values()).size,
+      fakeVideos: fakeVideos.size,
+    };
+  };
+  const testSbi = assemble(layout.testSbi, 'sbi', sbi.manifest);
+  const testSwap = assemble(layout.testSwap, 'swap', swap.manifest);
+  log(
+    `test sets: SBI ${testSbi.real} real / ${testSbi.fake} fake frames (${testSbi.realVideos} / ${testSbi.fakeVideos} clips), swap ${testSwap.real} / ${testSwap.fake} (${testSwap.realVideos} / ${testSwap.fakeVideos} clips)`,
+  );
+
+  const pick = reals.find((r) => r.startsWith('franck')) ?? reals[0];
+  const fakeOf = (m: FakesManifest, kind: FakeKind) => {
+    const s = m.samples.find((x) => x.sources[0] === pick);
+    return s ? join(layout.heldoutFakes, `fake_${kind}`, s.output) : null;
+  };
+  return {
+    trainSbi: trainSbi.counts,
+    heldoutSbi: sbi.counts,
+    heldoutSwap: swap.counts,
+    train: { real: images(realDir).length, fake: images(join(trainRoot, 'fake_sbi')).length },
+    testSbi,
+    testSwap,
+    example: pick
+      ? {
+          real: join(heldoutReal, pick),
+          sbi: fakeOf(sbi.manifest, 'sbi'),
+          swap: fakeOf(swap.manifest, 'swap'),
+        }
+      : null,
+  };
+}

@@ -1,0 +1,103 @@
+// What `fsvfm quickstart` runs: the sizes of every stage for the full demo and for the shortened --quick variant.
+// The numbers were chosen by measuring each stage on 2 shared cores (see the README's quickstart section).
+import type { CustomModelDims } from '../train/pretrain/pretrainOptions.js';
+
+export interface QuickstartOptions {
+  /** output folder (report.html, summary.json, work/) */
+  out: string;
+  /** folder of the demo media cache (shared with `fsvfm demo fetch`) */
+  mediaDir: string;
+  /** shortened variant for CI: tiny step counts, no full fine-tuning */
+  quick: boolean;
+  /** pre-training wall-time budget in minutes (the epoch count follows from the measured step time) */
+  minutes: number;
+  /** repository root holding test/fixtures/media (the committed stills) */
+  repoRoot: string;
+  /** onnxruntime intra-op threads (default: all cores) */
+  threads?: number;
+}
+
+/** The tiny FS-VFM of the demo: ViT 192-wide, 4 deep at 224 px; small decoders and projector. */
+export const TINY_MODEL: CustomModelDims = {
+  embedDim: 192,
+  depth: 4,
+  numHeads: 3,
+  decoderEmbedDim: 128,
+  decoderDepth: 2,
+  decoderNumHeads: 4,
+  repDecoderDepth: 1,
+  repDecoderNumHeads: 3,
+  projectionSize: 64,
+  projectionHiddenSize: 256,
+};
+
+export interface TransferConfig {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+}
+
+export interface QuickstartConfig {
+  quick: boolean;
+  /** frames sampled from each training video (cap12, cap13: one person) */
+  trainFrames: number;
+  /** frames sampled from the held-out video (franck) */
+  heldoutFrames: number;
+  /** consecutive held-out frames grouped into one test "video" (so video-level metrics have several videos) */
+  clipFrames: number;
+  /** augmented copies of each held-out still (flips, small rotations, brightness) */
+  stillCopies: number;
+  /** SBI fakes per training face */
+  sbiPerTrainImage: number;
+  pretrain: {
+    batchSize: number;
+    lr: number;
+    /** wall-time budget; the epoch count is derived from the measured step time */
+    seconds: number;
+    /** a fixed epoch count (quick mode) instead of a time budget */
+    fixedEpochs: number | null;
+    minEpochs: number;
+    maxEpochs: number;
+  };
+  adapter: TransferConfig;
+  /** null: full fine-tuning skipped */
+  full: TransferConfig | null;
+  scanFrames: number;
+}
+
+export function quickstartConfig(o: Pick<QuickstartOptions, 'quick' | 'minutes'>): QuickstartConfig {
+  if (!(o.minutes > 0 && o.minutes <= 600))
+    throw new Error(`--minutes must be a number in (0, 600], got ${o.minutes}`);
+  if (o.quick)
+    return {
+      quick: true,
+      trainFrames: 8,
+      heldoutFrames: 16,
+      clipFrames: 4,
+      stillCopies: 2,
+      sbiPerTrainImage: 1,
+      pretrain: { batchSize: 8, lr: 1e-3, seconds: 0, fixedEpochs: 2, minEpochs: 1, maxEpochs: 2 },
+      adapter: { epochs: 2, batchSize: 8, lr: 2e-3 },
+      full: null,
+      scanFrames: 6,
+    };
+  return {
+    quick: false,
+    trainFrames: 64,
+    heldoutFrames: 64,
+    clipFrames: 8,
+    stillCopies: 8,
+    sbiPerTrainImage: 1,
+    pretrain: {
+      batchSize: 16,
+      lr: 1e-3,
+      seconds: o.minutes * 60,
+      fixedEpochs: null,
+      minEpochs: 2,
+      maxEpochs: 400,
+    },
+    adapter: { epochs: 12, batchSize: 16, lr: 2e-3 },
+    full: { epochs: 4, batchSize: 16, lr: 2e-4 },
+    scanFrames: 32,
+  };
+}

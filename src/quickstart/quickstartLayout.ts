@@ -1,0 +1,49 @@
+// Where each stage of `fsvfm quickstart` writes under the output folder.
+import { join, resolve } from 'node:path';
+
+export interface QuickstartLayout {
+  out: string;
+  report: string;
+  summary: string;
+  /** completion records of the stages (resume skips a stage whose record exists) */
+  stages: string;
+  work: string;
+  /** augmented copies of the held-out stills (inputs of the face stage) */
+  stillVariants: string;
+  /** pre-training layout (images/ + parsing_maps/) of the training identities */
+  trainFaces: string;
+  /** 224² crops of the held-out identities in one class folder `real/` */
+  heldoutFaces: string;
+  pretrain: string;
+  /** fine-tuning set: `train/real`, `train/fake_sbi` */
+  trainSet: string;
+  /** generated held-out fakes: `fake_sbi/`, `fake_swap/` */
+  heldoutFakes: string;
+  /** test sets with per-clip video ids: `sbi/{real,fake_sbi}`, `swap/{real,fake_swap}` */
+  testSbi: string;
+  testSwap: string;
+  detector: (mode: string) => string;
+  evaluation: (mode: string) => string;
+}
+
+export function quickstartLayout(outDir: string): QuickstartLayout {
+  const out = resolve(outDir);
+  const work = join(out, 'work');
+  return {
+    out,
+    report: join(out, 'report.html'),
+    summary: join(out, 'summary.json'),
+    stages: join(work, 'stages'),
+    work,
+    stillVariants: join(work, 'still-variants'),
+    trainFaces: join(work, 'faces-train'),
+    heldoutFaces: join(work, 'faces-heldout'),
+    pretrain: join(work, 'pretrain'),
+    trainSet: join(work, 'train-set'),
+    heldoutFakes: join(work, 'fakes-heldout'),
+    testSbi: join(work, 'test', 'sbi'),
+    testSwap: join(work, 'test', 'swap'),
+    detector: (mode) => join(work, `detector-${mode}`),
+    evaluation: (mode) => join(work, `eval-${mode}`),
+  };
+}

@@ -1,0 +1,42 @@
+// summary.json of `fsvfm quickstart`: every figure of the run, in one JSON document.
+import type { ScanItem } from '../detect/scanResult.js';
+import type { CustomModelDims } from '../train/pretrain/pretrainOptions.js';
+import type { FacesRecord } from './buildDemoFaces.js';
+import type { FakesRecord } from './buildDemoFakes.js';
+import type { EvaluationRecord } from './evaluateDetectors.js';
+import type { PretrainRecord } from './pretrainTiny.js';
+import type { TransferRecord } from './trainDetectors.js';
+
+export const QUICKSTART_SCHEMA = 'fsvfm-quickstart/1';
+
+export interface StageTiming {
+  name: string;
+  seconds: number;
+  /** true when the stage was done by an earlier run of the same command (its time is that run's) */
+  cached: boolean;
+}
+
+export interface ScanSummary {
+  video: string;
+  p_fake: number | null;
+  verdict: string | null;
+  threshold: number;
+  framesScored: number;
+  item: ScanItem;
+}
+
+export interface QuickstartSummary {
+  schema: typeof QUICKSTART_SCHEMA;
+  createdAt: string;
+  settings: { quick: boolean; minutes: number };
+  model: CustomModelDims & { imgSize: number; patchSize: number };
+  stages: StageTiming[];
+  totalSeconds: number;
+  faces: FacesRecord;
+  pretrain: PretrainRecord;
+  fakes: FakesRecord;
+  transfer: TransferRecord[];
+  evaluation: EvaluationRecord[];
+  scan: ScanSummary;
+  files: { report: string; summary: string };
+}

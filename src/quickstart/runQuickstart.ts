@@ -1,0 +1,147 @@
+// `fsvfm quickstart`: the whole FS-VFM system on the built-in demo data, stage after stage — faces, tiny CRFR-P
+// pre-training, synthetic fakes, FS-Adapter and full fine-tuning transfer, held-out evaluation, a video scan — and
+// one self-contained report. Every finished stage leaves a record, so a re-run resumes where the last one stopped.
+import { writeFileAtomic } from '../data/datasets/atomicFile.js';
+import type { FaceDetectorLike, FaceParserLike } from '../data/datasets/faceTools.js';
+import { buildDemoFaces, type FacesRecord } from './buildDemoFaces.js';
+import { buildDemoFakes, type FakesRecord } from './buildDemoFakes.js';
+import { type EvaluationRecord, evaluateDetector } from './evaluateDetectors.js';
+import { type PretrainRecord, pretrainTiny } from './pretrainTiny.js';
+import { type QuickstartOptions, quickstartConfig, TINY_MODEL } from './quickstartConfig.js';
+import type { QuickstartHooks } from './quickstartHooks.js';
+import { quickstartLayout } from './quickstartLayout.js';
+import { loadReportAssets, quickstartReportHtml } from './quickstartReport.js';
+import {
+  QUICKSTART_SCHEMA,
+  type QuickstartSummary,
+  type ScanSummary,
+  type StageTiming,
+} from './quickstartSummary.js';
+import { scanDemoVideo } from './scanDemoVideo.js';
+import { StageRecords } from './stageRecords.js';
+import { TRANSFER_LABEL, type TransferRecord, trainDetector, transferModes } from './trainDetectors.js';
+
+const fmt = (s: number) => (s >= 90 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`);
+
+export async function runQuickstart(
+  o: QuickstartOptions,
+  hooks: QuickstartHooks = {},
+): Promise<QuickstartSummary> {
+  const cfg = quickstartConfig(o);
+  const layout = quickstartLayout(o.out);
+  const records = new StageRecords(layout.stages);
+  await records.claim({ quick: o.quick, minutes: o.quick ? null : o.minutes }, layout.out);
+  const log = hooks.log ?? (() => {});
+  const h = { ...hooks, ...(o.threads ? { threads: o.threads } : {}) };
+  const started = performance.now();
+  const stages: StageTiming[] = [];
+  const modes = transferModes(cfg);
+  const count = 5 + 2 * modes.length;
+  let n = 0;
+
+  const stage = async <T>(key: string, name: string, fn: () => Promise<T>): Promise<T> => {
+    n++;
+    const done = records.read<{ seconds: number; value: T }>(key);
+    if (done) {
+      log(`[${n}/${count}] ${name}: done by an earlier run (${fmt(done.seconds)}), skipped`);
+      stages.push({ name, seconds: done.seconds, cached: true });
+      return done.value;
+    }
+    log(`[${n}/${count}] ${name}`);
+    const t0 = performance.now();
+    const value = await fn();
+    const seconds = (performance.now() - t0) / 1000;
+    await records.write(key, { seconds, value });
+    stages.push({ name, seconds, cached: false });
+    log(`[${n}/${count}] ${name}: done in ${fmt(seconds)}`);
+    return value;
+  };
+
+  // the face models load once, on first use (a resumed run that skips every face stage never loads them)
+  let tools: { detector: FaceDetectorLike; parser: FaceParserLike } | null = null;
+  const faceTools = async () => {
+    if (!tools) {
+      const { createFaceDetector, createFaceParser } = await import('../data/datasets/realFaceTools.js');
+      tools = { detector: await createFaceDetector(), parser: await createFaceParser() };
+    }
+    return tools;
+  };
+  try {
+    const faces = await stage<FacesRecord>('faces', 'demo media → face crops + parsing maps', async () =>
+      buildDemoFaces(cfg, layout, { dir: o.mediaDir, repoRoot: o.repoRoot }, await faceTools(), h),
+    );
+    const pretrain = await stage<PretrainRecord>('pretrain', 'pre-training the tiny FS-VFM (CRFR-P)', () =>
+      pretrainTiny(cfg, layout, records, h),
+    );
+    const fakes = await stage<FakesRecord>(
+      'fakes',
+      'synthetic fakes (SBI, face swaps) and test sets',
+      async () => buildDemoFakes(cfg, layout, (await faceTools()).detector, h),
+    );
+    if (tools) {
+      const t = tools as { detector: FaceDetectorLike; parser: FaceParserLike };
+      await t.detector.dispose?.();
+      await t.parser.dispose?.();
+      tools = null;
+    }
+    const transfer: TransferRecord[] = [];
+    for (const [mode, t] of modes)
+      transfer.push(
+        await stage(`train-${mode}`, `training the ${TRANSFER_LABEL[mode]} detector`, () =>
+          trainDetector(mode, t, pretrain.checkpoint, layout, h),
+        ),
+      );
+    const evaluation: EvaluationRecord[] = [];
+    for (const t of transfer)
+      evaluation.push(
+        await stage(
+          `eval-${t.mode}`,
+          `evaluating the ${TRANSFER_LABEL[t.mode]} detector on held-out identities`,
+          () => evaluateDetector(t.mode, t.checkpoint, layout, h),
+        ),
+      );
+    // franck: a held-out person, real footage
+    const video = faces.media.videos[2]!;
+    const scan = await stage<ScanSummary>(
+      'scan',
+      'scanning a demo video with the FS-Adapter detector',
+      async () => {
+        const item = await scanDemoVideo(transfer[0]!.checkpoint, video, cfg.scanFrames, h);
+        return {
+          video,
+          p_fake: item.p_fake,
+          verdict: item.verdict,
+          threshold: item.threshold,
+          framesScored: item.frames.filter((f) => f.p_fake !== null).length,
+          item,
+        };
+      },
+    );
+    n++;
+    log(`[${n}/${count}] writing the report`);
+    const summary: QuickstartSummary = {
+      schema: QUICKSTART_SCHEMA,
+      createdAt: new Date().toISOString(),
+      settings: { quick: o.quick, minutes: o.minutes },
+      model: { ...TINY_MODEL, imgSize: 224, patchSize: 16 },
+      stages,
+      totalSeconds: (performance.now() - started) / 1000,
+      faces,
+      pretrain,
+      fakes,
+      transfer,
+      evaluation,
+      scan,
+      files: { report: layout.report, summary: layout.summary },
+    };
+    await writeFileAtomic(layout.summary, `${JSON.stringify(summary, null, 1)}\n`);
+    await writeFileAtomic(layout.report, quickstartReportHtml(summary, loadReportAssets(summary)));
+    return summary;
+  } finally {
+    if (tools) {
+      const t = tools as { detector: FaceDetectorLike; parser: FaceParserLike };
+      await t.detector.dispose?.();
+      await t.parser.dispose?.();
+    }
+  }
+}

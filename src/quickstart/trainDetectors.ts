@@ -1,0 +1,110 @@
+// Stage 4: deepfake detectors from the pre-trained encoder, trained on real vs SBI faces of the training identities:
+// the FS-Adapter (frozen encoder, bottleneck side branch, real-anchor loss) and, for comparison, full fine-tuning.
+// Augmentations that hide blending traces (RandAugment, Mixup/CutMix, random erasing) are off: the set is tiny and
+// SBI is the whole training signal.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrainableModules } from '../train/finetune/index.js';
+import { finetune } from '../train/finetune/index.js';
+import { type QuickstartConfig, TINY_MODEL, type TransferConfig } from './quickstartConfig.js';
+import { type QuickstartHooks, QuickstartInterrupted } from './quickstartHooks.js';
+import type { QuickstartLayout } from './quickstartLayout.js';
+
+export type TransferMode = 'fs-adapter' | 'full';
+
+export interface TransferRecord {
+  mode: TransferMode;
+  trainableParameters: number;
+  /** wall time of the training in this invocation (s) */
+  seconds: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  trainImages: number;
+  trainLoss: number[];
+  checkpoint: string;
+}
+
+export const TRANSFER_LABEL: Record<TransferMode, string> = {
+  'fs-adapter': 'FS-Adapter',
+  full: 'full fine-tuning',
+};
+
+export async function trainDetector(
+  mode: TransferMode,
+  t: TransferConfig,
+  pretrained: string,
+  layout: QuickstartLayout,
+  hooks: QuickstartHooks & { threads?: number },
+): Promise<TransferRecord> {
+  const out = layout.detector(mode);
+  const last = join(out, 'checkpoint-last.pth');
+  const trainable: TrainableModules = mode === 'fs-adapter' ? 'fs-adapter' : 'all';
+  let steps = 0;
+  let epochs = t.epochs;
+  let trainImages = 0;
+  const losses: number[] = [];
+  const t0 = performance.now();
+  const r = await finetune(
+    {
+      dataPath: [layout.trainSet],
+      finetune: pretrained,
+      model: 'custom',
+      numHeads: TINY_MODEL.numHeads,
+      trainable,
+      outputDir: out,
+      batchSize: t.batchSize,
+      epochs: t.epochs,
+      lr: t.lr,
+      warmupEpochs: t.epochs >= 4 ? 1 : 0,
+      aa: null,
+      mixup: 0,
+      cutmix: 0,
+      reprob: 0,
+      ...(existsSync(last) ? { resume: last } : {}),
+      ...(hooks.threads ? { runtime: { threads: hooks.threads } } : {}),
+      signal: hooks.signal,
+    },
+    {
+      onStart: (i) => {
+        steps = i.stepsPerEpoch;
+        epochs = i.epochs;
+        trainImages = i.trainImages;
+      },
+      onStep: (s) =>
+        hooks.progress?.({
+          stage: `train ${TRANSFER_LABEL[mode]}`,
+          done: s.epoch * steps + s.step + 1,
+          total: epochs * steps,
+          detail: `epoch ${s.epoch + 1}/${epochs} loss ${s.loss.toFixed(4)}`,
+        }),
+      onEpoch: (e) => losses.push(e.trainLoss),
+      onLog: (l) => hooks.log?.(`${TRANSFER_LABEL[mode]}: ${l}`),
+    },
+  );
+  if (r.interrupted) throw new QuickstartInterrupted(`training the ${TRANSFER_LABEL[mode]} detector`);
+  const checkpoint = join(out, `checkpoint-${t.epochs - 1}.pth`);
+  if (!existsSync(checkpoint))
+    throw new Error(`${TRANSFER_LABEL[mode]} training finished without ${checkpoint}`);
+  return {
+    mode,
+    trainableParameters: r.trainableParameters,
+    seconds: (performance.now() - t0) / 1000,
+    epochs: t.epochs,
+    batchSize: t.batchSize,
+    lr: t.lr,
+    trainImages,
+    trainLoss: losses,
+    checkpoint,
+  };
+}
+
+/** The transfer modes a config runs, in report order. */
+export function transferModes(cfg: QuickstartConfig): [TransferMode, TransferConfig][] {
+  return cfg.full
+    ? [
+        ['fs-adapter', cfg.adapter],
+        ['full', cfg.full],
+      ]
+    : [['fs-adapter', cfg.adapter]];
+}
