@@ -99,9 +99,10 @@ interface Built {
 }
 
 /**
- * Where the optimizer, clipping, accumulation and EMA run: inside the step graph ('graph'), or as fused in-place
- * loops on the host after a graph that returns gradients ('host', the default: one pass over the parameter arrays
- * instead of a dozen full-size graph ops plus output copies; see README, Performance).
+ * Where the optimizer, clipping, accumulation and EMA run: inside the step graph ('graph', the default: onnxruntime's
+ * multi-threaded elementwise kernels beat a single-threaded host loop, measured 2.8 s vs 4.0 s per MAE ViT-S step),
+ * or as fused in-place float32 loops on the host after a graph that returns gradients ('host', which lets `skipIf`
+ * reject a batch before anything changes).
  */
 export type OptimizerPlacement = 'graph' | 'host';
 
