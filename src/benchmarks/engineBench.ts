@@ -43,6 +43,7 @@ export async function vitForwardImagesPerSecond(
   size: 'S' | 'B',
   batch: number,
   threads: number,
+  spinning = false,
 ): Promise<number> {
   const cfg: ClassifierConfig = { ...encoderConfig(vitSize(size)), numClasses: 2, globalPool: true };
   const g = new Graph();
@@ -52,7 +53,11 @@ export async function vitForwardImagesPerSecond(
   const weights = initStateDict(s.registry.list(), seededRandom(0));
   const exe = await compile(
     { logits },
-    { threads, initializers: new Map([...weights].map(([k, v]) => [k, v.data])) },
+    {
+      spinning,
+      threads,
+      initializers: new Map([...weights].map(([k, v]) => [k, v.data])),
+    },
   );
   const feeds = { images: randomImages(batch, 224) };
   const ms = await medianMs(() => exe.run(feeds), 3, 3000);
