@@ -175,25 +175,12 @@ async function writeText(path: string, text: string): Promise<void> {
 }
 
 export function registerScan(program: Command): void {
-  program
-    .command('scan')
+  withDetectorOptions(program.command('scan'))
     .description('score images and videos (files or folders, recursively) with a fine-tuned detector')
     .argument('<inputs...>', 'image/video files or folders')
-    .requiredOption('--model <checkpoint>', 'fine-tuned detector (.pth, .pth.tar, .safetensors)')
-    .option('--num_heads <n>', 'attention heads of a custom-size model', positiveInt('--num_heads'))
     .option('--frames <n>', 'frames sampled uniformly per video', positiveInt('--frames'), 32)
     .option('--fps <k>', 'sample k frames per second instead of --frames', positiveNumber('--fps'))
     .option('--aggregate <how>', `video score from frame scores: ${VIDEO_AGGREGATIONS.join('|')}`, 'mean')
-    .option(
-      '--threshold <t>',
-      'P(fake) at or above which the verdict is fake (default 0.5)',
-      probability('--threshold'),
-    )
-    .option('--calibration <file.json>', 'threshold from a calibration file {"threshold", "source"}')
-    .option('--recipe <name>', 'face crop recipe (default fsfm-dlib-1.3)')
-    .option('--min-face <px>', 'faces smaller than this are not scored', positiveInt('--min-face'), 40)
-    .option('--batch <n>', 'crops per model run', positiveInt('--batch'), 8)
-    .option('--threads <n>', 'onnxruntime threads', positiveInt('--threads'))
     .option('--jobs <n>', 'files decoded concurrently', positiveInt('--jobs'), 1)
     .option('--json', 'print {"items": [...]} as JSON on stdout')
     .option('--csv <out.csv>', 'write one CSV row per item')
@@ -214,4 +201,21 @@ export function registerScan(program: Command): void {
       if (o.explainWith) o.explain = true;
       await runScan(inputs, o);
     });
+}
+
+/** The options of every command that loads a detector and scores faces (`scan`, `serve`). */
+export function withDetectorOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--model <checkpoint>', 'fine-tuned detector (.pth, .pth.tar, .safetensors)')
+    .option('--num_heads <n>', 'attention heads of a custom-size model', positiveInt('--num_heads'))
+    .option(
+      '--threshold <t>',
+      'P(fake) at or above which the verdict is fake (default 0.5)',
+      probability('--threshold'),
+    )
+    .option('--calibration <file.json>', 'threshold from a calibration file {"threshold", "source"}')
+    .option('--recipe <name>', 'face crop recipe (default fsfm-dlib-1.3)')
+    .option('--min-face <px>', 'faces smaller than this are not scored', positiveInt('--min-face'), 40)
+    .option('--batch <n>', 'crops per model run', positiveInt('--batch'), 8)
+    .option('--threads <n>', 'onnxruntime threads', positiveInt('--threads'));
 }

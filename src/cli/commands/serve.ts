@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createScanServer } from '../../server/index.js';
 import { UserError } from '../userError.js';
 import { positiveInt } from './faces.js';
-import { createDetectorForCli, detectorOptionsFromCli, probability } from './scan.js';
+import { createDetectorForCli, detectorOptionsFromCli, withDetectorOptions } from './scan.js';
 
 interface ServeCliOptions {
   model: string;
@@ -27,23 +27,10 @@ interface ServeCliOptions {
 }
 
 export function registerServe(program: Command): void {
-  program
-    .command('serve')
+  withDetectorOptions(program.command('serve'))
     .description('HTTP service: POST /scan, GET /health, GET /model, GET /model.onnx, and a web page at /')
-    .requiredOption('--model <checkpoint>', 'fine-tuned detector (.pth, .pth.tar, .safetensors)')
-    .option('--num_heads <n>', 'attention heads of a custom-size model', positiveInt('--num_heads'))
     .option('--port <n>', 'TCP port (0 = any free port)', (v) => Number(v), 8080)
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .option(
-      '--threshold <t>',
-      'P(fake) at or above which the verdict is fake (default 0.5)',
-      probability('--threshold'),
-    )
-    .option('--calibration <file.json>', 'threshold from a calibration file {"threshold", "source"}')
-    .option('--recipe <name>', 'face crop recipe (default fsfm-dlib-1.3)')
-    .option('--min-face <px>', 'faces smaller than this are not scored', positiveInt('--min-face'), 40)
-    .option('--batch <n>', 'crops per model run', positiveInt('--batch'), 8)
-    .option('--threads <n>', 'onnxruntime threads', positiveInt('--threads'))
     .option('--frames <n>', 'frames sampled per video', positiveInt('--frames'), 32)
     .option('--max-upload-mb <n>', 'largest upload (413 above)', positiveInt('--max-upload-mb'), 200)
     .option('--max-video-s <n>', 'longest video in seconds (422 above)', positiveInt('--max-video-s'), 600)
