@@ -1,7 +1,7 @@
 // Engine speed: ViT forward passes and one MAE training step, with a pure-TypeScript matmul measured in the same
 // run as the baseline the engine replaces.
 
-import { compile, Graph, type HostTensor } from '../graph/index.js';
+import { compile, Graph, gemm, type HostTensor } from '../graph/index.js';
 import { encoderConfig } from '../models/encoderConfig.js';
 import { fsvfmEncoder, pixelDecoder } from '../models/fsvfmPretrain.js';
 import { maskIndices } from '../models/maskIndices.js';
@@ -26,6 +26,8 @@ export interface EngineBenchResult {
   /** ViT-S/16 batch 1 with spinning thread pools (faster on an idle machine, slower when cores are shared) */
   vit_s16_b1_img_s_spinning: number;
   onnxruntime_sgemm_gflops: number;
+  /** the ViT-B MLP-shaped Gemm rate that bounds every ViT forward on this machine */
+  vit_gemm_gflops: number;
   typescript_sgemm_gflops: number;
   sgemm_speedup: number;
   threads: number;
@@ -137,11 +139,32 @@ export async function sgemmGflops(n: number, threads: number): Promise<{ ort: nu
   return { ort: flops / ortMs / 1e6, ts: flops / tsMs / 1e6 };
 }
 
+/**
+ * GFLOP/s of one ViT-B/16 MLP-shaped product (1576×768 activations × 768→3072 weights, transposed, as an
+ * initializer): the rate every ViT forward here is bounded by.
+ */
+export async function vitGemmGflops(threads: number): Promise<number> {
+  const [m, k, n] = [1576, 768, 3072];
+  const rng = seededRandom(4);
+  const g = new Graph();
+  const x = g.input('x', 'float32', [m, k]);
+  const y = gemm(x, g.param('w', [n, k]), { transB: true });
+  const w = Float32Array.from({ length: n * k }, () => rng.uniform() - 0.5);
+  const exe = await compile({ y }, { threads, initializers: new Map([['w', w]]) });
+  const xs = Float32Array.from({ length: m * k }, () => rng.uniform() - 0.5);
+  const ms = await medianMs(() => exe.run({ x: xs }), 5, 1500);
+  return (2 * m * k * n) / ms / 1e6;
+}
+
 export async function runEngineBench(
   threads: number,
   log: (line: string) => void = () => {},
 ): Promise<EngineBenchResult> {
   const sg = await sgemmGflops(512, threads);
+  const vitGemm = await vitGemmGflops(threads);
+  log(
+    `ViT-B MLP-shaped Gemm (1576×768 · 768→3072): ${vitGemm.toFixed(0)} GFLOP/s — the bound of a ViT-B/16 batch-8 forward (282 GFLOP) is ${((8 * vitGemm) / 282).toFixed(2)} img/s`,
+  );
   log(
     `sgemm 512³: onnxruntime ${sg.ort.toFixed(1)} GFLOP/s, TypeScript ${sg.ts.toFixed(1)} GFLOP/s (${(sg.ort / sg.ts).toFixed(1)}×)`,
   );
@@ -171,6 +194,7 @@ export async function runEngineBench(
     mae_s16_b8_step_ms_host_optimizer: maeHost,
     vit_s16_b1_img_s_spinning: spinning,
     onnxruntime_sgemm_gflops: sg.ort,
+    vit_gemm_gflops: vitGemm,
     typescript_sgemm_gflops: sg.ts,
     sgemm_speedup: sg.ort / sg.ts,
     threads,
