@@ -99,7 +99,10 @@ export function scanImageFolder(root: string, opts: ImageFolderOptions = {}): Cl
   }
   if (empty.length > 0) {
     throw new Error(
-      `no images (${extensions.join(', ')}) in class folder(s) ${empty.map((c) => `'${c}'`).join(', ')} of '${root}'`,
+      `no images (${extensions.join(', ')}) in class folder(s) ${empty
+        .slice(0, 5)
+        .map((c) => `'${c}'`)
+        .join(', ')}${empty.length > 5 ? ` and ${empty.length - 5} more` : ''} of '${root}'`,
     );
   }
   return { root, classes, classToIdx, samples };
