@@ -1,5 +1,5 @@
 // The traced program: symbolic tensors (dtype + static shape) and the nodes that produce them.
-import type { DType, HostData } from './dtype.js';
+import { type DType, dtypeOfHost, type HostData } from './dtype.js';
 import type { OpDef } from './op.js';
 import { fmt, numel, type Shape } from './shape.js';
 import { callerSite } from './shapeError.js';
@@ -67,7 +67,7 @@ export class Graph {
     if (data.length !== numel(shape)) {
       throw new Error(`constant: ${data.length} values do not fill shape ${fmt(shape)}${callerSite()}`);
     }
-    return new Tensor(this, this.nextId++, dtypeOf(data), [...shape], 'const', null, null, data);
+    return new Tensor(this, this.nextId++, dtypeOfHost(data), [...shape], 'const', null, null, data);
   }
 
   /** All named tensors (inputs and params) in creation order. */
@@ -103,11 +103,4 @@ export class Graph {
     this.names.set(name, t);
     return t;
   }
-}
-
-function dtypeOf(data: HostData): DType {
-  if (data instanceof Float32Array) return 'float32';
-  if (data instanceof Float64Array) return 'float64';
-  if (data instanceof BigInt64Array) return 'int64';
-  return 'bool';
 }
