@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { FAS_PROTOCOLS, trainFas } from '../../train/fas/index.js';
 import { UserError } from '../userError.js';
-import { asUserError, intArg, interruptOnSigint, numArg } from './finetune.js';
+import { finishTrainingRun, intArg, interruptOnSigint, numArg } from './finetune.js';
 
 interface FasFlags {
   config: string;
@@ -33,6 +33,7 @@ async function runFasCommand(f: FasFlags): Promise<void> {
     );
   if (f.trainable !== 'all' && f.trainable !== 'fs-adapter')
     throw new UserError(`--trainable must be all or fs-adapter, got '${f.trainable}'`);
+  const trainable = f.trainable;
   const stop = interruptOnSigint('iteration');
   const bar =
     f.progress !== false && process.stderr.isTTY
@@ -47,60 +48,59 @@ async function runFasCommand(f: FasFlags): Promise<void> {
       : undefined;
   let barRun = -1;
   let bestHter = '-';
-  try {
-    const r = await trainFas(
-      {
-        dataRoot: f.data_root,
-        config: f.config,
-        ptModel: f.pt_model,
-        model: f.model,
-        numHeads: f.num_heads,
-        trainable: f.trainable,
-        outputDir: f.output_dir,
-        iterations: f.iterations,
-        evalEvery: f.eval_every,
-        perClass: f.batch_size,
-        lr: f.lr,
-        weightDecay: f.weight_decay,
-        weightCl: f.weight_cl,
-        temperature: f.temperature,
-        runs: f.runs,
-        withCeleb: f.celeb !== false,
-        runtime: f.threads ? { threads: f.threads } : {},
-        signal: stop.signal,
-      },
-      {
-        onLog: (l) => process.stderr.write(`${l}\n`),
-        onStep: (s) => {
-          if (!bar) return;
-          if (barRun !== s.run) {
-            bar.stop();
-            bar.start(s.iterations, s.iteration, { run: s.run, loss: '-', hter: '-' });
-            barRun = s.run;
-            bestHter = '-';
-          }
-          bar.update(s.iteration + 1, { run: s.run, loss: s.loss.toFixed(4), hter: bestHter });
+  await finishTrainingRun(
+    () =>
+      trainFas(
+        {
+          dataRoot: f.data_root,
+          config: f.config,
+          ptModel: f.pt_model,
+          model: f.model,
+          numHeads: f.num_heads,
+          trainable,
+          outputDir: f.output_dir,
+          iterations: f.iterations,
+          evalEvery: f.eval_every,
+          perClass: f.batch_size,
+          lr: f.lr,
+          weightDecay: f.weight_decay,
+          weightCl: f.weight_cl,
+          temperature: f.temperature,
+          runs: f.runs,
+          withCeleb: f.celeb !== false,
+          runtime: f.threads ? { threads: f.threads } : {},
+          signal: stop.signal,
         },
-        onEvaluation: (e) => {
-          if (e.best) bestHter = `${(100 * e.validArgs.HTER).toFixed(2)}%`;
-          if (!bar)
-            process.stderr.write(
-              `run ${e.run} it ${e.iteration}: HTER ${(100 * e.validArgs.HTER).toFixed(2)}% AUC ${(100 * e.validArgs.AUC).toFixed(2)}% TPR@FPR=1% ${(100 * e.validArgs.TPR_at_FPR_1pct).toFixed(2)}%${e.best ? ' (best)' : ''}\n`,
-            );
+        {
+          onLog: (l) => process.stderr.write(`${l}\n`),
+          onStep: (s) => {
+            if (!bar) return;
+            if (barRun !== s.run) {
+              bar.stop();
+              bar.start(s.iterations, s.iteration, { run: s.run, loss: '-', hter: '-' });
+              barRun = s.run;
+              bestHter = '-';
+            }
+            bar.update(s.iteration + 1, { run: s.run, loss: s.loss.toFixed(4), hter: bestHter });
+          },
+          onEvaluation: (e) => {
+            if (e.best) bestHter = `${(100 * e.validArgs.HTER).toFixed(2)}%`;
+            if (!bar)
+              process.stderr.write(
+                `run ${e.run} it ${e.iteration}: HTER ${(100 * e.validArgs.HTER).toFixed(2)}% AUC ${(100 * e.validArgs.AUC).toFixed(2)}% TPR@FPR=1% ${(100 * e.validArgs.TPR_at_FPR_1pct).toFixed(2)}%${e.best ? ' (best)' : ''}\n`,
+              );
+          },
         },
-      },
-    );
-    bar?.stop();
-    process.stdout.write(
-      `${JSON.stringify({ runs: r.runs, performanceCsv: r.performanceCsv, performanceLastCsv: r.performanceLastCsv, interrupted: r.interrupted })}\n`,
-    );
-    if (r.interrupted) process.exitCode = 130;
-  } catch (err) {
-    bar?.stop();
-    throw asUserError(err);
-  } finally {
-    stop.dispose();
-  }
+      ),
+    (r) => ({
+      runs: r.runs,
+      performanceCsv: r.performanceCsv,
+      performanceLastCsv: r.performanceLastCsv,
+      interrupted: r.interrupted,
+    }),
+    bar,
+    stop,
+  );
 }
 
 export function registerFas(program: Command): void {

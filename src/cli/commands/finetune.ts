@@ -36,6 +36,29 @@ export function asUserError(err: unknown): unknown {
 }
 
 /** Ctrl-C once: stop after the current step (state saved); twice: quit now. */
+/**
+ * The common tail of an interruptible training command: runs it, stops the progress bar, prints the JSON summary on
+ * stdout, exits 130 when the run was interrupted, and turns failures into user errors.
+ */
+export async function finishTrainingRun<R extends { interrupted: boolean }>(
+  run: () => Promise<R>,
+  summary: (r: R) => Record<string, unknown>,
+  bar: { stop(): void } | undefined,
+  stop: { dispose(): void },
+): Promise<void> {
+  try {
+    const r = await run();
+    bar?.stop();
+    process.stdout.write(`${JSON.stringify(summary(r))}\n`);
+    if (r.interrupted) process.exitCode = 130;
+  } catch (err) {
+    bar?.stop();
+    throw asUserError(err);
+  } finally {
+    stop.dispose();
+  }
+}
+
 export function interruptOnSigint(what: string): { signal: AbortSignal; dispose: () => void } {
   const ctl = new AbortController();
   const on = () => {
@@ -166,37 +189,40 @@ async function runFinetuneCommand(f: FinetuneFlags): Promise<void> {
     barEpoch = -1;
     process.stderr.write(`${line}\n`);
   };
-  try {
-    const r = await finetune(opts, {
-      onLog: say,
-      onStart: (s) =>
-        say(
-          `training on ${s.trainImages} images (${s.stepsPerEpoch} steps/epoch), validating on ${s.valImages}; epochs ${s.startEpoch}..${s.epochs - 1}`,
-        ),
-      onStep: (s) => {
-        if (!bar) return;
-        if (barEpoch !== s.epoch) {
-          bar.start(s.stepsPerEpoch, s.step, { epoch: s.epoch, loss: '-', lr: '-' });
-          barEpoch = s.epoch;
-        }
-        bar.update(s.step + 1, { epoch: s.epoch, loss: s.loss.toFixed(4), lr: s.lr.toExponential(2) });
-      },
-      onEpoch: (e) =>
-        say(
-          `epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}${e.valLoss !== null ? `, val loss ${e.valLoss.toFixed(4)}, val AUC ${e.valAuc?.toFixed(2) ?? 'n/a'}%, val acc ${e.valAcc?.toFixed(2)}%` : ''}${e.saved.length ? `; saved ${e.saved.join(', ')}` : ''}`,
-        ),
-    });
-    bar?.stop();
-    process.stdout.write(
-      `${JSON.stringify({ outputDir: r.outputDir, best: r.best, last: r.last, interrupted: r.interrupted, epochsDone: r.epochsDone, bestValLoss: r.bestValLoss, trainableParameters: r.trainableParameters, normalisation: r.norm.source })}\n`,
-    );
-    if (r.interrupted) process.exitCode = 130;
-  } catch (err) {
-    bar?.stop();
-    throw asUserError(err);
-  } finally {
-    stop.dispose();
-  }
+  await finishTrainingRun(
+    () =>
+      finetune(opts, {
+        onLog: say,
+        onStart: (s) =>
+          say(
+            `training on ${s.trainImages} images (${s.stepsPerEpoch} steps/epoch), validating on ${s.valImages}; epochs ${s.startEpoch}..${s.epochs - 1}`,
+          ),
+        onStep: (s) => {
+          if (!bar) return;
+          if (barEpoch !== s.epoch) {
+            bar.start(s.stepsPerEpoch, s.step, { epoch: s.epoch, loss: '-', lr: '-' });
+            barEpoch = s.epoch;
+          }
+          bar.update(s.step + 1, { epoch: s.epoch, loss: s.loss.toFixed(4), lr: s.lr.toExponential(2) });
+        },
+        onEpoch: (e) =>
+          say(
+            `epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}${e.valLoss !== null ? `, val loss ${e.valLoss.toFixed(4)}, val AUC ${e.valAuc?.toFixed(2) ?? 'n/a'}%, val acc ${e.valAcc?.toFixed(2)}%` : ''}${e.saved.length ? `; saved ${e.saved.join(', ')}` : ''}`,
+          ),
+      }),
+    (r) => ({
+      outputDir: r.outputDir,
+      best: r.best,
+      last: r.last,
+      interrupted: r.interrupted,
+      epochsDone: r.epochsDone,
+      bestValLoss: r.bestValLoss,
+      trainableParameters: r.trainableParameters,
+      normalisation: r.norm.source,
+    }),
+    bar,
+    stop,
+  );
 }
 
 export function registerFinetune(program: Command): void {
