@@ -15,11 +15,12 @@ import { officialOrder } from '../src/train/pretrain/paramOrder.js';
 import {
   initialWeights,
   orderedSpecs,
+  pretrainTrainerSpec,
   TARGET_PREFIX,
   tracePretrainStep,
 } from '../src/train/pretrain/pretrainGraph.js';
 import { PretrainInputError } from '../src/train/pretrain/pretrainInputError.js';
-import { ADAMW_PRETRAIN, runPretrain } from '../src/train/pretrain/pretrainLoop.js';
+import { runPretrain } from '../src/train/pretrain/pretrainLoop.js';
 import { pretrainSize } from '../src/train/pretrain/pretrainOptions.js';
 import { batchFeeds, lossVerdict, pretrainStep } from '../src/train/pretrain/pretrainStep.js';
 import { reconstructedImage } from '../src/train/pretrain/reconstructionSheet.js';
@@ -174,15 +175,7 @@ describe('pretrain pieces', { skip }, () => {
       init.online.get('blocks.0.attn.qkv.weight')!.data,
     );
     const trainer = await GraphTrainer.create(
-      {
-        loss: graph.loss,
-        registry: graph.online.registry,
-        groups: weightDecayGroups(specs, 0.05, trainable),
-        optimizer: { kind: 'adamw', config: ADAMW_PRETRAIN },
-        clipGrad: 1,
-        teacher: { registry: graph.target.registry, prefix: TARGET_PREFIX },
-        metrics: graph.metrics,
-      },
+      pretrainTrainerSpec(graph, weightDecayGroups(specs, 0.05, trainable), 1),
       { params: init.online, teacher: init.target },
       { rng: seededRandom(0), accumSteps: 2, threads: 1 },
     );

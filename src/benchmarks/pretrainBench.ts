@@ -11,10 +11,9 @@ import { weightDecayGroups } from '../train/paramGroups.js';
 import {
   initialWeights,
   orderedSpecs,
-  TARGET_PREFIX,
+  pretrainTrainerSpec,
   tracePretrainStep,
 } from '../train/pretrain/pretrainGraph.js';
-import { ADAMW_PRETRAIN } from '../train/pretrain/pretrainLoop.js';
 import { batchFeeds } from '../train/pretrain/pretrainStep.js';
 import { maeStepMs } from './engineBench.js';
 import { medianMs } from './medianTime.js';
@@ -66,15 +65,7 @@ export async function fsvfmStepMs(threads: number, batch = 8): Promise<number> {
   const trainable = (n: string) => graph.online.registry.specs.get(n)?.trainable ?? false;
   const init = initialWeights(graph, 0);
   const trainer = await GraphTrainer.create(
-    {
-      loss: graph.loss,
-      registry: graph.online.registry,
-      groups: weightDecayGroups(specs, 0.05, trainable),
-      optimizer: { kind: 'adamw', config: ADAMW_PRETRAIN },
-      clipGrad: 1,
-      teacher: { registry: graph.target.registry, prefix: TARGET_PREFIX },
-      metrics: graph.metrics,
-    },
+    pretrainTrainerSpec(graph, weightDecayGroups(specs, 0.05, trainable), 1),
     { params: init.online, teacher: init.target },
     { rng: seededRandom(1), threads },
   );

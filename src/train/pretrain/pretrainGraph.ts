@@ -6,11 +6,16 @@ import type { VitConfig as SizeConfig } from '../../models/sizes.js';
 import { seededRandom } from '../../nn/random.js';
 import { ParamRegistry, type ParamSpec, Scope } from '../../nn/scope.js';
 import { initStateDict, type StateDict } from '../../nn/stateDict.js';
+import type { ParamGroup, TrainGraphSpec } from '../graphTrainer.js';
 import { byolLoss, infoNceLoss, mocoV3Loss, reconstructionLosses, simsiamLoss } from '../losses/index.js';
+import type { AdamWConfig } from '../optim/adamw.js';
 import { officialOrder } from './paramOrder.js';
 import type { ClLossName } from './pretrainOptions.js';
 
 export const TARGET_PREFIX = 'target.';
+
+/** The pre-training AdamW (SPEC §5.2): β = (0.9, 0.95). */
+export const ADAMW_PRETRAIN: AdamWConfig = { beta1: 0.9, beta2: 0.95, eps: 1e-8 };
 
 export interface PretrainLossConfig {
   maskRatio: number;
@@ -95,4 +100,21 @@ export function initialWeights(g: PretrainGraph, seed: number): { online: StateD
     target.set(name, src ? { shape: [...src.shape], data: Float32Array.from(src.data) } : v);
   }
   return { online, target };
+}
+
+/** The step-graph spec of pre-training: the online network under AdamW and clipping, the EMA target paired by name. */
+export function pretrainTrainerSpec(
+  g: PretrainGraph,
+  groups: ParamGroup[],
+  clipGrad: number,
+): TrainGraphSpec {
+  return {
+    loss: g.loss,
+    registry: g.online.registry,
+    groups,
+    optimizer: { kind: 'adamw', config: ADAMW_PRETRAIN },
+    ...(clipGrad > 0 ? { clipGrad } : {}),
+    teacher: { registry: g.target.registry, prefix: TARGET_PREFIX },
+    metrics: g.metrics,
+  };
 }

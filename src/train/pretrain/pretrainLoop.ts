@@ -14,7 +14,6 @@ import { type TensorValue, torchTensor } from '../../io/torchSave.js';
 import { seededRandom } from '../../nn/random.js';
 import { matchStateDict, type StateDict } from '../../nn/stateDict.js';
 import { GraphTrainer } from '../graphTrainer.js';
-import type { AdamWConfig } from '../optim/adamw.js';
 import { weightDecayGroups } from '../paramGroups.js';
 import { emaMomentumAt, lrAt } from '../schedules.js';
 import { appendEpochLog, EPOCH_METRICS, epochLogEntry, readEpochLog } from './epochLog.js';
@@ -27,14 +26,21 @@ import {
   resolveResume,
   writePretrainCheckpoints,
 } from './pretrainCheckpoint.js';
-import { initialWeights, orderedSpecs, TARGET_PREFIX, tracePretrainStep } from './pretrainGraph.js';
+import {
+  ADAMW_PRETRAIN,
+  initialWeights,
+  orderedSpecs,
+  pretrainTrainerSpec,
+  TARGET_PREFIX,
+  tracePretrainStep,
+} from './pretrainGraph.js';
 import { asInputError } from './pretrainInputError.js';
 import { effectiveLr, type PretrainOptions, pretrainSize } from './pretrainOptions.js';
 import { batchFeeds, pretrainStep } from './pretrainStep.js';
 import { ReconstructionPreview } from './reconstructionPreview.js';
 import { torchAdamwStateDict } from './torchOptimizerState.js';
 
-export const ADAMW_PRETRAIN: AdamWConfig = { beta1: 0.9, beta2: 0.95, eps: 1e-8 };
+export { ADAMW_PRETRAIN };
 
 export interface PretrainProgress {
   epoch: number;
@@ -207,15 +213,7 @@ export async function runPretrain(opts: PretrainOptions, hooks: PretrainHooks = 
     }
 
     const trainer = await GraphTrainer.create(
-      {
-        loss: graph.loss,
-        registry: graph.online.registry,
-        groups,
-        optimizer: { kind: 'adamw', config: ADAMW_PRETRAIN },
-        ...(opts.clipGrad > 0 ? { clipGrad: opts.clipGrad } : {}),
-        teacher: { registry: graph.target.registry, prefix: TARGET_PREFIX },
-        metrics: graph.metrics,
-      },
+      pretrainTrainerSpec(graph, groups, opts.clipGrad),
       { params, teacher, ...(slots ? { slots } : {}), step: optimizerStep },
       {
         rng: seededRandom(opts.seed),
