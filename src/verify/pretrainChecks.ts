@@ -2,19 +2,23 @@
 // backward pass, one AdamW step and the EMA update (fixture README §"How to use", items 2–3).
 import { join } from 'node:path';
 import type { CheckResult } from '../eval/checkResult.js';
-import { add, compile, Graph, grad, type HostTensor, mulScalar, type Tensor } from '../graph/index.js';
-import { fsvfmOnline, fsvfmTarget } from '../models/fsvfmPretrain.js';
+import { compile, Graph, grad, type HostTensor, type Tensor } from '../graph/index.js';
 import { loadStateDict } from '../models/loadStateDict.js';
 import { maskIndices } from '../models/maskIndices.js';
 import type { VitConfig as SizeConfig } from '../models/sizes.js';
 import { seededRandom } from '../nn/random.js';
-import { ParamRegistry, Scope } from '../nn/scope.js';
+import { Scope } from '../nn/scope.js';
 import type { StateDict } from '../nn/stateDict.js';
 import { GraphTrainer } from '../train/graphTrainer.js';
 import { patchify } from '../train/losses/patchify.js';
-import { reconstructionLosses } from '../train/losses/reconstructionLoss.js';
-import { simsiamLoss } from '../train/losses/simsiamLoss.js';
 import { weightDecayGroups } from '../train/paramGroups.js';
+import {
+  type PretrainGraph,
+  type PretrainLossConfig,
+  pretrainTrainerSpec,
+  TARGET_PREFIX,
+  tracePretrainStep,
+} from '../train/pretrain/pretrainGraph.js';
 import { fixtureSizeConfig } from './fixtureConfig.js';
 import {
   combine,
@@ -24,8 +28,6 @@ import {
   readOracleArray,
   readOracleJson,
 } from './oracle.js';
-
-const TARGET_PREFIX = 'target.';
 
 interface Batch {
   images: HostTensor;
@@ -59,22 +61,18 @@ function fixtureBatch(dir: string, size: SizeConfig): Batch {
 }
 type OracleArrayData = ReturnType<typeof readOracleArray>['data'];
 
-/** Traces online + target + the official total loss on one batch. */
-function tracePretrain(size: SizeConfig, batch: Batch, training: boolean) {
-  const g = new Graph();
-  const s = Scope.root(g, { training });
-  const ts = new Scope(new ParamRegistry(g), 'target', { training });
-  const images = g.input('images', 'float32', batch.images.shape);
-  const mask = g.input('mask', 'float32', batch.mask.shape);
-  const sfr = g.input('sfr', 'float32', batch.sfr.shape);
-  const idsKeep = g.input('idsKeep', 'int64', batch.idsKeep.shape);
-  const idsRestore = g.input('idsRestore', 'int64', batch.idsRestore.shape);
-  const online = fsvfmOnline(s, { images, idsKeep, idsRestore }, size);
-  const target = fsvfmTarget(ts, images, size);
-  const rec = reconstructionLosses(images, online.pred, mask, sfr, size.patchSize, true);
-  const cl = simsiamLoss(online.featuresCl, target.featuresCl);
-  const total = add(add(rec.all, mulScalar(rec.sfr, 0.007)), mulScalar(cl, 0.1));
-  return { g, s, ts, images, online, target, rec, cl, total };
+/** The official objective of the fixture: rec_all + 0.007·rec_sfr + 0.1·SimSiam, norm_pix, mask ratio 0.75. */
+const FIXTURE_LOSS: PretrainLossConfig = {
+  maskRatio: 0.75,
+  normPixLoss: true,
+  weightSfr: 0.007,
+  weightCl: 0.1,
+  clLoss: 'SimSiam',
+  accumIter: 1,
+};
+
+function tracePretrain(size: SizeConfig, batch: Batch): PretrainGraph {
+  return tracePretrainStep(size, batch.images.shape[0]!, FIXTURE_LOSS);
 }
 
 function feedsFor(batch: Batch, online: StateDict, target: StateDict): Record<string, HostTensor> {
@@ -98,24 +96,25 @@ async function forwardChecks(
   online: StateDict,
   target: StateDict,
 ): Promise<Record<string, CheckResult>> {
-  const t = tracePretrain(size, batch, false);
+  const t = tracePretrain(size, batch);
+  const { online: on, target: tg, rec, cl } = t.outputs;
   const outs: Record<string, Tensor> = {
-    latent: t.online.latent,
-    rep: t.online.repOut,
-    pooled: t.online.pooled,
-    projector: t.online.projector,
-    predictor: t.online.predictor,
-    featuresCl: t.online.featuresCl,
-    pred: t.online.pred,
-    perPatch: t.rec.perPatch,
+    latent: on.latent,
+    rep: on.repOut,
+    pooled: on.pooled,
+    projector: on.projector,
+    predictor: on.predictor,
+    featuresCl: on.featuresCl,
+    pred: on.pred,
+    perPatch: rec.perPatch,
     patchify: patchify(t.images, size.patchSize),
-    tPooled: t.target.pooled,
-    tProjector: t.target.projector,
-    tFeatures: t.target.featuresCl,
-    recAll: t.rec.all,
-    recSfr: t.rec.sfr,
-    simsiam: t.cl,
-    total: t.total,
+    tPooled: tg.pooled,
+    tProjector: tg.projector,
+    tFeatures: tg.featuresCl,
+    recAll: rec.all,
+    recSfr: rec.sfr,
+    simsiam: cl,
+    total: t.loss,
   };
   // patch_embed output (before the positional rows): traced separately on the same weights
   const exe = await compile(outs);
@@ -202,16 +201,16 @@ async function gradientCheck(
   online: StateDict,
   target: StateDict,
 ): Promise<CheckResult> {
-  const t = tracePretrain(size, batch, false);
-  const names = t.s.registry
+  const t = tracePretrain(size, batch);
+  const names = t.online.registry
     .list()
     .filter((p) => p.trainable)
     .map((p) => p.name);
   const grads = grad(
-    t.total,
-    names.map((n) => t.g.get(n)!),
+    t.loss,
+    names.map((n) => t.loss.graph.get(n)!),
   );
-  const outs: Record<string, Tensor> = { loss: t.total };
+  const outs: Record<string, Tensor> = { loss: t.loss };
   names.forEach((n, i) => {
     outs[`grad:${n}`] = grads[i]!;
   });
@@ -266,9 +265,9 @@ async function adamwCheck(
     ['resumed_optimizer', 'host'],
     ['fresh_optimizer', 'graph'],
   ] as const) {
-    const t = tracePretrain(size, batch, false);
-    const specs = t.s.registry.list();
-    const trainable = (n: string) => t.s.registry.specs.get(n)?.trainable ?? false;
+    const t = tracePretrain(size, batch);
+    const specs = t.online.registry.list();
+    const trainable = (n: string) => t.online.registry.specs.get(n)?.trainable ?? false;
     const teacher = new Map(
       [...target].map(([k, v]) => [TARGET_PREFIX + k, { shape: v.shape, data: Float32Array.from(v.data) }]),
     );
@@ -277,14 +276,7 @@ async function adamwCheck(
     );
     const resumed = variant === 'resumed_optimizer' ? await optimizerSlots(dir, params) : null;
     const trainer = await GraphTrainer.create(
-      {
-        loss: t.total,
-        registry: t.s.registry,
-        groups: weightDecayGroups(specs, 0.05, trainable),
-        optimizer: { kind: 'adamw', config: { beta1: 0.9, beta2: 0.95, eps: 1e-8 } },
-        clipGrad: 1.0,
-        teacher: { registry: t.ts.registry, prefix: TARGET_PREFIX },
-      },
+      pretrainTrainerSpec(t, weightDecayGroups(specs, 0.05, trainable), 1.0),
       { params, teacher, ...(resumed ? { slots: resumed.slots, step: resumed.step } : {}) },
       { rng: seededRandom(0), placement },
     );

@@ -1,13 +1,19 @@
 // The FS-VFM pre-training step traced as one graph: online network on the masked view, target network on the full
 // view (same graph, own registry under the `target.` prefix), reconstruction + SFR + contrastive losses (SPEC §4.4).
 import { add, Graph, mulScalar, type Tensor } from '../../graph/index.js';
-import { fsvfmOnline, fsvfmTarget } from '../../models/fsvfmPretrain.js';
+import {
+  fsvfmOnline,
+  fsvfmTarget,
+  type OnlineOutputs,
+  type TargetOutputs,
+} from '../../models/fsvfmPretrain.js';
 import type { VitConfig as SizeConfig } from '../../models/sizes.js';
 import { seededRandom } from '../../nn/random.js';
 import { ParamRegistry, type ParamSpec, Scope } from '../../nn/scope.js';
 import { initStateDict, type StateDict } from '../../nn/stateDict.js';
 import type { ParamGroup, TrainGraphSpec } from '../graphTrainer.js';
 import { byolLoss, infoNceLoss, mocoV3Loss, reconstructionLosses, simsiamLoss } from '../losses/index.js';
+import type { ReconstructionLosses } from '../losses/reconstructionLoss.js';
 import type { AdamWConfig } from '../optim/adamw.js';
 import { officialOrder } from './paramOrder.js';
 import type { ClLossName } from './pretrainOptions.js';
@@ -36,6 +42,9 @@ export interface PretrainGraph {
   /** patches the encoder keeps */
   nKeep: number;
   numPatches: number;
+  /** the traced intermediates (parity checks, visualisation) */
+  images: Tensor;
+  outputs: { online: OnlineOutputs; target: TargetOutputs; rec: ReconstructionLosses; cl: Tensor };
 }
 
 export function patchCounts(size: SizeConfig, maskRatio: number): { numPatches: number; nKeep: number } {
@@ -79,6 +88,8 @@ export function tracePretrainStep(size: SizeConfig, batch: number, cfg: Pretrain
     metrics: { total, loss_rec_all: rec.all, loss_rec_sfr: rec.sfr, loss_cl: cl },
     nKeep,
     numPatches,
+    images,
+    outputs: { online: on, target: tg, rec, cl },
   };
 }
 
