@@ -247,7 +247,7 @@ export class GraphTrainer {
   ): Promise<GraphTrainer> {
     const accumSteps = opts.accumSteps ?? 1;
     const built =
-      (opts.placement ?? 'host') === 'host'
+      (opts.placement ?? 'graph') === 'host'
         ? await buildHost(spec, opts)
         : await build(spec, accumSteps > 1, opts);
     const slots: StateDict = state.slots ?? new Map();
