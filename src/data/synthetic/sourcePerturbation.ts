@@ -44,18 +44,14 @@ export function drawColourPerturbation(rng: SeededRng): ColourPerturbation {
   };
 }
 
-/** Draws one of none / sharpen / blur / downscale-upscale, equally likely. */
+/**
+ * Draws the frequency change of the original SBI recipe: always one, either a downscale by 2 or 4 and back
+ * (nearest down, bilinear up) or a sharpen. A source without one leaves no trace on soft video frames, and such
+ * fakes teach a detector nothing. ('none' and 'blur' remain valid recipes for recorded samples.)
+ */
 export function drawFrequencyPerturbation(rng: SeededRng): FrequencyPerturbation {
-  switch (rng.int(4)) {
-    case 0:
-      return { kind: 'none' };
-    case 1:
-      return { kind: 'sharpen', factor: range(rng, 1.5, 3) };
-    case 2:
-      return { kind: 'blur', sigma: range(rng, 0.4, 1) };
-    default:
-      return { kind: 'downscale', factor: range(rng, 0.5, 0.9) };
-  }
+  if (rng.uniform() < 0.5) return { kind: 'downscale', factor: rng.uniform() < 0.5 ? 0.5 : 0.25 };
+  return { kind: 'sharpen', factor: range(rng, 1.5, 3) };
 }
 
 export function applyColourPerturbation(img: RgbImage, p: ColourPerturbation): RgbImage {
@@ -90,7 +86,7 @@ export function applyFrequencyPerturbation(img: RgbImage, p: FrequencyPerturbati
     case 'downscale': {
       const w = Math.max(1, Math.round(img.width * p.factor));
       const h = Math.max(1, Math.round(img.height * p.factor));
-      return resizeRgb(resizeRgb(img, w, h, 'bilinear'), img.width, img.height, 'bilinear');
+      return resizeRgb(resizeRgb(img, w, h, 'nearest'), img.width, img.height, 'bilinear');
     }
   }
 }
