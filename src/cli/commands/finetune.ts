@@ -24,6 +24,15 @@ export const numArg =
     return n;
   };
 
+/** `lo,hi` with 0 < lo ≤ hi ≤ 1: a RandomResizedCrop area range. */
+function cropScaleArg(v: string): readonly [number, number] {
+  const parts = v.split(',').map((x) => Number(x.trim()));
+  const [lo, hi] = parts;
+  if (parts.length !== 2 || lo === undefined || hi === undefined || !(lo > 0 && lo <= hi && hi <= 1))
+    throw new InvalidArgumentError(`--crop_scale must be lo,hi with 0 < lo ≤ hi ≤ 1 (e.g. 0.08,1), got "${v}"`);
+  return [lo, hi];
+}
+
 /** Library errors about the user's input become UserErrors (message only); programming errors keep their stack. */
 export function asUserError(err: unknown): unknown {
   if (err instanceof UserError) return err;
@@ -101,6 +110,7 @@ interface FinetuneFlags {
   mixup_switch_prob?: number;
   reprob?: number;
   aa?: string;
+  crop_scale?: readonly [number, number];
   weight_cl?: number;
   temperature?: number;
   adapter_reduction?: number;
@@ -155,6 +165,7 @@ export function finetuneOptionsFromFlags(f: FinetuneFlags, signal?: AbortSignal)
     mixupSwitchProb: f.mixup_switch_prob,
     reprob: f.reprob,
     aa: f.aa === undefined ? undefined : f.aa === 'none' ? null : f.aa,
+    cropScale: f.crop_scale,
     weightCl: f.weight_cl,
     temperature: f.temperature,
     adapterReduction: f.adapter_reduction,
@@ -275,6 +286,11 @@ export function registerFinetune(program: Command): void {
     .option('--mixup_switch_prob <x>', 'default 0.5', numArg('--mixup_switch_prob'))
     .option('--reprob <x>', 'RandomErasing probability (default 0.25)', numArg('--reprob'))
     .option('--aa <config>', "RandAugment (default rand-m9-mstd0.5-inc1; 'none' off)")
+    .option(
+      '--crop_scale <lo,hi>',
+      'RandomResizedCrop area range (default 0.08,1; 1,1 keeps the whole face)',
+      cropScaleArg,
+    )
     .option('--weight_cl <x>', 'FS-Adapter real-anchor loss weight (default 0.01)', numArg('--weight_cl'))
     .option('--temperature <x>', 'real-anchor loss temperature (default 0.07)', numArg('--temperature', 1e-9))
     .option('--adapter_reduction <n>', 'FS-Adapter bottleneck D/r (default 4)', intArg('--adapter_reduction'))

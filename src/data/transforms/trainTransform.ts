@@ -60,6 +60,8 @@ export interface FinetuneTrainOptions {
   autoAugment?: string | null;
   /** 0 disables RandomErasing */
   reprob?: number;
+  /** RandomResizedCrop area range (default timm's [0.08, 1]) */
+  cropScale?: readonly [number, number];
   /** override the geometric fill colour (default: round(255·mean)) */
   fill?: Rgb;
 }
@@ -72,7 +74,7 @@ export interface FinetuneTrainOptions {
 export function finetuneTrainPipeline(opts: FinetuneTrainOptions): TrainPipeline {
   const size = opts.inputSize ?? 224;
   const imageStages: ImageStage[] = [
-    randomResizedCropStage({ ...FINETUNE_RRC, size }),
+    randomResizedCropStage({ ...FINETUNE_RRC, ...(opts.cropScale ? { scale: opts.cropScale } : {}), size }),
     horizontalFlipStage(0.5),
   ];
   const aa = opts.autoAugment === undefined ? 'rand-m9-mstd0.5-inc1' : opts.autoAugment;

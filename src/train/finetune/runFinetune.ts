@@ -9,6 +9,7 @@ import type { RgbImage } from '../../data/image/rgbImage.js';
 import { SeededRng } from '../../data/random/seededRng.js';
 import { type EvalTransformName, evalTransform } from '../../data/transforms/evalTransforms.js';
 import { FINETUNE_MIXUP, mixupCutmix, mixupTargets } from '../../data/transforms/mixupCutmix.js';
+import { FINETUNE_RRC } from '../../data/transforms/randomResizedCrop.js';
 import { gauss } from '../../data/transforms/rng.js';
 import { finetuneTrainPipeline, runPipeline } from '../../data/transforms/trainTransform.js';
 import { rocAucRaw } from '../../eval/auc.js';
@@ -74,6 +75,8 @@ export interface FinetuneOptions {
   reprob?: number;
   /** RandAugment config (timm syntax) or null for none */
   aa?: string | null;
+  /** RandomResizedCrop area range; [1, 1] keeps the whole face (blending traces sit on its outline) */
+  cropScale?: readonly [number, number];
   weightCl?: number;
   temperature?: number;
   adapterReduction?: number;
@@ -158,6 +161,7 @@ interface Resolved {
   mixupSwitchProb: number;
   reprob: number;
   aa: string | null;
+  cropScale: readonly [number, number];
   weightCl: number;
   temperature: number;
   adapterReduction: number;
@@ -184,6 +188,7 @@ export function finetuneDefaults(trainable: TrainableModules): Resolved {
     mixupSwitchProb: 0.5,
     reprob: 0.25,
     aa: 'rand-m9-mstd0.5-inc1',
+    cropScale: FINETUNE_RRC.scale,
     weightCl: 0.01,
     temperature: 0.07,
     adapterReduction: 4,
@@ -210,6 +215,7 @@ function resolve(o: FinetuneOptions): Resolved {
     mixupSwitchProb: o.mixupSwitchProb ?? d.mixupSwitchProb,
     reprob: o.reprob ?? d.reprob,
     aa: o.aa === undefined ? d.aa : o.aa,
+    cropScale: o.cropScale ?? d.cropScale,
     weightCl: o.weightCl ?? d.weightCl,
     temperature: o.temperature ?? d.temperature,
     adapterReduction: o.adapterReduction ?? d.adapterReduction,
@@ -225,6 +231,9 @@ function resolve(o: FinetuneOptions): Resolved {
   positiveInt('batchSize');
   positiveInt('epochs');
   positiveInt('accumIter');
+  const [cLo, cHi] = r.cropScale;
+  if (!(cLo > 0 && cLo <= cHi && cHi <= 1))
+    throw new Error(`--crop_scale must be lo,hi with 0 < lo ≤ hi ≤ 1, got ${r.cropScale.join(',')}`);
   if ((r.mixup > 0 || r.cutmix > 0) && r.batchSize % 2 !== 0)
     throw new Error(`Mixup/CutMix needs an even --batch_size, got ${r.batchSize}`);
   if (!(r.warmupEpochs >= 0 && r.warmupEpochs <= r.epochs))
@@ -376,6 +385,7 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
     inputSize: size.imgSize,
     autoAugment: r.aa,
     reprob: r.reprob,
+    cropScale: r.cropScale,
   });
   const cache = new DecodedImageCache(o.cacheBytes);
   const S = size.imgSize;
@@ -396,6 +406,7 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
     warmup_epochs: r.warmupEpochs,
     smoothing: r.smoothing,
     reprob: r.reprob,
+    crop_scale: r.cropScale.join(','),
     mixup: r.mixup,
     cutmix: r.cutmix,
     mixup_prob: r.mixupProb,
