@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { FaceDetectorLike } from '../../data/datasets/faceTools.js';
 import type { FakeKind, FakesManifest, PairingRule } from '../../data/synthetic/index.js';
+import { SBI_STRENGTH_NAMES, type SbiStrength } from '../../data/synthetic/sbiStrength.js';
 import { UserError } from '../userError.js';
 
 interface FakesCliOptions {
@@ -13,6 +14,7 @@ interface FakesCliOptions {
   seed: number;
   pairs: string;
   triangulation: string;
+  sbiStrength: string;
   json?: boolean;
 }
 
@@ -25,6 +27,8 @@ export interface RunFakesArgs {
   pairs?: PairingRule;
   /** swap triangles: the MediaPipe mesh triangulation (default) or a Delaunay triangulation of each target */
   triangulation?: 'mesh' | 'delaunay';
+  /** SBI ranges: the original recipe (default) or the stronger one for soft, low-resolution footage */
+  sbiStrength?: SbiStrength;
   /** show a progress bar on stderr when it is a terminal (default true) */
   progress?: boolean;
   /** face detector override (tests); default: the MediaPipe face mesh */
@@ -43,9 +47,8 @@ const integer =
 /** The work of `fsvfm fakes`. Ctrl-C stops after the current image; a re-run resumes. */
 export async function runFakes(a: RunFakesArgs): Promise<FakesManifest> {
   // loaded on use: the generators and face models pull in tfjs, which `fsvfm --help` should not pay for
-  const { buildFakes, FakesInputError, listFakeInputs, meshTriangulation, SwapPairing } = await import(
-    '../../data/synthetic/index.js'
-  );
+  const { buildFakes, FakesInputError, listFakeInputs, meshTriangulation, SBI_STRENGTHS, SwapPairing } =
+    await import('../../data/synthetic/index.js');
   // bad input is reported before the face models load
   try {
     const { images } = listFakeInputs(a.input, a.out);
@@ -93,6 +96,7 @@ export async function runFakes(a: RunFakesArgs): Promise<FakesManifest> {
       pairs: a.pairs,
       detector,
       triangles,
+      ...(a.kind === 'sbi' ? { sbi: SBI_STRENGTHS[a.sbiStrength ?? 'default'] } : {}),
       signal: abort.signal,
       onProgress: ({ done, total, samples, problems }) => {
         if (!started) bar?.start(total, 0, { samples, problems });
@@ -126,6 +130,11 @@ export function registerFakes(program: Command): void {
     .option('--seed <s>', 'seed of every random draw (same seed, same fakes)', integer('--seed', 0), 0)
     .option('--pairs <rule>', 'swap pairing of different identities: random or cycle', 'random')
     .option('--triangulation <t>', 'swap warp triangles: mesh (MediaPipe) or delaunay', 'mesh')
+    .option(
+      '--sbi_strength <name>',
+      'SBI ranges: default (the original recipe) or strong (always a clear colour shift, mostly opaque blends, the change on the face or on the rest at random: for soft, low-resolution footage)',
+      'default',
+    )
     .option('--json', 'print the manifest counts as one JSON object')
     .action(async (input: string, o: FakesCliOptions) => {
       if (o.kind !== 'sbi' && o.kind !== 'swap')
@@ -134,6 +143,10 @@ export function registerFakes(program: Command): void {
         throw new UserError(`--pairs must be random or cycle, got "${o.pairs}"`);
       if (o.triangulation !== 'mesh' && o.triangulation !== 'delaunay')
         throw new UserError(`--triangulation must be mesh or delaunay, got "${o.triangulation}"`);
+      if (!(SBI_STRENGTH_NAMES as readonly string[]).includes(o.sbiStrength))
+        throw new UserError(
+          `--sbi_strength must be one of ${SBI_STRENGTH_NAMES.join(', ')}, got "${o.sbiStrength}"`,
+        );
       const m = await runFakes({
         input,
         out: o.out,
@@ -142,6 +155,7 @@ export function registerFakes(program: Command): void {
         seed: o.seed,
         pairs: o.pairs,
         triangulation: o.triangulation,
+        sbiStrength: o.sbiStrength as SbiStrength,
       });
       const c = m.counts;
       const manifest = join(o.out, `fake_${o.kind}`, 'manifest.json');

@@ -121,9 +121,10 @@ export async function buildFakes(o: BuildFakesOptions): Promise<FakesManifest> {
   const triangulation = o.kind === 'swap' ? (o.triangles ? 'mediapipe-mesh' : 'delaunay') : null;
   const manifestPath = join(classDir, 'manifest.json');
   const previous = readManifest(manifestPath);
-  if (previous && !sameRun(previous, { generator: o.kind, seed, perImage, pairs, triangulation }))
+  const sbi = o.kind === 'sbi' && o.sbi && Object.keys(o.sbi).length ? { ...o.sbi } : undefined;
+  if (previous && !sameRun(previous, { generator: o.kind, seed, perImage, pairs, triangulation, sbi }))
     throw new FakesInputError(
-      `${classDir} holds fakes made with other options (seed ${previous.seed}, ${previous.perImage} per image${previous.pairs ? `, pairs ${previous.pairs}, ${previous.triangulation} triangles` : ''}); re-run with those options to resume, or choose another --out`,
+      `${classDir} holds fakes made with other options (seed ${previous.seed}, ${previous.perImage} per image${previous.pairs ? `, pairs ${previous.pairs}, ${previous.triangulation} triangles` : ''}${previous.sbi ? `, SBI ranges ${JSON.stringify(previous.sbi)}` : ''}); re-run with those options to resume, or choose another --out`,
     );
   const recorded = new Map<string, FakeSample>();
   for (const s of previous?.samples ?? [])
@@ -147,6 +148,7 @@ export async function buildFakes(o: BuildFakesOptions): Promise<FakesManifest> {
     perImage,
     pairs,
     triangulation,
+    ...(sbi ? { sbi } : {}),
     counts: {
       inputs: files.length,
       samples: samples.length,

@@ -2,7 +2,7 @@
 // sample (its sources and every parameter drawn) and one per input that produced nothing.
 import type { FakeKind } from './fakeNaming.js';
 import type { SwapParameters } from './landmarkFaceSwap.js';
-import type { SbiParameters } from './selfBlendedImage.js';
+import type { SbiOptions, SbiParameters } from './selfBlendedImage.js';
 import type { PairingRule } from './swapPairing.js';
 
 export type LandmarkOrigin = 'detected' | 'sidecar';
@@ -35,6 +35,8 @@ export interface FakesManifest {
   perImage: number;
   pairs: PairingRule | null;
   triangulation: string | null;
+  /** SBI ranges the recipes were drawn from (absent: the defaults) */
+  sbi?: SbiOptions;
   counts: { inputs: number; samples: number; skipped: number; errors: number; reused: number };
   interrupted: boolean;
   samples: FakeSample[];
@@ -44,9 +46,10 @@ export interface FakesManifest {
 /** Options an existing folder must have been made with for a run to resume into it. */
 export function sameRun(
   a: FakesManifest,
-  b: Pick<FakesManifest, 'generator' | 'seed' | 'perImage' | 'pairs' | 'triangulation'>,
+  b: Pick<FakesManifest, 'generator' | 'seed' | 'perImage' | 'pairs' | 'triangulation' | 'sbi'>,
 ): boolean {
   return (
+    JSON.stringify(a.sbi ?? {}) === JSON.stringify(b.sbi ?? {}) &&
     a.generator === b.generator &&
     a.seed === b.seed &&
     a.perImage === b.perImage &&

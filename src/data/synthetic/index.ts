@@ -27,6 +27,7 @@ export { blendWithMask } from './maskedBlend.js';
 export { meshTriangulation } from './meshTriangulation.js';
 export { piecewiseAffineWarp } from './piecewiseAffineWarp.js';
 export { labStats, reinhardTransfer } from './reinhardTransfer.js';
+export { SBI_STRENGTH_NAMES, SBI_STRENGTHS, SBI_STRONG, type SbiStrength } from './sbiStrength.js';
 export {
   drawSbiParameters,
   type SbiOptions,
@@ -35,7 +36,9 @@ export {
   type SbiResult,
   sbiMask,
   sbiMaskReach,
+  sbiPerturb,
   sbiSource,
+  sbiTarget,
   selfBlendedImage,
 } from './selfBlendedImage.js';
 export { PAIRING_RULES, type PairingRule, SwapPairing } from './swapPairing.js';

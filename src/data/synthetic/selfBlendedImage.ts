@@ -26,6 +26,12 @@ export type SbiRegion = 'full' | 'lower';
 /** Every random draw of one SBI sample, so the sample can be described and reproduced. */
 export interface SbiParameters {
   colour: ColourPerturbation | null;
+  /**
+   * Which side carries the colour/frequency change: the pasted face copy ('source', the default) or the image it
+   * is pasted into ('target'; the face then keeps the original look). Either way only the mismatch at the blend
+   * is left; randomising the side stops a detector from learning "the face is sharper/redder" as a direction.
+   */
+  perturbed?: 'source' | 'target';
   frequency: FrequencyPerturbation;
   /** source copy scaled by `scale` about the landmark centroid and shifted by (tx, ty) pixels */
   geometry: { scale: number; tx: number; ty: number };
@@ -61,6 +67,11 @@ export interface SbiOptions {
   minBlurSigma?: number;
   maxBlurSigma?: number;
   blendRatios?: readonly number[];
+  /** probability that the perturbation goes to the target image instead of the face copy (0: always the copy) */
+  targetProbability?: number;
+  /** per-channel RGB shift: drawn with this probability, magnitude in [lo, hi] levels with a random sign */
+  rgbShiftProbability?: number;
+  rgbShiftRange?: readonly [number, number];
 }
 
 const DEFAULTS: Required<SbiOptions> = {
@@ -74,6 +85,9 @@ const DEFAULTS: Required<SbiOptions> = {
   minBlurSigma: 0.01,
   maxBlurSigma: 0.04,
   blendRatios: [0.25, 0.5, 0.75, 1, 1, 1],
+  targetProbability: 0,
+  rgbShiftProbability: 0.5,
+  rgbShiftRange: [0, 20],
 };
 
 /** Nose tip (MediaPipe 1): the lower-face region keeps landmarks at or below it. */
@@ -103,7 +117,10 @@ export function drawSbiParameters(
 ): SbiParameters {
   const o = { ...DEFAULTS, ...options };
   const side = Math.min(width, height);
-  const colour = rng.uniform() < o.colourProbability ? drawColourPerturbation(rng) : null;
+  const colour =
+    rng.uniform() < o.colourProbability
+      ? drawColourPerturbation(rng, { shiftProbability: o.rgbShiftProbability, shiftRange: o.rgbShiftRange })
+      : null;
   const frequency = drawFrequencyPerturbation(rng);
   const geometry = {
     scale: range(rng, 1 - o.maxScaleChange, 1 + o.maxScaleChange),
@@ -115,13 +132,34 @@ export function drawSbiParameters(
   const morphRadius = range(rng, -o.maxMorph, o.maxMorph) * side;
   const blurSigma = range(rng, o.minBlurSigma, o.maxBlurSigma) * side;
   const blendRatio = rng.choice(o.blendRatios);
-  return { colour, frequency, geometry, region, elasticAmplitude, morphRadius, blurSigma, blendRatio };
+  const p: SbiParameters = {
+    colour,
+    frequency,
+    geometry,
+    region,
+    elasticAmplitude,
+    morphRadius,
+    blurSigma,
+    blendRatio,
+  };
+  // drawn only when enabled, so default recipes keep their random stream (and their recorded fakes)
+  if (o.targetProbability > 0) p.perturbed = rng.uniform() < o.targetProbability ? 'target' : 'source';
+  return p;
 }
 
-/** The source copy: colour and frequency perturbation, then the small scale/shift about the face centre. */
+/** The colour and frequency change of a recipe. */
+export function sbiPerturb(img: RgbImage, p: SbiParameters): RgbImage {
+  return applyFrequencyPerturbation(p.colour ? applyColourPerturbation(img, p.colour) : img, p.frequency);
+}
+
+/** The image the face copy is pasted into: the input, or its perturbed version when `perturbed` is 'target'. */
+export function sbiTarget(img: RgbImage, p: SbiParameters): RgbImage {
+  return p.perturbed === 'target' ? sbiPerturb(img, p) : img;
+}
+
+/** The face copy: the perturbation (unless it goes to the target), then the small scale/shift about the face centre. */
 export function sbiSource(img: RgbImage, lm: Landmarks, p: SbiParameters): RgbImage {
-  let src = p.colour ? applyColourPerturbation(img, p.colour) : img;
-  src = applyFrequencyPerturbation(src, p.frequency);
+  const src = p.perturbed === 'target' ? img : sbiPerturb(img, p);
   const { scale, tx, ty } = p.geometry;
   if (scale === 1 && tx === 0 && ty === 0) return src;
   const pts = toPoints(lm);
@@ -180,5 +218,5 @@ export function selfBlendedImage(
   const params = drawSbiParameters(img.width, img.height, rng, options);
   const source = sbiSource(img, lm, params);
   const mask = sbiMask(img.width, img.height, lm, params, rng);
-  return { image: blendWithMask(img, source, mask), mask, params };
+  return { image: blendWithMask(sbiTarget(img, params), source, mask), mask, params };
 }

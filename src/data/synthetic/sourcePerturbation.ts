@@ -27,12 +27,20 @@ export type FrequencyPerturbation =
 
 const range = (rng: SeededRng, lo: number, hi: number): number => lo + (hi - lo) * rng.uniform();
 
+export interface ColourRanges {
+  /** probability of the per-channel RGB shift (default 0.5) */
+  shiftProbability?: number;
+  /** shift magnitude range in levels, sign drawn per channel (default [0, 20]: uniform in ±20) */
+  shiftRange?: readonly [number, number];
+}
+
 /** Draws a colour perturbation: RGB shift (p 0.5), HSV shift (p 0.5), brightness/contrast always. */
-export function drawColourPerturbation(rng: SeededRng): ColourPerturbation {
-  const shift = rng.uniform() < 0.5;
-  const rgbShift: [number, number, number] = shift
-    ? [range(rng, -20, 20), range(rng, -20, 20), range(rng, -20, 20)]
-    : [0, 0, 0];
+export function drawColourPerturbation(rng: SeededRng, ranges: ColourRanges = {}): ColourPerturbation {
+  const shift = rng.uniform() < (ranges.shiftProbability ?? 0.5);
+  const [lo, hi] = ranges.shiftRange ?? [0, 20];
+  // the default range keeps the original single draw per channel (uniform in ±hi), so recorded recipes replay
+  const level = () => (lo === 0 ? range(rng, -hi, hi) : (rng.uniform() < 0.5 ? -1 : 1) * range(rng, lo, hi));
+  const rgbShift: [number, number, number] = shift ? [level(), level(), level()] : [0, 0, 0];
   const hsv = rng.uniform() < 0.5;
   return {
     rgbShift,
