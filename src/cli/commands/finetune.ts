@@ -29,7 +29,9 @@ function cropScaleArg(v: string): readonly [number, number] {
   const parts = v.split(',').map((x) => Number(x.trim()));
   const [lo, hi] = parts;
   if (parts.length !== 2 || lo === undefined || hi === undefined || !(lo > 0 && lo <= hi && hi <= 1))
-    throw new InvalidArgumentError(`--crop_scale must be lo,hi with 0 < lo ≤ hi ≤ 1 (e.g. 0.08,1), got "${v}"`);
+    throw new InvalidArgumentError(
+      `--crop_scale must be lo,hi with 0 < lo ≤ hi ≤ 1 (e.g. 0.08,1), got "${v}"`,
+    );
   return [lo, hi];
 }
 
@@ -109,6 +111,7 @@ interface FinetuneFlags {
   mixup_prob?: number;
   mixup_switch_prob?: number;
   reprob?: number;
+  whole_jitter?: number;
   aa?: string;
   crop_scale?: readonly [number, number];
   weight_cl?: number;
@@ -164,6 +167,7 @@ export function finetuneOptionsFromFlags(f: FinetuneFlags, signal?: AbortSignal)
     mixupProb: f.mixup_prob,
     mixupSwitchProb: f.mixup_switch_prob,
     reprob: f.reprob,
+    wholeJitter: f.whole_jitter,
     aa: f.aa === undefined ? undefined : f.aa === 'none' ? null : f.aa,
     cropScale: f.crop_scale,
     weightCl: f.weight_cl,
@@ -285,6 +289,11 @@ export function registerFinetune(program: Command): void {
     .option('--mixup_prob <x>', 'default 1.0', numArg('--mixup_prob'))
     .option('--mixup_switch_prob <x>', 'default 0.5', numArg('--mixup_switch_prob'))
     .option('--reprob <x>', 'RandomErasing probability (default 0.25)', numArg('--reprob'))
+    .option(
+      '--whole_jitter <p>',
+      'probability of a whole-image colour shift + downscale/sharpen (the SBI perturbation family) on every training image, real and fake alike, so only blend mismatches tell a fake (default 0)',
+      numArg('--whole_jitter'),
+    )
     .option('--aa <config>', "RandAugment (default rand-m9-mstd0.5-inc1; 'none' off)")
     .option(
       '--crop_scale <lo,hi>',

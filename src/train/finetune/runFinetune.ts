@@ -38,6 +38,7 @@ import {
   type TrainableModules,
 } from './finetuneModel.js';
 import { DecodedImageCache, loadBatch } from './imageBatches.js';
+import { jitterWholeImage } from './wholeImageJitter.js';
 
 export interface FinetuneOptions {
   /** class-folder roots (`<root>/train` and `<root>/val` when present) */
@@ -73,6 +74,11 @@ export interface FinetuneOptions {
   mixupProb?: number;
   mixupSwitchProb?: number;
   reprob?: number;
+  /**
+   * probability of the whole-image SBI-family jitter (colour shift, downscale/sharpen) on every training image,
+   * real and fake alike, before the crop; 0 (default) off
+   */
+  wholeJitter?: number;
   /** RandAugment config (timm syntax) or null for none */
   aa?: string | null;
   /** RandomResizedCrop area range; [1, 1] keeps the whole face (blending traces sit on its outline) */
@@ -160,6 +166,7 @@ interface Resolved {
   mixupProb: number;
   mixupSwitchProb: number;
   reprob: number;
+  wholeJitter: number;
   aa: string | null;
   cropScale: readonly [number, number];
   weightCl: number;
@@ -187,6 +194,7 @@ export function finetuneDefaults(trainable: TrainableModules): Resolved {
     mixupProb: 1.0,
     mixupSwitchProb: 0.5,
     reprob: 0.25,
+    wholeJitter: 0,
     aa: 'rand-m9-mstd0.5-inc1',
     cropScale: FINETUNE_RRC.scale,
     weightCl: 0.01,
@@ -214,6 +222,7 @@ function resolve(o: FinetuneOptions): Resolved {
     mixupProb: o.mixupProb ?? d.mixupProb,
     mixupSwitchProb: o.mixupSwitchProb ?? d.mixupSwitchProb,
     reprob: o.reprob ?? d.reprob,
+    wholeJitter: o.wholeJitter ?? d.wholeJitter,
     aa: o.aa === undefined ? d.aa : o.aa,
     cropScale: o.cropScale ?? d.cropScale,
     weightCl: o.weightCl ?? d.weightCl,
@@ -234,6 +243,8 @@ function resolve(o: FinetuneOptions): Resolved {
   const [cLo, cHi] = r.cropScale;
   if (!(cLo > 0 && cLo <= cHi && cHi <= 1))
     throw new Error(`--crop_scale must be lo,hi with 0 < lo ≤ hi ≤ 1, got ${r.cropScale.join(',')}`);
+  if (!(r.wholeJitter >= 0 && r.wholeJitter <= 1))
+    throw new Error(`--whole_jitter must be a probability in [0, 1], got ${r.wholeJitter}`);
   if ((r.mixup > 0 || r.cutmix > 0) && r.batchSize % 2 !== 0)
     throw new Error(`Mixup/CutMix needs an even --batch_size, got ${r.batchSize}`);
   if (!(r.warmupEpochs >= 0 && r.warmupEpochs <= r.epochs))
@@ -406,6 +417,7 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
     warmup_epochs: r.warmupEpochs,
     smoothing: r.smoothing,
     reprob: r.reprob,
+    whole_jitter: r.wholeJitter,
     crop_scale: r.cropScale.join(','),
     mixup: r.mixup,
     cutmix: r.cutmix,
@@ -460,7 +472,8 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
   let last: string | null = null;
   let curLr = lrAt(schedule, startEpoch + startStep / stepsPerEpoch);
   let epochsDone = startEpoch;
-  const trainTransform = (img: RgbImage) => runPipeline(pipeline, img, rng).tensor;
+  const trainTransform = (img: RgbImage) =>
+    runPipeline(pipeline, jitterWholeImage(img, r.wholeJitter, rng), rng).tensor;
 
   for (let epoch = startEpoch; epoch < r.epochs; epoch++) {
     const order = shuffled(data.train.length, r.seed, epoch);
