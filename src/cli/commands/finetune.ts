@@ -112,6 +112,7 @@ interface FinetuneFlags {
   mixup_switch_prob?: number;
   reprob?: number;
   whole_jitter?: number;
+  paired_batches?: boolean;
   aa?: string;
   crop_scale?: readonly [number, number];
   weight_cl?: number;
@@ -168,6 +169,7 @@ export function finetuneOptionsFromFlags(f: FinetuneFlags, signal?: AbortSignal)
     mixupSwitchProb: f.mixup_switch_prob,
     reprob: f.reprob,
     wholeJitter: f.whole_jitter,
+    pairedBatches: f.paired_batches,
     aa: f.aa === undefined ? undefined : f.aa === 'none' ? null : f.aa,
     cropScale: f.crop_scale,
     weightCl: f.weight_cl,
@@ -293,6 +295,10 @@ export function registerFinetune(program: Command): void {
       '--whole_jitter <p>',
       'probability of a whole-image colour shift + downscale/sharpen (the SBI perturbation family) on every training image, real and fake alike, so only blend mismatches tell a fake (default 0)',
       numArg('--whole_jitter'),
+    )
+    .option(
+      '--paired_batches',
+      'keep each real image and the fakes named after it (<name>_sbi<k>.png) in the same batch, as SBI trains',
     )
     .option('--aa <config>', "RandAugment (default rand-m9-mstd0.5-inc1; 'none' off)")
     .option(

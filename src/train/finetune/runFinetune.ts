@@ -38,6 +38,7 @@ import {
   type TrainableModules,
 } from './finetuneModel.js';
 import { DecodedImageCache, loadBatch } from './imageBatches.js';
+import { pairedCount, pairedOrder } from './pairedOrder.js';
 import { jitterWholeImage } from './wholeImageJitter.js';
 
 export interface FinetuneOptions {
@@ -79,6 +80,8 @@ export interface FinetuneOptions {
    * real and fake alike, before the crop; 0 (default) off
    */
   wholeJitter?: number;
+  /** keep each real image and the fakes named after it in the same batch (see pairedOrder) */
+  pairedBatches?: boolean;
   /** RandAugment config (timm syntax) or null for none */
   aa?: string | null;
   /** RandomResizedCrop area range; [1, 1] keeps the whole face (blending traces sit on its outline) */
@@ -418,6 +421,7 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
     smoothing: r.smoothing,
     reprob: r.reprob,
     whole_jitter: r.wholeJitter,
+    paired_batches: o.pairedBatches ?? false,
     crop_scale: r.cropScale.join(','),
     mixup: r.mixup,
     cutmix: r.cutmix,
@@ -458,6 +462,16 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
     });
   };
 
+  if (o.pairedBatches) {
+    const paired = pairedCount(data.train);
+    if (paired === 0)
+      throw new Error(
+        'paired batches: no fake is named after a real image (<name>_sbi<k>.png beside <name>.png, or the same name); drop the pairing or rename the files',
+      );
+    log(
+      `paired batches: ${paired} of ${data.train.length} training images have a partner of the other class`,
+    );
+  }
   cb.onStart?.({
     stepsPerEpoch,
     startEpoch,
@@ -476,7 +490,9 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
     runPipeline(pipeline, jitterWholeImage(img, r.wholeJitter, rng), rng).tensor;
 
   for (let epoch = startEpoch; epoch < r.epochs; epoch++) {
-    const order = shuffled(data.train.length, r.seed, epoch);
+    const order = o.pairedBatches
+      ? pairedOrder(data.train, r.seed, epoch)
+      : shuffled(data.train.length, r.seed, epoch);
     let lossSum = 0;
     let lossCount = 0;
     let skipped = 0;

@@ -1,0 +1,43 @@
+// Epoch order that keeps each real image next to the fakes made from it, so a batch holds real/fake pairs (the SBI
+// training recipe): within a pair only the manipulation differs, which is the one thing the detector should learn.
+// A fake is matched to its real by name: `<stem>_<kind><k>.<ext>` (as `fsvfm fakes` writes) or the same file name.
+import { basename, extname } from 'node:path';
+import type { LabeledSample } from '../../data/folders/index.js';
+import { SeededRng } from '../../data/random/seededRng.js';
+
+/** The name shared by a real image and its fakes: the file name without extension and `_sbi<k>` / `_swap<k>`. */
+export function pairKey(path: string): string {
+  return basename(path, extname(path)).replace(/_(sbi|swap)\d+$/, '');
+}
+
+/**
+ * Indices of `samples` in a seeded order where samples sharing a pair key are consecutive (groups shuffled, a
+ * group's members in listing order). Samples without a partner form groups of one.
+ */
+export function pairedOrder(samples: readonly LabeledSample[], seed: number, epoch: number): Int32Array {
+  const groups = new Map<string, number[]>();
+  samples.forEach((s, i) => {
+    const k = pairKey(s.path);
+    const g = groups.get(k);
+    if (g) g.push(i);
+    else groups.set(k, [i]);
+  });
+  const list = [...groups.values()];
+  const perm = new SeededRng(seed * 100_003 + epoch).randperm(list.length);
+  const out = new Int32Array(samples.length);
+  let n = 0;
+  for (const gi of perm) for (const i of list[gi]!) out[n++] = i;
+  return out;
+}
+
+/** How many samples have a partner of another class (0 means pairing found nothing to pair). */
+export function pairedCount(samples: readonly LabeledSample[]): number {
+  const labels = new Map<string, Set<number>>();
+  for (const s of samples) {
+    const k = pairKey(s.path);
+    const set = labels.get(k) ?? new Set<number>();
+    set.add(s.label);
+    labels.set(k, set);
+  }
+  return samples.filter((s) => labels.get(pairKey(s.path))!.size > 1).length;
+}
