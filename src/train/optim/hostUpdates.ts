@@ -1,12 +1,29 @@
-// The optimizer, clipping, accumulation and EMA as fused single-pass loops over the host arrays, in place.
-// A step graph then only has to return gradients: one pass over 7 arrays here replaces ~14 full-size
-// elementwise ops (and three full-size output copies) in the graph, which dominates large-model steps.
-// Every intermediate is rounded to float32 with Math.fround, in PyTorch 1.13's operation order.
+// The optimizer, clipping, accumulation and EMA as fused single-pass loops over the host arrays, in place. A step
+// graph then only has to return gradients: one pass over 7 arrays here replaces ~14 full-size elementwise ops (and
+// three full-size output copies) in the graph, which dominates large-model steps. Every operation is a float32
+// operation in PyTorch 1.13's order. AdamW, EMA and the clipping norm run as WebAssembly SIMD kernels: directly on
+// arrays that share a Float32Arena (what GraphTrainer's host placement sets up), through a copy window otherwise.
 import type { AdamWConfig } from './adamw.js';
+import { Float32Arena, sharedArena } from './float32Arena.js';
 
 const f = Math.fround;
 
-/** p, m, v updated in place; scalars as computed by `adamwScalars` (float64 on the host, like Python floats). */
+/** Elements per array per copy window (4 arrays × 4 MiB) for arrays outside an arena. */
+const WINDOW = 1 << 20;
+let window: { arena: Float32Arena; views: Float32Array[] } | null = null;
+
+function copyWindow(): { arena: Float32Arena; views: Float32Array[] } {
+  if (window) return window;
+  const arena = Float32Arena.create(4 * WINDOW);
+  if (!arena) throw new Error('cannot reserve 16 MiB of WebAssembly memory for the optimizer kernels');
+  window = { arena, views: [0, 1, 2, 3].map(() => arena.alloc(WINDOW)) };
+  return window;
+}
+
+/**
+ * p, m, v updated in place; scalars as computed by `adamwScalars` (float64 on the host, like Python floats; the kernel
+ * takes them as float32, as PyTorch's float32 kernels do).
+ */
 export function adamwInPlace(
   p: Float32Array,
   g: Float32Array,
@@ -16,25 +33,52 @@ export function adamwInPlace(
   cfg: AdamWConfig,
   gradScale = 1,
 ): void {
-  const decay = f(s.decay);
-  const b1 = f(cfg.beta1);
-  const b2 = f(cfg.beta2);
-  const c1 = f(1 - cfg.beta1);
-  const c2 = f(1 - cfg.beta2);
-  const bc2 = f(s.bc2Sqrt);
-  const eps = f(cfg.eps);
-  const step = f(s.stepSize);
-  const scale = f(gradScale);
-  const scaled = gradScale !== 1;
-  for (let i = 0; i < p.length; i++) {
-    const gi = scaled ? f(g[i]! * scale) : g[i]!;
-    const pd = f(p[i]! * decay);
-    const mi = f(f(m[i]! * b1) + f(gi * c1));
-    const vi = f(f(v[i]! * b2) + f(f(gi * gi) * c2));
-    const denom = f(f(Math.sqrt(vi) / bc2) + eps);
-    p[i] = f(pd - f(step * f(mi / denom)));
-    m[i] = mi;
-    v[i] = vi;
+  const n = p.length;
+  if (g.length !== n || m.length !== n || v.length !== n)
+    throw new Error(`adamw: lengths differ (p ${n}, g ${g.length}, m ${m.length}, v ${v.length})`);
+  const run = (
+    k: Float32Arena,
+    pp: Float32Array,
+    gg: Float32Array,
+    mm: Float32Array,
+    vv: Float32Array,
+    len: number,
+  ) =>
+    k.kernels.adamw(
+      pp.byteOffset,
+      gg.byteOffset,
+      mm.byteOffset,
+      vv.byteOffset,
+      len,
+      s.decay,
+      cfg.beta1,
+      1 - cfg.beta1,
+      cfg.beta2,
+      1 - cfg.beta2,
+      s.bc2Sqrt,
+      cfg.eps,
+      s.stepSize,
+      gradScale,
+      gradScale !== 1 ? 1 : 0,
+    );
+  const shared = sharedArena(p, g, m, v);
+  if (shared) {
+    run(shared, p, g, m, v, n);
+    return;
+  }
+  const w = copyWindow();
+  const [wp, wg, wm, wv] = w.views as [Float32Array, Float32Array, Float32Array, Float32Array];
+  for (let start = 0; start < n; start += WINDOW) {
+    const end = Math.min(n, start + WINDOW);
+    const len = end - start;
+    wp.set(p.subarray(start, end));
+    wg.set(g.subarray(start, end));
+    wm.set(m.subarray(start, end));
+    wv.set(v.subarray(start, end));
+    run(w.arena, wp, wg, wm, wv, len);
+    p.set(wp.subarray(0, len), start);
+    m.set(wm.subarray(0, len), start);
+    v.set(wv.subarray(0, len), start);
   }
 }
 
@@ -70,6 +114,11 @@ export function accumulateInPlace(acc: Float32Array, g: Float32Array): void {
 export function emaInPlace(teacher: Float32Array, student: Float32Array, m: number): void {
   const mF = f(m);
   const om = f(1 - m);
+  const shared = sharedArena(teacher, student);
+  if (shared) {
+    shared.kernels.ema(teacher.byteOffset, student.byteOffset, teacher.length, mF, om);
+    return;
+  }
   for (let i = 0; i < teacher.length; i++) teacher[i] = f(f(teacher[i]! * mF) + f(student[i]! * om));
 }
 
@@ -79,7 +128,11 @@ export function clipCoefficient(
   maxNorm: number,
 ): { totalNorm: number; coef: number } {
   let sq = 0;
-  for (const g of grads) for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
+  for (const g of grads) {
+    const shared = sharedArena(g);
+    if (shared) sq += shared.kernels.sumsq(g.byteOffset, g.length);
+    else for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
+  }
   const totalNorm = f(Math.sqrt(sq));
   return { totalNorm, coef: Math.min(f(maxNorm / f(totalNorm + 1e-6)), 1) };
 }
