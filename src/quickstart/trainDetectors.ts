@@ -1,7 +1,7 @@
 // Stage 4: deepfake detectors from the pre-trained encoder, trained on real vs SBI faces of the training identities:
 // the FS-Adapter (frozen encoder, bottleneck side branch, real-anchor loss) and, for comparison, full fine-tuning.
 // Augmentations that hide blending traces (RandAugment, Mixup/CutMix, random erasing) are off: the set is tiny and
-// SBI is the whole training signal.
+// SBI is the whole training signal. Batches hold real/fake pairs (a face and its own SBI), as SBI trains.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainableModules } from '../train/finetune/index.js';
@@ -61,6 +61,8 @@ export async function trainDetector(
       mixup: 0,
       cutmix: 0,
       reprob: 0,
+      // each real face and its SBI fake in one batch: only the blend differs within a pair
+      pairedBatches: true,
       ...(existsSync(last) ? { resume: last } : {}),
       ...(hooks.threads ? { runtime: { threads: hooks.threads } } : {}),
       signal: hooks.signal,
