@@ -1,9 +1,21 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import { SeededRng } from '../src/data/random/seededRng.js';
-import { drawSbiParameters, SBI_STRONG, sbiPerturb, selfBlendedImage } from '../src/data/synthetic/index.js';
+import {
+  buildFakes,
+  drawSbiParameters,
+  FakesInputError,
+  type FakesManifest,
+  SBI_STRONG,
+  sbiPerturb,
+  selfBlendedImage,
+} from '../src/data/synthetic/index.js';
 import { drawColourPerturbation } from '../src/data/synthetic/sourcePerturbation.js';
-import { faceLikeLandmarks, texturedImage } from './synthetic-fixtures.js';
+import { tempDir } from './media-fixtures.js';
+import { faceLikeLandmarks, SyntheticFaceDetector, texturedImage } from './synthetic-fixtures.js';
 
 const W = 64;
 
@@ -92,4 +104,26 @@ test('strong SBI fakes differ more from their real twin than default ones', () =
   const weak = meanDiff({});
   const strong = meanDiff(SBI_STRONG);
   assert.ok(strong > 1.5 * weak, `strong ${strong.toFixed(2)} vs default ${weak.toFixed(2)}`);
+});
+
+test('a folder of strong SBI records its ranges; resuming needs the same strength', async () => {
+  const dir = join(tempDir('fsvfm-sbi-strength-'), 'real');
+  mkdirSync(dir, { recursive: true });
+  for (const k of [0, 1])
+    await sharp(texturedImage(W, W, k + 1).data, { raw: { width: W, height: W, channels: 3 } })
+      .png()
+      .toFile(join(dir, `a_frame_${k}.png`));
+  const out = join(dir, '..', 'dataset');
+  const detector = new SyntheticFaceDetector();
+  const first = await buildFakes({ inputDir: dir, outDir: out, kind: 'sbi', detector, sbi: SBI_STRONG });
+  assert.equal(first.counts.samples, 2);
+  const manifest = JSON.parse(readFileSync(join(out, 'fake_sbi', 'manifest.json'), 'utf8')) as FakesManifest;
+  assert.deepEqual(manifest.sbi, { ...SBI_STRONG });
+  assert.ok(manifest.samples.every((s) => 'perturbed' in s.params));
+  await assert.rejects(
+    buildFakes({ inputDir: dir, outDir: out, kind: 'sbi', detector }),
+    (e: unknown) => e instanceof FakesInputError && /SBI ranges/.test(e.message),
+  );
+  const again = await buildFakes({ inputDir: dir, outDir: out, kind: 'sbi', detector, sbi: SBI_STRONG });
+  assert.equal(again.counts.reused, 2);
 });
