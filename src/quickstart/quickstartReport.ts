@@ -111,7 +111,7 @@ export function quickstartReportHtml(s: QuickstartSummary, a: ReportAssets): str
     .filter((v): v is number => typeof v === 'number');
   const chanceNote =
     sbiAucs.length > 0 && Math.max(...sbiAucs) < 0.7
-      ? `<p class="note"><b>At this demo scale the detectors are near chance on held-out SBI fakes</b> (best frame AUC ${fix(Math.max(...sbiAucs))}): two webcam identities, a tiny encoder pre-trained for minutes and a few hundred transfer steps do not learn the subtle self-blending cue. The same commands reach AUC 1.0 on an easy manipulation; the paper's accuracy needs its data and scale.</p>`
+      ? `<p class="note"><b>At this demo scale the detectors are near chance on held-out SBI fakes</b> (best frame AUC ${fix(Math.max(...sbiAucs))}): one training person on webcam video, a tiny encoder pre-trained for minutes and a few hundred transfer steps do not learn the self-blending cue (a mismatch along the face outline) in a way that carries to other people. The same commands reach AUC 1.0 on an easy manipulation; the paper's accuracy needs its data and scale.</p>`
       : '';
   const metricRows = s.evaluation
     .flatMap((e) =>
