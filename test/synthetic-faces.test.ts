@@ -120,5 +120,17 @@ test('fsvfm fakes: bad input is a one-line user error, not a stack trace', () =>
   const text = cli('fakes', join(root, 'text'), '--out', join(root, 'o'), '--kind', 'swap');
   assert.equal(text.status, 2);
   assert.match(text.stderr, /no images in .*text .*found 1 other files/);
-  for (const r of [empty, text]) assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
+  const strength = cli(
+    'fakes',
+    join(root, 'empty'),
+    '--out',
+    join(root, 'o'),
+    '--kind',
+    'sbi',
+    '--sbi_strength',
+    'max',
+  );
+  assert.equal(strength.status, 2);
+  assert.match(strength.stderr, /--sbi_strength must be one of default, strong, got "max"/);
+  for (const r of [empty, text, strength]) assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
 });

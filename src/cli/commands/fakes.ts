@@ -14,7 +14,7 @@ interface FakesCliOptions {
   seed: number;
   pairs: string;
   triangulation: string;
-  sbiStrength: string;
+  sbi_strength: string;
   json?: boolean;
 }
 
@@ -143,9 +143,9 @@ export function registerFakes(program: Command): void {
         throw new UserError(`--pairs must be random or cycle, got "${o.pairs}"`);
       if (o.triangulation !== 'mesh' && o.triangulation !== 'delaunay')
         throw new UserError(`--triangulation must be mesh or delaunay, got "${o.triangulation}"`);
-      if (!(SBI_STRENGTH_NAMES as readonly string[]).includes(o.sbiStrength))
+      if (!(SBI_STRENGTH_NAMES as readonly string[]).includes(o.sbi_strength))
         throw new UserError(
-          `--sbi_strength must be one of ${SBI_STRENGTH_NAMES.join(', ')}, got "${o.sbiStrength}"`,
+          `--sbi_strength must be one of ${SBI_STRENGTH_NAMES.join(', ')}, got "${o.sbi_strength}"`,
         );
       const m = await runFakes({
         input,
@@ -155,7 +155,7 @@ export function registerFakes(program: Command): void {
         seed: o.seed,
         pairs: o.pairs,
         triangulation: o.triangulation,
-        sbiStrength: o.sbiStrength as SbiStrength,
+        sbiStrength: o.sbi_strength as SbiStrength,
       });
       const c = m.counts;
       const manifest = join(o.out, `fake_${o.kind}`, 'manifest.json');
