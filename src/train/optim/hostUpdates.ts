@@ -10,14 +10,14 @@ const f = Math.fround;
 
 /** Elements per array per copy window (4 arrays × 4 MiB) for arrays outside an arena. */
 const WINDOW = 1 << 20;
-let window: { arena: Float32Arena; views: Float32Array[] } | null = null;
+let copyBuffers: { arena: Float32Arena; views: Float32Array[] } | null = null;
 
 function copyWindow(): { arena: Float32Arena; views: Float32Array[] } {
-  if (window) return window;
+  if (copyBuffers) return copyBuffers;
   const arena = Float32Arena.create(4 * WINDOW);
   if (!arena) throw new Error('cannot reserve 16 MiB of WebAssembly memory for the optimizer kernels');
-  window = { arena, views: [0, 1, 2, 3].map(() => arena.alloc(WINDOW)) };
-  return window;
+  copyBuffers = { arena, views: [0, 1, 2, 3].map(() => arena.alloc(WINDOW)) };
+  return copyBuffers;
 }
 
 /**
