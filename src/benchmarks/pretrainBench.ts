@@ -10,6 +10,7 @@ import { GraphTrainer, type OptimizerPlacement } from '../train/graphTrainer.js'
 import { weightDecayGroups } from '../train/paramGroups.js';
 import {
   initialWeights,
+  OFFICIAL_PRETRAIN_LOSS,
   orderedSpecs,
   pretrainTrainerSpec,
   tracePretrainStep,
@@ -58,14 +59,7 @@ export async function fsvfmStepMs(
   placement: OptimizerPlacement = 'host',
 ): Promise<number> {
   const size = vitSize('S');
-  const cfg = {
-    maskRatio: 0.75,
-    normPixLoss: true,
-    weightSfr: 0.007,
-    weightCl: 0.1,
-    clLoss: 'SimSiam',
-    accumIter: 1,
-  } as const;
+  const cfg = OFFICIAL_PRETRAIN_LOSS;
   const graph = tracePretrainStep(size, batch, cfg);
   const specs = orderedSpecs(graph.online.registry);
   const trainable = (n: string) => graph.online.registry.specs.get(n)?.trainable ?? false;

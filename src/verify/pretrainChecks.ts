@@ -13,6 +13,7 @@ import { GraphTrainer } from '../train/graphTrainer.js';
 import { patchify } from '../train/losses/patchify.js';
 import { weightDecayGroups } from '../train/paramGroups.js';
 import {
+  OFFICIAL_PRETRAIN_LOSS,
   type PretrainGraph,
   type PretrainLossConfig,
   pretrainTrainerSpec,
@@ -61,15 +62,8 @@ function fixtureBatch(dir: string, size: SizeConfig): Batch {
 }
 type OracleArrayData = ReturnType<typeof readOracleArray>['data'];
 
-/** The official objective of the fixture: rec_all + 0.007·rec_sfr + 0.1·SimSiam, norm_pix, mask ratio 0.75. */
-const FIXTURE_LOSS: PretrainLossConfig = {
-  maskRatio: 0.75,
-  normPixLoss: true,
-  weightSfr: 0.007,
-  weightCl: 0.1,
-  clLoss: 'SimSiam',
-  accumIter: 1,
-};
+/** The fixture was recorded with the official objective. */
+const FIXTURE_LOSS: PretrainLossConfig = OFFICIAL_PRETRAIN_LOSS;
 
 function tracePretrain(size: SizeConfig, batch: Batch): PretrainGraph {
   return tracePretrainStep(size, batch.images.shape[0]!, FIXTURE_LOSS);

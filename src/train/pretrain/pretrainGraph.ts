@@ -32,6 +32,16 @@ export interface PretrainLossConfig {
   accumIter: number;
 }
 
+/** The official scripts' objective: rec_all + 0.007·rec_sfr + 0.1·SimSiam, norm_pix, mask ratio 0.75. */
+export const OFFICIAL_PRETRAIN_LOSS: PretrainLossConfig = {
+  maskRatio: 0.75,
+  normPixLoss: true,
+  weightSfr: 0.007,
+  weightCl: 0.1,
+  clLoss: 'SimSiam',
+  accumIter: 1,
+};
+
 export interface PretrainGraph {
   online: Scope;
   target: Scope;
