@@ -4,7 +4,6 @@
 // validation CE, official checkpoints, JSON-lines log, resumable and interruptible between steps.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { LabelFileDelimiter } from '../../data/folders/index.js';
 import type { RgbImage } from '../../data/image/rgbImage.js';
 import { SeededRng } from '../../data/random/seededRng.js';
 import { type EvalTransformName, evalTransform } from '../../data/transforms/evalTransforms.js';
@@ -30,7 +29,7 @@ import { DEFAULT_ADAMW } from '../optim/adamw.js';
 import { layerDecayGroups } from '../paramGroups.js';
 import { lrAt, scaledLr } from '../schedules.js';
 import { loadFinetuneResume, saveFinetuneCheckpoint } from './finetuneCheckpoint.js';
-import { loadFinetuneData } from './finetuneData.js';
+import { type FinetuneDataOptions, loadFinetuneData } from './finetuneData.js';
 import {
   buildEvalGraph,
   buildTrainGraph,
@@ -41,15 +40,7 @@ import { DecodedImageCache, loadBatch } from './imageBatches.js';
 import { pairedCount, pairedOrder } from './pairedOrder.js';
 import { jitterWholeImage } from './wholeImageJitter.js';
 
-export interface FinetuneOptions {
-  /** class-folder roots (`<root>/train` and `<root>/val` when present) */
-  dataPath?: string[];
-  valPath?: string[];
-  trainSplit?: string;
-  valSplit?: string;
-  datasetAbsPath?: string;
-  delimiter?: LabelFileDelimiter;
-  realIndex?: number;
+export interface FinetuneOptions extends FinetuneDataOptions {
   /** pre-training checkpoint (.pth online / target) or encoder .safetensors */
   finetune: string;
   /** official downstream name (vit_small_patch16 …) or `custom` (size from the checkpoint) */
