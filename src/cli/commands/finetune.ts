@@ -113,6 +113,7 @@ interface FinetuneFlags {
   reprob?: number;
   whole_jitter?: number;
   paired_batches?: boolean;
+  rotate_fakes?: boolean;
   aa?: string;
   crop_scale?: readonly [number, number];
   weight_cl?: number;
@@ -170,6 +171,7 @@ export function finetuneOptionsFromFlags(f: FinetuneFlags, signal?: AbortSignal)
     reprob: f.reprob,
     wholeJitter: f.whole_jitter,
     pairedBatches: f.paired_batches,
+    rotateFakes: f.rotate_fakes,
     aa: f.aa === undefined ? undefined : f.aa === 'none' ? null : f.aa,
     cropScale: f.crop_scale,
     weightCl: f.weight_cl,
@@ -299,6 +301,10 @@ export function registerFinetune(program: Command): void {
     .option(
       '--paired_batches',
       'keep each real image and the fakes named after it (<name>_sbi<k>.png) in the same batch, as SBI trains',
+    )
+    .option(
+      '--rotate_fakes',
+      'with --paired_batches: each epoch pairs every real image with one of its fakes, a different one each epoch (several fakes per face act as fresh self-blends; classes stay balanced)',
     )
     .option('--aa <config>', "RandAugment (default rand-m9-mstd0.5-inc1; 'none' off)")
     .option(

@@ -13,8 +13,33 @@ export function pairKey(path: string): string {
 /**
  * Indices of `samples` in a seeded order where samples sharing a pair key are consecutive (groups shuffled, a
  * group's members in listing order). Samples without a partner form groups of one.
+ *
+ * `rotate`: each group contributes one member of each class per epoch, the `epoch mod n`-th of its n members of that
+ * class; a face with K fakes is then seen with a different fake in each of K epochs, as if a fresh self-blend were
+ * made for every epoch (the SBI recipe), and the classes stay balanced. Every epoch has the same length
+ * (`pairedEpochLength`).
  */
-export function pairedOrder(samples: readonly LabeledSample[], seed: number, epoch: number): Int32Array {
+export function pairedOrder(
+  samples: readonly LabeledSample[],
+  seed: number,
+  epoch: number,
+  rotate = false,
+): Int32Array {
+  const list = pairGroups(samples).map((g) => (rotate ? rotateGroup(samples, g, epoch) : g));
+  const perm = new SeededRng(seed * 100_003 + epoch).randperm(list.length);
+  const out = new Int32Array(list.reduce((n, g) => n + g.length, 0));
+  let n = 0;
+  for (const gi of perm) for (const i of list[gi]!) out[n++] = i;
+  return out;
+}
+
+/** Samples per epoch of `pairedOrder` (fewer than all when `rotate` leaves fakes out). */
+export function pairedEpochLength(samples: readonly LabeledSample[], rotate: boolean): number {
+  if (!rotate) return samples.length;
+  return pairGroups(samples).reduce((n, g) => n + new Set(g.map((i) => samples[i]!.label)).size, 0);
+}
+
+function pairGroups(samples: readonly LabeledSample[]): number[][] {
   const groups = new Map<string, number[]>();
   samples.forEach((s, i) => {
     const k = pairKey(s.path);
@@ -22,12 +47,18 @@ export function pairedOrder(samples: readonly LabeledSample[], seed: number, epo
     if (g) g.push(i);
     else groups.set(k, [i]);
   });
-  const list = [...groups.values()];
-  const perm = new SeededRng(seed * 100_003 + epoch).randperm(list.length);
-  const out = new Int32Array(samples.length);
-  let n = 0;
-  for (const gi of perm) for (const i of list[gi]!) out[n++] = i;
-  return out;
+  return [...groups.values()];
+}
+
+function rotateGroup(samples: readonly LabeledSample[], group: number[], epoch: number): number[] {
+  const byLabel = new Map<number, number[]>();
+  for (const i of group) {
+    const l = samples[i]!.label;
+    const m = byLabel.get(l);
+    if (m) m.push(i);
+    else byLabel.set(l, [i]);
+  }
+  return [...byLabel.values()].map((m) => m[epoch % m.length]!);
 }
 
 /** How many samples have a partner of another class (0 means pairing found nothing to pair). */

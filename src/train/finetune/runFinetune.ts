@@ -37,7 +37,7 @@ import {
   type TrainableModules,
 } from './finetuneModel.js';
 import { DecodedImageCache, loadBatch } from './imageBatches.js';
-import { pairedCount, pairedOrder } from './pairedOrder.js';
+import { pairedCount, pairedEpochLength, pairedOrder } from './pairedOrder.js';
 import { jitterWholeImage } from './wholeImageJitter.js';
 
 export interface FinetuneOptions extends FinetuneDataOptions {
@@ -73,6 +73,11 @@ export interface FinetuneOptions extends FinetuneDataOptions {
   wholeJitter?: number;
   /** keep each real image and the fakes named after it in the same batch (see pairedOrder) */
   pairedBatches?: boolean;
+  /**
+   * with pairedBatches: each epoch pairs every real image with one of its fakes, a different one each epoch, so K
+   * pre-made fakes per face act as fresh self-blends and the classes stay balanced (see pairedOrder)
+   */
+  rotateFakes?: boolean;
   /** RandAugment config (timm syntax) or null for none */
   aa?: string | null;
   /** RandomResizedCrop area range; [1, 1] keeps the whole face (blending traces sit on its outline) */
@@ -271,10 +276,15 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
   const log = (line: string) => cb.onLog?.(line);
   const data = loadFinetuneData(o);
   for (const w of data.warnings) log(`warning: ${w}`);
-  const stepsPerEpoch = Math.floor(data.train.length / r.batchSize);
+  if (o.rotateFakes && !o.pairedBatches)
+    throw new Error('--rotate_fakes picks one fake per real image of a pair: use it with --paired_batches');
+  const epochLength = o.pairedBatches
+    ? pairedEpochLength(data.train, o.rotateFakes ?? false)
+    : data.train.length;
+  const stepsPerEpoch = Math.floor(epochLength / r.batchSize);
   if (stepsPerEpoch === 0)
     throw new Error(
-      `the training split has ${data.train.length} image(s), fewer than --batch_size ${r.batchSize} (the last incomplete batch is dropped): lower --batch_size or add images`,
+      `the training split has ${epochLength} image(s) per epoch, fewer than --batch_size ${r.batchSize} (the last incomplete batch is dropped): lower --batch_size or add images`,
     );
   if (o.trainable === 'fs-adapter' && data.realIndex === null)
     throw new Error(
@@ -413,6 +423,7 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
     reprob: r.reprob,
     whole_jitter: r.wholeJitter,
     paired_batches: o.pairedBatches ?? false,
+    rotate_fakes: o.rotateFakes ?? false,
     crop_scale: r.cropScale.join(','),
     mixup: r.mixup,
     cutmix: r.cutmix,
@@ -460,7 +471,7 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
         'paired batches: no fake is named after a real image (<name>_sbi<k>.png beside <name>.png, or the same name); drop the pairing or rename the files',
       );
     log(
-      `paired batches: ${paired} of ${data.train.length} training images have a partner of the other class`,
+      `paired batches: ${paired} of ${data.train.length} training images have a partner of the other class${o.rotateFakes ? `; ${epochLength} per epoch, one fake per real image in turn` : ''}`,
     );
   }
   cb.onStart?.({
@@ -482,7 +493,7 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
 
   for (let epoch = startEpoch; epoch < r.epochs; epoch++) {
     const order = o.pairedBatches
-      ? pairedOrder(data.train, r.seed, epoch)
+      ? pairedOrder(data.train, r.seed, epoch, o.rotateFakes ?? false)
       : shuffled(data.train.length, r.seed, epoch);
     let lossSum = 0;
     let lossCount = 0;
