@@ -78,7 +78,14 @@ describe('fsvfm inspect / convert', { skip: skipNoFixtures }, () => {
     assert.equal(onnx.status, 2);
     assert.match(onnx.stderr, /does not record its head count: pass --num_heads/);
     assert.doesNotMatch(onnx.stderr, /\n\s+at /);
-    const exported = cli('convert', checkpointPath('finetune-vit.pth'), '--to', join(tmp, 'm.onnx'), '--num_heads', '3');
+    const exported = cli(
+      'convert',
+      checkpointPath('finetune-vit.pth'),
+      '--to',
+      join(tmp, 'm.onnx'),
+      '--num_heads',
+      '3',
+    );
     assert.equal(exported.status, 0, exported.stderr);
     const bad = cli('inspect', join(repoRoot, 'package.json'));
     assert.equal(bad.status, 2);
