@@ -4,7 +4,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import wabtInit from 'wabt';
 
-export const KERNELS = [{ wat: 'src/train/optim/optimizerKernels.wat', ts: 'src/train/optim/optimizerKernelsWasm.ts' }];
+export const KERNELS = [
+  { wat: 'src/train/optim/optimizerKernels.wat', ts: 'src/train/optim/optimizerKernelsWasm.ts' },
+];
 
 export async function assemble(watPath) {
   const wabt = await wabtInit();
