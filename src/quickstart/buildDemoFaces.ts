@@ -1,6 +1,6 @@
 // Stage 1: the demo media (fetched once into the media cache) → face crops. Training identities (cap12 + cap13, one
-// person) in the pre-training layout with parsing maps; held-out identities (franck + copies of the two stills) as
-// 224² crops in one `real/` class folder.
+// person, and copies of the training photos, thirteen more) in the pre-training layout with parsing maps; held-out
+// identities (franck, copies of the two stills and of the held-out photos) as 224² crops in one `real/` class folder.
 import { basename, extname } from 'node:path';
 import { buildFaceDataset } from '../data/datasets/buildFaceDataset.js';
 import type { FaceDatasetManifest } from '../data/datasets/faceDatasetManifest.js';
@@ -12,7 +12,7 @@ import type { QuickstartLayout } from './quickstartLayout.js';
 import { writeStillVariants } from './stillVariants.js';
 
 export interface FacesRecord {
-  media: { videos: string[]; stills: string[] };
+  media: { videos: string[]; stills: string[]; photos?: { train: string[]; heldout: string[] } };
   train: { crops: number; inputs: number; errors: string[] };
   heldout: { crops: number; inputs: number; errors: string[] };
 }
@@ -50,11 +50,16 @@ export async function buildDemoFaces(
     `demo media: ${m.videos.length} videos, ${m.stills.length} stills in ${m.dir}${m.cached ? ' (cached)' : ''}`,
   );
   const [cap12, cap13, franck] = m.videos as [string, string, string];
-  const stillInputs: string[] = [];
-  for (const s of m.stills) {
-    const identity = basename(s, extname(s));
-    stillInputs.push(...(await writeStillVariants(s, identity, layout.stillVariants, cfg.stillCopies)));
-  }
+  const variants = async (files: readonly string[]) => {
+    const out: string[] = [];
+    for (const s of files) {
+      const identity = basename(s, extname(s));
+      out.push(...(await writeStillVariants(s, identity, layout.stillVariants, cfg.stillCopies)));
+    }
+    return out;
+  };
+  const stillInputs = await variants([...m.stills, ...m.photos.heldout]);
+  const trainPhotoInputs = await variants(m.photos.train);
   const run = async (
     name: string,
     inputs: string[],
@@ -80,7 +85,7 @@ export async function buildDemoFaces(
     );
     return c;
   };
-  const train = await run('train (cap12 + cap13)', [cap12, cap13], {
+  const train = await run('train (cap12 + cap13 + photos)', [cap12, cap13, ...trainPhotoInputs], {
     outDir: layout.trainFaces,
     layout: 'pretrain',
     frames: cfg.trainFrames,
@@ -90,7 +95,7 @@ export async function buildDemoFaces(
     throw new Error(
       `only ${train.crops} training faces were found (need at least ${cfg.pretrain.batchSize}); see the errors above`,
     );
-  const heldout = await run('held-out (franck + stills)', [franck, ...stillInputs], {
+  const heldout = await run('held-out (franck + stills + photos)', [franck, ...stillInputs], {
     outDir: layout.heldoutFaces,
     layout: 'imagefolder',
     className: 'real',
@@ -99,5 +104,5 @@ export async function buildDemoFaces(
   });
   if (heldout.crops < 4)
     throw new Error(`only ${heldout.crops} held-out faces were found; see the errors above`);
-  return { media: { videos: m.videos, stills: m.stills }, train, heldout };
+  return { media: { videos: m.videos, stills: m.stills, photos: m.photos }, train, heldout };
 }

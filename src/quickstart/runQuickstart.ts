@@ -88,7 +88,7 @@ export async function runQuickstart(
     for (const [mode, t] of modes)
       transfer.push(
         await stage(`train-${mode}`, `training the ${TRANSFER_LABEL[mode]} detector`, () =>
-          trainDetector(mode, t, pretrain.checkpoint, layout, h),
+          trainDetector(mode, t, cfg.sbiPerTrainImage, pretrain.checkpoint, layout, h),
         ),
       );
     const evaluation: EvaluationRecord[] = [];

@@ -1,7 +1,8 @@
 // Stage 4: deepfake detectors from the pre-trained encoder, trained on real vs SBI faces of the training identities:
 // the FS-Adapter (frozen encoder, bottleneck side branch, real-anchor loss) and, for comparison, full fine-tuning.
 // Augmentations that hide blending traces (RandAugment, Mixup/CutMix, random erasing) are off: the set is tiny and
-// SBI is the whole training signal. Batches hold real/fake pairs (a face and its own SBI), as SBI trains.
+// SBI is the whole training signal. Batches hold real/fake pairs (a face and its own SBI), as SBI trains, and with
+// several fakes per face each epoch pairs a face with the next one (a fresh self-blend per epoch).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainableModules } from '../train/finetune/index.js';
@@ -20,6 +21,8 @@ export interface TransferRecord {
   epochs: number;
   batchSize: number;
   lr: number;
+  cropScale?: readonly [number, number];
+  wholeJitter?: number;
   trainImages: number;
   trainLoss: number[];
   checkpoint: string;
@@ -33,6 +36,7 @@ export const TRANSFER_LABEL: Record<TransferMode, string> = {
 export async function trainDetector(
   mode: TransferMode,
   t: TransferConfig,
+  fakesPerFace: number,
   pretrained: string,
   layout: QuickstartLayout,
   hooks: QuickstartHooks & { threads?: number },
@@ -61,8 +65,11 @@ export async function trainDetector(
       mixup: 0,
       cutmix: 0,
       reprob: 0,
+      cropScale: t.cropScale,
+      wholeJitter: t.wholeJitter,
       // each real face and its SBI fake in one batch: only the blend differs within a pair
       pairedBatches: true,
+      rotateFakes: fakesPerFace > 1,
       ...(existsSync(last) ? { resume: last } : {}),
       ...(hooks.threads ? { runtime: { threads: hooks.threads } } : {}),
       signal: hooks.signal,
@@ -95,6 +102,8 @@ export async function trainDetector(
     epochs: t.epochs,
     batchSize: t.batchSize,
     lr: t.lr,
+    cropScale: t.cropScale,
+    wholeJitter: t.wholeJitter,
     trainImages,
     trainLoss: losses,
     checkpoint,
