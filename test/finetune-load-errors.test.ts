@@ -139,6 +139,7 @@ test('finetune: bad inputs give clear messages', { skip: SKIP_REASON }, async ()
   );
   await assert.rejects(finetune(opts({ finetune: path.join(root, 'missing.pth') })), /checkpoint not found/);
   await assert.rejects(finetune(opts({ batchSize: 8 })), /4 image\(s\), fewer than --batch_size 8/);
+  await assert.rejects(finetune(opts({ rotateFakes: true })), /--rotate_fakes .* with --paired_batches/);
   await assert.rejects(
     finetune(opts({ model: 'custom', numHeads: undefined })),
     /custom size .*give --num_heads/,

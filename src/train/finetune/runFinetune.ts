@@ -284,7 +284,7 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
   const stepsPerEpoch = Math.floor(epochLength / r.batchSize);
   if (stepsPerEpoch === 0)
     throw new Error(
-      `the training split has ${epochLength} image(s) per epoch, fewer than --batch_size ${r.batchSize} (the last incomplete batch is dropped): lower --batch_size or add images`,
+      `the training split has ${epochLength} image(s)${o.rotateFakes ? ' per epoch (one fake per real face with --rotate_fakes)' : ''}, fewer than --batch_size ${r.batchSize} (the last incomplete batch is dropped): lower --batch_size or add images`,
     );
   if (o.trainable === 'fs-adapter' && data.realIndex === null)
     throw new Error(
