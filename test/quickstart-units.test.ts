@@ -95,6 +95,16 @@ describe('configuration and records', () => {
     await r.claim({ quick: true }, 'out');
     await r.claim({ quick: true }, 'out');
     await assert.rejects(r.claim({ quick: false }, 'out'), /other settings/);
+    // a folder of an older recipe (none recorded, or another one) is refused with the same settings
+    await assert.rejects(
+      r.claim({ quick: true }, 'out', { fakesPerFace: 4 }),
+      /another version of the quickstart recipe/,
+    );
+    const d2 = mkdtempSync(path.join(tmpdir(), 'fsvfm-qs-rec-'));
+    const r2 = new StageRecords(d2);
+    await r2.claim({ quick: true }, 'out', { fakesPerFace: 4 });
+    await r2.claim({ quick: true }, 'out', { fakesPerFace: 4 });
+    await assert.rejects(r2.claim({ quick: true }, 'out', { fakesPerFace: 1 }), /another version/);
     assert.equal(r.read('faces'), null);
     await r.write('faces', { seconds: 3 });
     assert.deepEqual(r.read('faces'), { seconds: 3 });

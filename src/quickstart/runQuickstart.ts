@@ -3,6 +3,7 @@
 // one self-contained report. Every finished stage leaves a record, so a re-run resumes where the last one stopped.
 import { writeFileAtomic } from '../data/datasets/atomicFile.js';
 import type { FaceDetectorLike, FaceParserLike } from '../data/datasets/faceTools.js';
+import { DEMO_PHOTOS } from '../data/demo/fetchDemoMedia.js';
 import { buildDemoFaces, type FacesRecord } from './buildDemoFaces.js';
 import { buildDemoFakes, type FakesRecord } from './buildDemoFakes.js';
 import { type EvaluationRecord, evaluateDetector } from './evaluateDetectors.js';
@@ -30,7 +31,10 @@ export async function runQuickstart(
   const cfg = quickstartConfig(o);
   const layout = quickstartLayout(o.out);
   const records = new StageRecords(layout.stages);
-  await records.claim({ quick: o.quick, minutes: o.quick ? null : o.minutes }, layout.out);
+  await records.claim({ quick: o.quick, minutes: o.quick ? null : o.minutes }, layout.out, {
+    config: cfg,
+    photos: DEMO_PHOTOS,
+  });
   const log = hooks.log ?? (() => {});
   const h = { ...hooks, ...(o.threads ? { threads: o.threads } : {}) };
   const started = performance.now();

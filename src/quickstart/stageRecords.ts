@@ -22,14 +22,23 @@ export class StageRecords {
     await writeFileAtomic(join(this.dir, `${name}.json`), `${JSON.stringify(value, null, 1)}\n`);
   }
 
-  /** Records `settings` on first use; throws when the folder was made with different ones. */
-  async claim(settings: Record<string, unknown>, outDir: string): Promise<void> {
+  /**
+   * Records `settings` and the resolved `recipe` on first use; throws when the folder was made with other settings,
+   * or by another recipe (an older fsvfm whose stages used other people, fakes or transfer settings), so its
+   * finished stages are never mixed with this version's.
+   */
+  async claim(settings: Record<string, unknown>, outDir: string, recipe: unknown = null): Promise<void> {
     const previous = this.read<Record<string, unknown>>('settings');
-    const text = JSON.stringify(settings);
-    if (previous && JSON.stringify(previous) !== text)
+    if (previous && JSON.stringify(previous) !== JSON.stringify(settings))
       throw new Error(
         `${outDir} holds a quickstart run made with other settings (${JSON.stringify(previous)}); re-run with those settings to resume, or choose another --out`,
       );
+    const previousRecipe = this.read<unknown>('recipe');
+    if (previous && JSON.stringify(previousRecipe) !== JSON.stringify(recipe))
+      throw new Error(
+        `${outDir} holds a quickstart run made by another version of the quickstart recipe (other people, fakes or transfer settings); choose another --out, or delete ${outDir} to start over`,
+      );
+    if (!previousRecipe) await this.write('recipe', recipe);
     if (!previous) await this.write('settings', settings);
   }
 }
