@@ -36,7 +36,7 @@ export function pairedOrder(
 /** Samples per epoch of `pairedOrder` (fewer than all when `rotate` leaves fakes out). */
 export function pairedEpochLength(samples: readonly LabeledSample[], rotate: boolean): number {
   if (!rotate) return samples.length;
-  return pairGroups(samples).reduce((n, g) => n + new Set(g.map((i) => samples[i]!.label)).size, 0);
+  return pairGroups(samples).reduce((n, g) => n + classesIn(samples, g), 0);
 }
 
 function pairGroups(samples: readonly LabeledSample[]): number[][] {
@@ -63,12 +63,11 @@ function rotateGroup(samples: readonly LabeledSample[], group: number[], epoch: 
 
 /** How many samples have a partner of another class (0 means pairing found nothing to pair). */
 export function pairedCount(samples: readonly LabeledSample[]): number {
-  const labels = new Map<string, Set<number>>();
-  for (const s of samples) {
-    const k = pairKey(s.path);
-    const set = labels.get(k) ?? new Set<number>();
-    set.add(s.label);
-    labels.set(k, set);
-  }
-  return samples.filter((s) => labels.get(pairKey(s.path))!.size > 1).length;
+  return pairGroups(samples)
+    .filter((g) => classesIn(samples, g) > 1)
+    .reduce((n, g) => n + g.length, 0);
+}
+
+function classesIn(samples: readonly LabeledSample[], group: readonly number[]): number {
+  return new Set(group.map((i) => samples[i]!.label)).size;
 }
