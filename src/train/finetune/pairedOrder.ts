@@ -40,25 +40,26 @@ export function pairedEpochLength(samples: readonly LabeledSample[], rotate: boo
 }
 
 function pairGroups(samples: readonly LabeledSample[]): number[][] {
-  const groups = new Map<string, number[]>();
-  samples.forEach((s, i) => {
-    const k = pairKey(s.path);
+  return groupBy(
+    samples.map((_, i) => i),
+    (i) => pairKey(samples[i]!.path),
+  );
+}
+
+function rotateGroup(samples: readonly LabeledSample[], group: readonly number[], epoch: number): number[] {
+  return groupBy(group, (i) => samples[i]!.label).map((m) => m[epoch % m.length]!);
+}
+
+/** `indices` split by key, groups in order of first appearance, members in listing order. */
+function groupBy<K>(indices: readonly number[], key: (i: number) => K): number[][] {
+  const groups = new Map<K, number[]>();
+  for (const i of indices) {
+    const k = key(i);
     const g = groups.get(k);
     if (g) g.push(i);
     else groups.set(k, [i]);
-  });
-  return [...groups.values()];
-}
-
-function rotateGroup(samples: readonly LabeledSample[], group: number[], epoch: number): number[] {
-  const byLabel = new Map<number, number[]>();
-  for (const i of group) {
-    const l = samples[i]!.label;
-    const m = byLabel.get(l);
-    if (m) m.push(i);
-    else byLabel.set(l, [i]);
   }
-  return [...byLabel.values()].map((m) => m[epoch % m.length]!);
+  return [...groups.values()];
 }
 
 /** How many samples have a partner of another class (0 means pairing found nothing to pair). */
