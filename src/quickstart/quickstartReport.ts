@@ -90,6 +90,14 @@ export function rocOverlaySvg(curves: { label: string; frame: LevelMetrics; vide
   return parts.join('');
 }
 
+/** Who the training photos show, for the Data paragraph (older runs have no photos or no group photos). */
+function trainPhotosText(photos: QuickstartSummary['faces']['media']['photos']): string {
+  if (!photos) return 'no photos (a run from before the photos were added)';
+  const portraits = `${photos.train.length} portrait photos (10 more people)`;
+  const groups = photos.groups?.length ? ` and ${photos.groups.length} group photos (22 more people)` : '';
+  return `${portraits}${groups}, as augmented copies`;
+}
+
 export function quickstartReportHtml(s: QuickstartSummary, a: ReportAssets): string {
   const evalOf = (mode: string) => s.evaluation.find((e) => e.mode === mode);
   const stageRows = s.stages
@@ -111,7 +119,7 @@ export function quickstartReportHtml(s: QuickstartSummary, a: ReportAssets): str
     .filter((v): v is number => typeof v === 'number');
   const chanceNote =
     sbiAucs.length > 0 && Math.max(...sbiAucs) < 0.8
-      ? `<p class="note"><b>At this demo scale the detectors are weak on held-out SBI fakes</b> (best frame AUC ${fix(Math.max(...sbiAucs))}): eleven training people, a tiny encoder pre-trained for minutes and a few hundred transfer steps fit the training pairs but learn the self-blending cue (a mismatch along the face outline) only partly in a way that carries to other people. The paper's accuracy needs its data and scale.</p>`
+      ? `<p class="note"><b>At this demo scale the detectors are weak on held-out SBI fakes</b> (best frame AUC ${fix(Math.max(...sbiAucs))}): a few dozen training people, a tiny encoder pre-trained for minutes and a few hundred transfer steps fit the training pairs but learn the self-blending cue (a mismatch along the face outline) only partly in a way that carries to other people. The paper's accuracy needs its data and scale.</p>`
       : '';
   const metricRows = s.evaluation
     .flatMap((e) =>
@@ -150,7 +158,7 @@ projector ${s.model.projectionHiddenSize}→${s.model.projectionSize}. Demo-size
 system working end to end, not the paper's accuracy.</p>
 <h2>Stages</h2><table><tr><th>stage</th><th>wall time</th></tr>${stageRows}</table>
 <h2>Data</h2>
-<p>Training identities: cap12 + cap13 (one person on webcam video) and ${s.faces.media.photos ? `${s.faces.media.photos.train.length} portrait photos (10 more people, augmented copies)` : 'no photos (a run from before the photos were added)'}, ${s.faces.train.crops} face crops and ${f.train.fake} SBI fakes
+<p>Training identities: cap12 + cap13 (one person on webcam video) and ${trainPhotosText(s.faces.media.photos)}, ${s.faces.train.crops} face crops and ${f.train.fake} SBI fakes
 (SBI strength: ${esc(f.sbiStrength ?? 'default')}, the same for training and test fakes; see <code>fsvfm fakes --sbi_strength</code>).
 Held-out identities: franck (webcam video), the two public-domain stills and ${s.faces.media.photos?.heldout.length ?? 0} more portrait photos (augmented copies), ${s.faces.heldout.crops} crops;
 ${f.testSbi.fake} SBI fakes and ${f.testSwap.fake} face swaps; frames grouped into ${f.testSbi.realVideos} real clips for video-level metrics.</p>

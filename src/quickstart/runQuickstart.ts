@@ -3,7 +3,7 @@
 // one self-contained report. Every finished stage leaves a record, so a re-run resumes where the last one stopped.
 import { writeFileAtomic } from '../data/datasets/atomicFile.js';
 import type { FaceDetectorLike, FaceParserLike } from '../data/datasets/faceTools.js';
-import { DEMO_PHOTOS } from '../data/demo/fetchDemoMedia.js';
+import { DEMO_GROUP_PHOTOS, DEMO_PHOTOS } from '../data/demo/fetchDemoMedia.js';
 import { buildDemoFaces, type FacesRecord } from './buildDemoFaces.js';
 import { buildDemoFakes, type FakesRecord } from './buildDemoFakes.js';
 import { type EvaluationRecord, evaluateDetector } from './evaluateDetectors.js';
@@ -33,7 +33,7 @@ export async function runQuickstart(
   const records = new StageRecords(layout.stages);
   await records.claim({ quick: o.quick, minutes: o.quick ? null : o.minutes }, layout.out, {
     config: cfg,
-    photos: DEMO_PHOTOS,
+    photos: { ...DEMO_PHOTOS, groups: DEMO_GROUP_PHOTOS },
   });
   const log = hooks.log ?? (() => {});
   const h = { ...hooks, ...(o.threads ? { threads: o.threads } : {}) };

