@@ -82,9 +82,18 @@ test('fsvfm quickstart --quick writes the report and summary, and a re-run resum
   assert.equal(json.faces.media.photos?.train.length, DEMO_PHOTOS.train.length);
   const trainReal = readdirSync(path.join(out, 'work', 'train-set', 'train', 'real'));
   assert.ok(trainReal.some((f) => f.startsWith('audrey_frame_')));
-  // every face of a group photo is kept
+  // the group photos train the detectors only, every face of them, with their own SBI fakes
   assert.equal(json.faces.media.photos?.groups?.length, DEMO_GROUP_PHOTOS.length);
-  assert.ok(trainReal.some((f) => /^sample\d_frame_\d+_face\d\.png$/.test(f)));
+  const groupTrain = path.join(out, 'work', 'group-set', 'train');
+  const groupReal = readdirSync(path.join(groupTrain, 'real'));
+  assert.ok(groupReal.some((f) => /^sample\d_frame_\d+_face\d\.png$/.test(f)));
+  assert.equal(groupReal.length, json.faces.groups?.crops);
+  assert.ok(readdirSync(path.join(groupTrain, 'fake_sbi')).some((f) => f.startsWith('sample')));
+  assert.ok(!trainReal.some((f) => f.startsWith('sample')));
+  assert.ok(
+    !readdirSync(path.join(out, 'work', 'faces-train', 'images')).some((f) => f.startsWith('sample')),
+  );
+  assert.equal(json.fakes.train.real, trainReal.length + groupReal.length);
   assert.ok(!trainReal.some((f) => f.startsWith('obama4_crop_')));
   assert.ok(
     readdirSync(path.join(out, 'work', 'test', 'sbi', 'real')).some((f) => f.startsWith('obama4_crop')),

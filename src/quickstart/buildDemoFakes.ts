@@ -28,6 +28,8 @@ export interface FakesRecord {
   /** SBI ranges of the training and held-out fakes (absent in records of older runs: the defaults) */
   sbiStrength?: SbiStrength;
   trainSbi: FakesCount;
+  /** SBI of the group-photo faces (absent in records of older runs) */
+  groupSbi?: FakesCount;
   heldoutSbi: FakesCount;
   heldoutSwap: FakesCount;
   train: { real: number; fake: number };
@@ -87,13 +89,20 @@ export async function buildDemoFakes(
     return { counts: c, manifest: m };
   };
 
-  // training set: real crops + their SBI fakes
-  const trainImages = join(layout.trainFaces, 'images');
-  const trainRoot = join(layout.trainSet, 'train');
-  const trainSbi = await make('train SBI', trainImages, trainRoot, 'sbi', cfg.sbiPerTrainImage);
-  const realDir = join(trainRoot, 'real');
-  mkdirSync(realDir, { recursive: true });
-  for (const f of images(trainImages)) copyInto(join(trainImages, f), join(realDir, f));
+  // training sets (the pre-training faces, the group-photo faces): real crops + their SBI fakes
+  const trainSet = async (name: string, faces: string, root: string) => {
+    const made = await make(name, faces, root, 'sbi', cfg.sbiPerTrainImage);
+    const realDir = join(root, 'real');
+    mkdirSync(realDir, { recursive: true });
+    for (const f of images(faces)) copyInto(join(faces, f), join(realDir, f));
+    return { made, real: images(realDir).length, fake: images(join(root, 'fake_sbi')).length };
+  };
+  const train = await trainSet(
+    'train SBI',
+    join(layout.trainFaces, 'images'),
+    join(layout.trainSet, 'train'),
+  );
+  const group = await trainSet('group SBI', join(layout.groupFaces, 'real'), join(layout.groupSet, 'train'));
 
   // held-out fakes
   const heldoutReal = join(layout.heldoutFaces, 'real');
@@ -143,10 +152,11 @@ export async function buildDemoFakes(
   };
   return {
     sbiStrength: cfg.sbiStrength,
-    trainSbi: trainSbi.counts,
+    trainSbi: train.made.counts,
+    groupSbi: group.made.counts,
     heldoutSbi: sbi.counts,
     heldoutSwap: swap.counts,
-    train: { real: images(realDir).length, fake: images(join(trainRoot, 'fake_sbi')).length },
+    train: { real: train.real + group.real, fake: train.fake + group.fake },
     testSbi,
     testSwap,
     example: pick

@@ -14,9 +14,13 @@ export interface QuickstartLayout {
   trainFaces: string;
   /** 224² crops of the held-out identities in one class folder `real/` */
   heldoutFaces: string;
+  /** 224² crops of the group-photo people (detector training only) in `real/` */
+  groupFaces: string;
   pretrain: string;
   /** fine-tuning set: `train/real`, `train/fake_sbi` */
   trainSet: string;
+  /** second fine-tuning root for the group-photo people: `train/real`, `train/fake_sbi` */
+  groupSet: string;
   /** generated held-out fakes: `fake_sbi/`, `fake_swap/` */
   heldoutFakes: string;
   /** test sets with per-clip video ids: `sbi/{real,fake_sbi}`, `swap/{real,fake_swap}` */
@@ -38,8 +42,10 @@ export function quickstartLayout(outDir: string): QuickstartLayout {
     stillVariants: join(work, 'still-variants'),
     trainFaces: join(work, 'faces-train'),
     heldoutFaces: join(work, 'faces-heldout'),
+    groupFaces: join(work, 'faces-groups'),
     pretrain: join(work, 'pretrain'),
     trainSet: join(work, 'train-set'),
+    groupSet: join(work, 'group-set'),
     heldoutFakes: join(work, 'fakes-heldout'),
     testSbi: join(work, 'test', 'sbi'),
     testSwap: join(work, 'test', 'swap'),

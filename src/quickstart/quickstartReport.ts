@@ -90,12 +90,13 @@ export function rocOverlaySvg(curves: { label: string; frame: LevelMetrics; vide
   return parts.join('');
 }
 
-/** Who the training photos show, for the Data paragraph (older runs have no photos or no group photos). */
-function trainPhotosText(photos: QuickstartSummary['faces']['media']['photos']): string {
-  if (!photos) return 'no photos (a run from before the photos were added)';
-  const portraits = `${photos.train.length} portrait photos (10 more people)`;
-  const groups = photos.groups?.length ? ` and ${photos.groups.length} group photos (22 more people)` : '';
-  return `${portraits}${groups}, as augmented copies`;
+/** Who the training faces show, for the Data paragraph (older runs have no photos or no group photos). */
+function trainFacesText(faces: QuickstartSummary['faces']): string {
+  const photos = faces.media.photos;
+  if (!photos) return `no photos (a run from before the photos were added), ${faces.train.crops} face crops`;
+  const pretrain = `${photos.train.length} portrait photos (10 more people, augmented copies), ${faces.train.crops} face crops for pre-training and detector training`;
+  if (!faces.groups || !photos.groups?.length) return pretrain;
+  return `${pretrain}; for detector training only, ${photos.groups.length} group photos (22 more people, augmented copies, every face), ${faces.groups.crops} crops`;
 }
 
 export function quickstartReportHtml(s: QuickstartSummary, a: ReportAssets): string {
@@ -158,7 +159,7 @@ projector ${s.model.projectionHiddenSize}→${s.model.projectionSize}. Demo-size
 system working end to end, not the paper's accuracy.</p>
 <h2>Stages</h2><table><tr><th>stage</th><th>wall time</th></tr>${stageRows}</table>
 <h2>Data</h2>
-<p>Training identities: cap12 + cap13 (one person on webcam video) and ${trainPhotosText(s.faces.media.photos)}, ${s.faces.train.crops} face crops and ${f.train.fake} SBI fakes
+<p>Training identities: cap12 + cap13 (one person on webcam video) and ${trainFacesText(s.faces)}; ${f.train.fake} SBI fakes in all
 (SBI strength: ${esc(f.sbiStrength ?? 'default')}, the same for training and test fakes; see <code>fsvfm fakes --sbi_strength</code>).
 Held-out identities: franck (webcam video), the two public-domain stills and ${s.faces.media.photos?.heldout.length ?? 0} more portrait photos (augmented copies), ${s.faces.heldout.crops} crops;
 ${f.testSbi.fake} SBI fakes and ${f.testSwap.fake} face swaps; frames grouped into ${f.testSbi.realVideos} real clips for video-level metrics.</p>

@@ -51,7 +51,7 @@ export async function trainDetector(
   const t0 = performance.now();
   const r = await finetune(
     {
-      dataPath: [layout.trainSet],
+      dataPath: [layout.trainSet, layout.groupSet],
       finetune: pretrained,
       model: 'custom',
       numHeads: TINY_MODEL.numHeads,
