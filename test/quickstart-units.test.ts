@@ -7,8 +7,8 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { videoIdFromFileName } from '../src/eval/videoAggregation.js';
 import { assignClips, fakeTestName, parseFrameName, realTestName } from '../src/quickstart/heldoutClips.js';
-import { planPretrainEpochs } from '../src/quickstart/pretrainBudget.js';
-import { quickstartConfig, TINY_MODEL } from '../src/quickstart/quickstartConfig.js';
+import { fixedPretrainPlan, planPretrainEpochs } from '../src/quickstart/pretrainBudget.js';
+import { DEFAULT_PRETRAIN_EPOCHS, quickstartConfig, TINY_MODEL } from '../src/quickstart/quickstartConfig.js';
 import { quickstartReportHtml, rocOverlaySvg } from '../src/quickstart/quickstartReport.js';
 import { QUICKSTART_SCHEMA, type QuickstartSummary } from '../src/quickstart/quickstartSummary.js';
 import { StageRecords } from '../src/quickstart/stageRecords.js';
@@ -75,6 +75,19 @@ describe('pre-training budget', () => {
       /cannot plan/,
     );
   });
+
+  test('a fixed epoch count gets the warm-up a budget of the same length would get', () => {
+    const budget = planPretrainEpochs({
+      seconds: 168,
+      stepSeconds: 1,
+      stepsPerEpoch: 14,
+      minEpochs: 2,
+      maxEpochs: 400,
+    });
+    assert.deepEqual(fixedPretrainPlan(12, 1, 14), budget);
+    assert.deepEqual(fixedPretrainPlan(2, null, 0), { epochs: 2, warmupEpochs: 0, expectedSeconds: 0 });
+    assert.throws(() => fixedPretrainPlan(0, null, 0), /positive integer/);
+  });
 });
 
 describe('configuration and records', () => {
@@ -85,6 +98,11 @@ describe('configuration and records', () => {
     const f = quickstartConfig({ quick: false, minutes: 2 });
     assert.ok(f.full);
     assert.equal(f.pretrain.seconds, 120);
+    assert.equal(f.pretrain.fixedEpochs, null);
+    // without --minutes: a fixed epoch count (the same encoder on a busy machine), the step time still measured
+    const d = quickstartConfig({ quick: false });
+    assert.equal(d.pretrain.fixedEpochs, DEFAULT_PRETRAIN_EPOCHS);
+    assert.ok(d.pretrain.probe);
     assert.throws(() => quickstartConfig({ quick: false, minutes: 0 }), /--minutes/);
     assert.equal(TINY_MODEL.embedDim % TINY_MODEL.numHeads, 0);
   });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readEpochLog } from '../train/pretrain/epochLog.js';
 import { runPretrain } from '../train/pretrain/pretrainLoop.js';
 import { PRETRAIN_DEFAULTS, type PretrainOptions } from '../train/pretrain/pretrainOptions.js';
-import { type PretrainPlan, planPretrainEpochs } from './pretrainBudget.js';
+import { fixedPretrainPlan, type PretrainPlan, planPretrainEpochs } from './pretrainBudget.js';
 import { type QuickstartConfig, TINY_MODEL } from './quickstartConfig.js';
 import { type QuickstartHooks, QuickstartInterrupted } from './quickstartHooks.js';
 import type { QuickstartLayout } from './quickstartLayout.js';
@@ -59,7 +59,7 @@ export async function pretrainTiny(
   let stepsPerEpoch = 0;
   const started = performance.now();
   if (!plan) {
-    if (cfg.pretrain.fixedEpochs === null) {
+    if (cfg.pretrain.probe) {
       // probe: a few steps, timed after the first (which compiles the graphs)
       const times: number[] = [];
       log(`pre-training: measuring the step time (${PROBE_STEPS} steps, batch ${base.batchSize})`);
@@ -77,21 +77,26 @@ export async function pretrainTiny(
       if (r.stopped === 'signal') throw new QuickstartInterrupted('pre-training');
       const stepSeconds = (times[times.length - 1]! - times[0]!) / 1000 / Math.max(1, times.length - 1);
       const spent = (performance.now() - started) / 1000;
+      const fixed = cfg.pretrain.fixedEpochs;
       plan = {
-        ...planPretrainEpochs({
-          seconds: cfg.pretrain.seconds - spent,
-          stepSeconds,
-          stepsPerEpoch,
-          minEpochs: cfg.pretrain.minEpochs,
-          maxEpochs: cfg.pretrain.maxEpochs,
-        }),
+        ...(fixed !== null
+          ? fixedPretrainPlan(fixed, stepSeconds, stepsPerEpoch)
+          : planPretrainEpochs({
+              seconds: cfg.pretrain.seconds - spent,
+              stepSeconds,
+              stepsPerEpoch,
+              minEpochs: cfg.pretrain.minEpochs,
+              maxEpochs: cfg.pretrain.maxEpochs,
+            })),
         stepSeconds,
       };
       log(
         `pre-training: ${stepSeconds.toFixed(2)} s/step × ${stepsPerEpoch} steps/epoch → ${plan.epochs} epochs (≈${Math.round(plan.expectedSeconds)} s)`,
       );
     } else {
-      plan = { epochs: cfg.pretrain.fixedEpochs, warmupEpochs: 0, expectedSeconds: 0, stepSeconds: null };
+      if (cfg.pretrain.fixedEpochs === null)
+        throw new Error('a pre-training plan without a probe needs fixedEpochs');
+      plan = { ...fixedPretrainPlan(cfg.pretrain.fixedEpochs, null, 0), stepSeconds: null };
     }
     await records.write('pretrain-plan', plan);
   }

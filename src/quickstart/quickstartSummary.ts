@@ -28,7 +28,8 @@ export interface ScanSummary {
 export interface QuickstartSummary {
   schema: typeof QUICKSTART_SCHEMA;
   createdAt: string;
-  settings: { quick: boolean; minutes: number };
+  /** minutes: the pre-training budget, null for the fixed epoch count */
+  settings: { quick: boolean; minutes: number | null };
   model: CustomModelDims & { imgSize: number; patchSize: number };
   stages: StageTiming[];
   totalSeconds: number;

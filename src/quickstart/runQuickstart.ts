@@ -31,7 +31,7 @@ export async function runQuickstart(
   const cfg = quickstartConfig(o);
   const layout = quickstartLayout(o.out);
   const records = new StageRecords(layout.stages);
-  await records.claim({ quick: o.quick, minutes: o.quick ? null : o.minutes }, layout.out, {
+  await records.claim({ quick: o.quick, minutes: o.quick ? null : (o.minutes ?? null) }, layout.out, {
     config: cfg,
     photos: { ...DEMO_PHOTOS, groups: DEMO_GROUP_PHOTOS },
   });
@@ -126,7 +126,7 @@ export async function runQuickstart(
     const summary: QuickstartSummary = {
       schema: QUICKSTART_SCHEMA,
       createdAt: new Date().toISOString(),
-      settings: { quick: o.quick, minutes: o.minutes },
+      settings: { quick: o.quick, minutes: o.minutes ?? null },
       model: { ...TINY_MODEL, imgSize: 224, patchSize: 16 },
       stages,
       totalSeconds: (performance.now() - started) / 1000,

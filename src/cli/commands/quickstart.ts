@@ -10,7 +10,7 @@ import { UserError } from '../userError.js';
 interface QuickstartCliOptions {
   out: string;
   quick?: boolean;
-  minutes: number;
+  minutes?: number;
   mediaDir: string;
   threads?: number;
 }
@@ -81,7 +81,11 @@ export function registerQuickstart(program: Command): void {
     )
     .option('--out <dir>', 'output folder (report.html, summary.json, work/)', 'fsvfm-demo')
     .option('--quick', 'shortened variant (tiny step counts, no full fine-tuning; about 2–3 minutes)')
-    .option('--minutes <n>', 'pre-training wall-time budget in minutes', positive('--minutes'), 3)
+    .option(
+      '--minutes <n>',
+      'pre-training wall-time budget in minutes (default: a fixed 12 epochs, about 3 min on 2 idle cores, the same figures on every machine)',
+      positive('--minutes'),
+    )
     .option('--media-dir <dir>', 'demo media cache (shared with `fsvfm demo fetch`)', '.cache/demo')
     .option('--threads <n>', 'onnxruntime threads (default: all cores)', positive('--threads'))
     .action(async (o: QuickstartCliOptions) => {
@@ -105,7 +109,7 @@ export function registerQuickstart(program: Command): void {
             out: o.out,
             mediaDir: resolve(o.mediaDir),
             quick: !!o.quick,
-            minutes: o.minutes,
+            ...(o.minutes !== undefined ? { minutes: o.minutes } : {}),
             repoRoot: repoRoot(),
             ...(o.threads ? { threads: o.threads } : {}),
           },
