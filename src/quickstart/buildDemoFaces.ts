@@ -103,8 +103,8 @@ export async function buildDemoFaces(
     throw new Error(
       `only ${train.crops} training faces were found (need at least ${cfg.pretrain.batchSize}); see the errors above`,
     );
-  // the group photos train the detectors, not the encoder: pre-training keeps its faces, so its time budget still
-  // buys as many epochs (measured: an encoder pre-trained for the same 3 min on these faces too made worse detectors)
+  // the group photos train the detectors, not the encoder (measured: an encoder pre-trained for the same 3 min on these
+  // faces too, 7 epochs instead of 12, made worse detectors)
   const groups = await run('detector training (group photos)', groupInputs, {
     outDir: layout.groupFaces,
     layout: 'imagefolder',
