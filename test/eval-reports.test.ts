@@ -9,7 +9,6 @@ import {
   formatDfdTestResults,
   formatFasPerformanceCsv,
   formatImageLevelTestResults,
-  writeFileAtomic,
 } from '../src/eval/officialReports.js';
 import { pyFixed, pyRepr } from '../src/eval/pythonFormat.js';
 import {
@@ -19,6 +18,7 @@ import {
   serializeResult,
 } from '../src/eval/resultSchema.js';
 import { summarizeBinary } from '../src/eval/summary.js';
+import { writeFileAtomic } from '../src/io/atomicWrite.js';
 
 test('Python float formatting: repr and {:.3f} (half to even on the exact value)', () => {
   assert.deepEqual([100, 1e-5, 0.0001, 1e16, 66.80000305175781, -2.5e-7].map(pyRepr), [
@@ -142,11 +142,11 @@ test('bootstrap intervals are seeded, stratified and bracket the estimate', () =
   assert.equal(percentileSorted([1, 2, 3, 4], 50), 2.5);
 });
 
-test('atomic write leaves only the target file', () => {
+test('atomic write leaves only the target file', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'fsvfm-eval-'));
   const file = path.join(dir, 'performance.csv');
-  writeFileAtomic(file, 'x\n');
-  writeFileAtomic(file, 'y\n');
+  await writeFileAtomic(file, 'x\n');
+  await writeFileAtomic(file, 'y\n');
   assert.equal(readFileSync(file, 'utf8'), 'y\n');
   assert.deepEqual(readdirSync(dir), ['performance.csv']);
 });

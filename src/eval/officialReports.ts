@@ -7,8 +7,6 @@
  *   `Mean` and `Std dev` (population std, NumPy arithmetic).
  * Files are written atomically (temp file in the same folder, then rename).
  */
-import { renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { numpySum } from './pairwiseSum.js';
 import { pyFixed, pyRepr } from './pythonFormat.js';
 
@@ -103,11 +101,4 @@ export function formatFasPerformanceCsv(runs: readonly FasRunResult[]): string {
   lines.push(`Mean,${cols.map((c) => pyRepr(npMean(c))).join(',')}`);
   lines.push(`Std dev,${cols.map((c) => pyRepr(npStd(c))).join(',')}`);
   return `${lines.join('\n')}\n`;
-}
-
-/** Write text atomically: a temp file in the same folder, then rename over the target. */
-export function writeFileAtomic(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }

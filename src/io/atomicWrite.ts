@@ -1,17 +1,27 @@
-// Atomic file writes: write a temp file in the same folder, fsync, then rename over the target.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+// Atomic file writes: the content goes to a temp file in the target folder, is fsynced, then one rename publishes
+// it, so an interrupted run never leaves a half-written file under its final name.
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-/** Runs `write(fd)` on a temp file beside `path` and renames it into place only if `write` succeeds. */
-export async function writeFileAtomic(
-  path: string,
-  write: (fd: number) => void | Promise<void>,
-): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+/** What to write: the bytes or text themselves, or a function that writes them to the open file descriptor. */
+export type AtomicContent = string | Uint8Array | ((fd: number) => void | Promise<void>);
+
+let counter = 0;
+
+/**
+ * Writes `content` to a temp file beside `path` (creating the folder) and renames it into place only if the whole
+ * write succeeded; on failure the temp file is removed and the target is left as it was.
+ */
+export async function writeFileAtomic(path: string, content: AtomicContent): Promise<void> {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  // pid + a per-process counter: concurrent writes, from this process or another, never share a temp file
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${(counter++).toString(36)}.tmp`);
   const fd = openSync(tmp, 'w');
   let ok = false;
   try {
-    await write(fd);
+    if (typeof content === 'function') await content(fd);
+    else writeAll(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
     fsyncSync(fd);
     ok = true;
   } finally {
@@ -19,4 +29,8 @@ export async function writeFileAtomic(
     if (!ok) rmSync(tmp, { force: true });
   }
   renameSync(tmp, path);
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
 }

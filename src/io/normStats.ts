@@ -1,5 +1,5 @@
 // `pretrain_ds_mean_std.txt`: the normalisation statistics written beside pre-trained checkpoints (SPEC §2.6).
-import { existsSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomicWrite.js';
 
@@ -91,9 +91,7 @@ export function formatNormStats(stats: NormStats): string {
 export async function writeNormStats(path: string, stats: NormStats): Promise<void> {
   const text = formatNormStats(stats);
   parseNormStats(text, path);
-  await writeFileAtomic(path, (fd) => {
-    writeSync(fd, text);
-  });
+  await writeFileAtomic(path, text);
 }
 
 const pyFloat = (x: number): string => (Number.isInteger(x) ? `${x}.0` : String(x));

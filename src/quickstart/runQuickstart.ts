@@ -1,9 +1,10 @@
 // `fsvfm quickstart`: the whole FS-VFM system on the built-in demo data, stage after stage — faces, tiny CRFR-P
 // pre-training, synthetic fakes, FS-Adapter and full fine-tuning transfer, held-out evaluation, a video scan — and
 // one self-contained report. Every finished stage leaves a record, so a re-run resumes where the last one stopped.
-import { writeFileAtomic } from '../data/datasets/atomicFile.js';
+
 import type { FaceDetectorLike, FaceParserLike } from '../data/datasets/faceTools.js';
 import { DEMO_GROUP_PHOTOS, DEMO_PHOTOS } from '../data/demo/fetchDemoMedia.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
 import { buildDemoFaces, type FacesRecord } from './buildDemoFaces.js';
 import { buildDemoFakes, type FakesRecord } from './buildDemoFakes.js';
 import { type EvaluationRecord, evaluateDetector } from './evaluateDetectors.js';

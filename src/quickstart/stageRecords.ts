@@ -3,7 +3,7 @@
 // other settings is refused instead of mixed.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../data/datasets/atomicFile.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
 
 export class StageRecords {
   constructor(readonly dir: string) {}

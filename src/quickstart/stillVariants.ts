@@ -2,7 +2,7 @@
 // the original, a mirror image, small rotations, brightness and scale changes (all deterministic).
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { writeFileAtomic } from '../data/datasets/atomicFile.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
 
 interface Variant {
   flip: boolean;

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { encodeNpy } from '../../io/npy.js';
 import { mapLandmarks } from '../crops/affine2d.js';
 import { CROP_SIZE, cropRecipe, type FaceCrop } from '../crops/cropRecipes.js';
@@ -14,7 +15,6 @@ import { fps as fpsSampler, uniform } from '../media/frameSamplers.js';
 import { isImage } from '../media/mediaKind.js';
 import { NotAVideoError, probeVideo } from '../media/probeVideo.js';
 import { readVideoFrames } from '../media/readVideoFrames.js';
-import { writeFileAtomic } from './atomicFile.js';
 import { cacheKey, hashFile, readCached, writeCached } from './faceDatasetCache.js';
 import {
   type DatasetLayout,

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomicFile.js';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
 import type { ManifestEntry } from './faceDatasetManifest.js';
 
 export const CACHE_DIR = '.fsvfm-cache';

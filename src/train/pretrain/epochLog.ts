@@ -1,5 +1,5 @@
 // The per-epoch JSON-lines `log.txt` of the official loop: averages of the iteration metrics plus the epoch.
-import { existsSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 
@@ -29,7 +29,5 @@ export function readEpochLog(dir: string): EpochLogEntry[] {
 export async function appendEpochLog(dir: string, entry: EpochLogEntry): Promise<void> {
   const kept = readEpochLog(dir).filter((e) => (e.epoch ?? -1) < (entry.epoch ?? 0));
   const text = [...kept, entry].map((e) => `${JSON.stringify(e)}\n`).join('');
-  await writeFileAtomic(join(dir, LOG_FILE), (fd) => {
-    writeSync(fd, text);
-  });
+  await writeFileAtomic(join(dir, LOG_FILE), text);
 }

@@ -1,5 +1,4 @@
 // Fixed validation faces and the compiled online forward pass that turns them into a reconstruction sheet each epoch.
-import { writeSync } from 'node:fs';
 import sharp from 'sharp';
 import type { RgbImage } from '../../data/image/rgbImage.js';
 import { readFace } from '../../data/loaders/faceSample.js';
@@ -25,9 +24,7 @@ export async function writePng(path: string, img: RgbImage): Promise<void> {
   })
     .png()
     .toBuffer();
-  await writeFileAtomic(path, (fd) => {
-    writeSync(fd, png);
-  });
+  await writeFileAtomic(path, png);
 }
 
 export class ReconstructionPreview {
