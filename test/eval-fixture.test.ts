@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { checkMetricsFixture } from '../src/eval/fixtureChecks.js';
+import { checkMetricsFixture } from '../src/verify/metricsChecks.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const metricsJson = path.resolve(repoRoot, '../shared/fixtures/oracle-v1/expected/metrics.json');

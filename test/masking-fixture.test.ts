@@ -4,9 +4,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chooseCoveredRegion, trimOversizedRegion } from '../src/data/masking/coveredRegion.js';
-import { bitsFromString, loadCrfrpFixture } from '../src/data/masking/crfrpFixture.js';
 import { CrfrRMasking } from '../src/data/masking/crfrR.js';
-import { checkCrfrpFixture } from '../src/data/masking/fixtureChecks.js';
 import {
   labelsOf,
   type MaskOptions,
@@ -17,6 +15,8 @@ import { patchLabelSets } from '../src/data/masking/patchLabels.js';
 import { countOnes, groupMembership, patchMembership } from '../src/data/masking/patchMembership.js';
 import { fixUpMaskCount } from '../src/data/masking/proportionalMasking.js';
 import { REGION_GROUPS, regionGroup } from '../src/data/masking/regionGroups.js';
+import { checkCrfrpFixture } from '../src/verify/crfrpChecks.js';
+import { bitsFromString, loadCrfrpFixture } from '../src/verify/crfrpFixture.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const fixtureDir = resolve(repoRoot, '../shared/fixtures/oracle-v1');

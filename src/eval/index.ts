@@ -1,12 +1,10 @@
-// Evaluation layer: metrics with official semantics, protocols' reports, fixture checks.
+// Evaluation layer: metrics with official semantics, protocols and their reports.
 export * from './accuracy.js';
 export * from './ap.js';
 export * from './auc.js';
 export * from './bootstrap.js';
-export * from './checkResult.js';
 export * from './eer.js';
 export * from './fasStatistics.js';
-export * from './fixtureChecks.js';
 export * from './float32Softmax.js';
 export * from './hter.js';
 export * from './htmlReport.js';

@@ -1,8 +1,8 @@
 // Checkpoint reader parity: every state-dict tensor bit for bit against checkpoints_description.json
 // (shape, dtype, sum and l2 within rel 1e-6, first values exact), plus top-level keys, epoch and scaler.
 import { join } from 'node:path';
-import type { CheckResult } from '../eval/checkResult.js';
 import { openTorchCheckpoint, stateDict } from '../io/torchCheckpoint.js';
+import type { CheckResult } from './checkResult.js';
 import { combine, compareScalar, compareValues, readOracleJson } from './oracle.js';
 
 interface TensorDesc {

@@ -3,7 +3,6 @@
 // (§1.3, §2.5). Every model runs in eval mode on inputs/images.bin through the traced graph and onnxruntime.
 
 import { join } from 'node:path';
-import type { CheckResult } from '../eval/checkResult.js';
 import { compile, Graph, type HostTensor, type Tensor } from '../graph/index.js';
 import { encoderConfig } from '../models/encoderConfig.js';
 import { columnNorms, fasModel, prepareFasStateDict } from '../models/fasModel.js';
@@ -14,6 +13,7 @@ import { interpolatePosEmbed, sincos2d } from '../nn/posEmbed.js';
 import { Scope } from '../nn/scope.js';
 import { matchStateDict, type StateDict } from '../nn/stateDict.js';
 import type { VitConfig } from '../nn/vit.js';
+import type { CheckResult } from './checkResult.js';
 import { fixtureSizeConfig } from './fixtureConfig.js';
 import {
   combine,

@@ -3,7 +3,7 @@
 // `expected/fsadapter_realanchor_losses.json` (RealAnchorConLoss and its ablations on the recorded FS-Adapter
 // projections, every label case, real class 1 and 0). The reconstruction terms, SimSiam and the total need the full
 // pre-training model and are checked with it, not here.
-import type { CheckResult } from '../eval/checkResult.js';
+
 import { compile, concat, Graph, hostTensor, reshape, type Tensor } from '../graph/index.js';
 import { byolLoss } from '../train/losses/byolLoss.js';
 import { infoNceLoss } from '../train/losses/infoNceLoss.js';
@@ -14,6 +14,7 @@ import {
   realAnchorConLoss,
 } from '../train/losses/realAnchorLoss.js';
 import { supConLoss } from '../train/losses/supConLoss.js';
+import type { CheckResult } from './checkResult.js';
 import { combine, compareScalar, compareValues, readOracleArray, readOracleJson } from './oracle.js';
 
 /** pretrain_losses.json key → how it is recomputed from cl = [online, target] views. */

@@ -1,7 +1,7 @@
 // Reading the oracle fixture folder (raw little-endian .bin arrays with JSON sidecars) and comparing results.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CheckResult } from '../eval/checkResult.js';
+import type { CheckResult } from './checkResult.js';
 
 export interface OracleArray {
   dtype: string;

@@ -1,7 +1,6 @@
 // Parity of the pre-training networks with the official code: forward outputs, losses, gradients of one
 // backward pass, one AdamW step and the EMA update (fixture README §"How to use", items 2–3).
 import { join } from 'node:path';
-import type { CheckResult } from '../eval/checkResult.js';
 import { compile, Graph, grad, type HostTensor, type Tensor } from '../graph/index.js';
 import { loadStateDict } from '../models/loadStateDict.js';
 import { maskIndices } from '../models/maskIndices.js';
@@ -20,6 +19,7 @@ import {
   TARGET_PREFIX,
   tracePretrainStep,
 } from '../train/pretrain/pretrainGraph.js';
+import type { CheckResult } from './checkResult.js';
 import { fixtureSizeConfig } from './fixtureConfig.js';
 import {
   combine,

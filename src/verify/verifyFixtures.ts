@@ -1,12 +1,12 @@
 // Runs every comparison that a fixture folder laid out like oracle-v1 supports, one entry per expected file.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkCrfrpFixture } from '../data/masking/fixtureChecks.js';
-import type { CheckResult } from '../eval/checkResult.js';
-import { checkMetricsFixture } from '../eval/fixtureChecks.js';
 import { checkCheckpointDescription } from './checkpointChecks.js';
+import type { CheckResult } from './checkResult.js';
+import { checkCrfrpFixture } from './crfrpChecks.js';
 import { checkDownstreamFixtures } from './downstreamChecks.js';
 import { checkLossFixtures } from './lossChecks.js';
+import { checkMetricsFixture } from './metricsChecks.js';
 import { combine } from './oracle.js';
 import { checkPretrainFixtures } from './pretrainChecks.js';
 

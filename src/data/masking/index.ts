@@ -1,9 +1,7 @@
 // Facial masking: region groups, patch membership, and the mask strategies (CRFR-P and ablations).
-export type { CheckResult } from './checkResult.js';
 export { CrfrPMasking } from './crfrP.js';
 export { CrfrRMasking } from './crfrR.js';
 export { FacialRegionMasking } from './facialRegionMasking.js';
-export { checkCrfrpFixture } from './fixtureChecks.js';
 export { maskedPatchCount } from './maskCount.js';
 export { maskOverlay, parsingColourImage } from './maskOverlay.js';
 export { createMaskStrategy, isMaskStrategyName, MASK_STRATEGY_NAMES } from './maskStrategies.js';

@@ -1,14 +1,15 @@
 // Statistical and exact checks of our CRFR-P against the official one, following the fixture README
 // ("CRFR-P (statistical)"): we rerun our implementation on the same 8 maps, one batch per run, and compare.
-import { SeededRng } from '../random/seededRng.js';
+
+import { CrfrPMasking } from '../data/masking/crfrP.js';
+import { collectMaskStatistics } from '../data/masking/maskRunStatistics.js';
+import type { MaskStrategy } from '../data/masking/maskStrategy.js';
+import { patchLabelSets } from '../data/masking/patchLabels.js';
+import { patchMembership } from '../data/masking/patchMembership.js';
+import { COVERABLE_REGION_NAMES, REGION_NAMES } from '../data/masking/regionGroups.js';
+import { SeededRng } from '../data/random/seededRng.js';
 import type { CheckResult } from './checkResult.js';
-import { CrfrPMasking } from './crfrP.js';
 import { bitsFromString, loadCrfrpFixture } from './crfrpFixture.js';
-import { collectMaskStatistics } from './maskRunStatistics.js';
-import type { MaskStrategy } from './maskStrategy.js';
-import { patchLabelSets } from './patchLabels.js';
-import { patchMembership } from './patchMembership.js';
-import { COVERABLE_REGION_NAMES, REGION_NAMES } from './regionGroups.js';
 
 export interface CrfrpCheckOptions {
   /** Our runs (one batch of all 8 maps each); more runs tighten our side of each comparison. */

@@ -1,15 +1,14 @@
 /**
- * Recomputes every value of the oracle fixture `expected/metrics.json` with this module's code and reports
+ * Recomputes every value of the oracle fixture `expected/metrics.json` with the evaluation layer's code and reports
  * per-value pass/fail. Tolerances follow the fixture README: AUC, accuracies, ROC points and FAS grid values
  * exact (abs 1e-12); Brent EER abs 1e-9. Values that start from float32 logits (softmax scores, float32 CE
  * losses) are compared at the float32 level, because PyTorch's vectorised exp is not correctly rounded.
  */
 import { readFileSync } from 'node:fs';
-import { predictionsFromProbabilities } from './accuracy.js';
-import { rocAucRaw } from './auc.js';
-import { type CheckResult, compareNumbers } from './checkResult.js';
-import { calculate, calculateThreshold, getEerStates, getHterAtThr } from './fasStatistics.js';
-import { probRealFloat32 } from './float32Softmax.js';
+import { predictionsFromProbabilities } from '../eval/accuracy.js';
+import { rocAucRaw } from '../eval/auc.js';
+import { calculate, calculateThreshold, getEerStates, getHterAtThr } from '../eval/fasStatistics.js';
+import { probRealFloat32 } from '../eval/float32Softmax.js';
 import {
   frameLevelAcc,
   frameLevelAuc,
@@ -18,11 +17,12 @@ import {
   getVideoLevelLabelPred,
   officialFrameMetrics,
   testBinaryVideoFrames,
-} from './officialDfd.js';
-import { type FasValidArgs, fasVideoLevelStatistics, officialFasEval } from './officialFas.js';
-import { rocCurveRaw } from './roc.js';
-import { tprAtFprRaw } from './tprAtFpr.js';
-import { videoIdFromFileName } from './videoAggregation.js';
+} from '../eval/officialDfd.js';
+import { type FasValidArgs, fasVideoLevelStatistics, officialFasEval } from '../eval/officialFas.js';
+import { rocCurveRaw } from '../eval/roc.js';
+import { tprAtFprRaw } from '../eval/tprAtFpr.js';
+import { videoIdFromFileName } from '../eval/videoAggregation.js';
+import { type CheckResult, compareNumbers } from './checkResult.js';
 
 const EXACT = 1e-12;
 const BRENT = 1e-9;

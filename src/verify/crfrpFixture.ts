@@ -2,7 +2,7 @@
 // expected/crfrp_stats.json (statistics of the official collate function, see the fixture README).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ParsingMap } from './parsingMap.js';
+import type { ParsingMap } from '../data/masking/parsingMap.js';
 
 export interface CrfrpFixtureMapStats {
   map: number;
