@@ -169,7 +169,7 @@ describe('fsvfm pretrain, tiny model', { skip }, () => {
     const abort = new AbortController();
     const r = await runPretrain(tinyOptions(data, out, { epochs: 2 }), {
       signal: abort.signal,
-      onProgress: (p) => {
+      onStep: (p) => {
         if (p.iteration === 3) abort.abort();
       },
     });

@@ -194,7 +194,7 @@ describe('pretrain pieces', { skip }, () => {
     badBatch.images.fill(Number.NaN, 0, 3 * 224 * 224);
     const bad = batchFeeds(badBatch, 224, graph.numPatches, graph.nKeep);
     const hp = { lr: 1e-3, emaMomentum: 0.9 };
-    const r1 = await pretrainStep(trainer, good, hp, 2); // accumulates (window position 0)
+    const r1 = await pretrainStep(trainer, good, hp); // accumulates (window position 0)
     assert.equal(r1.kind, 'ok');
     assert.notEqual(trainer.accumulation().buffers, null);
     const copy = (sd: Map<string, { data: Float32Array }>) =>
@@ -202,7 +202,7 @@ describe('pretrain pieces', { skip }, () => {
     const params = copy(trainer.state.params);
     const teacher = copy(trainer.state.teacher!);
     const slots = copy(trainer.state.slots);
-    const r2 = await pretrainStep(trainer, bad, hp, 2); // would apply: skipped instead
+    const r2 = await pretrainStep(trainer, bad, hp); // would apply: skipped instead
     assert.equal(r2.kind, 'skipped');
     assert.ok(!Number.isFinite(r2.metrics.loss_cl!));
     assert.equal(trainer.state.step, 0, 'no optimizer step');
@@ -214,10 +214,10 @@ describe('pretrain pieces', { skip }, () => {
       { count: 0, buffers: null },
       'window advanced, gradients dropped',
     );
-    const r3 = await pretrainStep(trainer, good, hp, 2);
+    const r3 = await pretrainStep(trainer, good, hp);
     assert.equal(r3.kind, 'ok');
     assert.equal(trainer.state.step, 0, 'a new window starts: position 0 only accumulates');
-    await pretrainStep(trainer, good, hp, 2);
+    await pretrainStep(trainer, good, hp);
     assert.equal(trainer.state.step, 1, 'and the window steps at its end');
     for (const v of trainer.state.params.values()) assert.ok(v.data.every(Number.isFinite));
     // a finite contrastive loss with a non-finite total aborts the run

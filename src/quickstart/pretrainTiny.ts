@@ -70,7 +70,7 @@ export async function pretrainTiny(
           onStart: (i) => {
             stepsPerEpoch = i.stepsPerEpoch;
           },
-          onProgress: () => times.push(performance.now()),
+          onStep: () => times.push(performance.now()),
           onStatsProgress: (done, total) => hooks.progress?.({ stage: 'pretrain statistics', done, total }),
         },
       );
@@ -119,7 +119,7 @@ export async function pretrainTiny(
       stepsPerEpoch = i.stepsPerEpoch;
     },
     onStatsProgress: (done, n) => hooks.progress?.({ stage: 'pretrain statistics', done, total: n }),
-    onProgress: (p) =>
+    onStep: (p) =>
       hooks.progress?.({
         stage: 'pretrain',
         done: p.iteration,

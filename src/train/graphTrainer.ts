@@ -240,7 +240,8 @@ export class GraphTrainer {
     private readonly spec: TrainGraphSpec,
     private readonly built: Built,
     readonly state: TrainerState,
-    private readonly accumSteps: number,
+    /** micro-batches per optimizer step */
+    readonly accumSteps: number,
     private readonly rng: RandomSource,
   ) {}
 

@@ -242,7 +242,7 @@ export function registerPretrain(program: Command): void {
               cl: '-',
               lr: '-',
             }),
-          onProgress: (p) =>
+          onStep: (p) =>
             bar?.update(p.iteration, {
               epoch: `${p.epoch} ${p.step}/${p.stepsPerEpoch}`,
               loss: fmt(p.averages.loss),

@@ -6,6 +6,7 @@ import type { LoadedBatch } from '../../data/loaders/loaderJobs.js';
 import type { HostTensor } from '../../graph/index.js';
 import { maskIndices } from '../../models/maskIndices.js';
 import type { GraphTrainer, StepHyper } from '../graphTrainer.js';
+import { type LossRule, type StepOutcome, stepUnderLossRule } from '../run/lossRule.js';
 
 export class NonFiniteLossError extends Error {
   constructor(readonly metrics: Record<string, number>) {
@@ -15,10 +16,6 @@ export class NonFiniteLossError extends Error {
     this.name = 'NonFiniteLossError';
   }
 }
-
-export type StepOutcome =
-  | { kind: 'ok'; metrics: Record<string, number>; applied: boolean }
-  | { kind: 'skipped'; metrics: Record<string, number> };
 
 /** Graph feeds of a loaded batch (mask index tables computed here, on the main thread). */
 export function batchFeeds(
@@ -45,32 +42,17 @@ export function lossVerdict(metrics: Record<string, number>): 'ok' | 'skip' | 'a
   return 'ok';
 }
 
-export async function pretrainStep(
+/** The official pre-training rule: a non-finite contrastive loss skips the batch, a non-finite total aborts. */
+export const PRETRAIN_LOSS_RULE: LossRule = {
+  verdict: ({ metrics }) => lossVerdict(metrics),
+  abortError: ({ metrics }) => new NonFiniteLossError(metrics),
+  skippedWindow: 'advance',
+};
+
+export function pretrainStep(
   trainer: GraphTrainer,
   feeds: Record<string, HostTensor>,
   hp: StepHyper,
-  accumIter: number,
 ): Promise<StepOutcome> {
-  // host placement decides before anything is updated; graph placement updates inside the graph, so its values
-  // are snapshotted and put back when the batch must not count
-  const before = trainer.placement === 'graph' ? trainer.snapshot() : null;
-  const r = await trainer.step(feeds, hp, {
-    skipIf: ({ metrics }) => {
-      const v = lossVerdict(metrics);
-      if (v === 'abort') throw new NonFiniteLossError(metrics);
-      return v === 'skip';
-    },
-  });
-  if (r.skipped) return { kind: 'skipped', metrics: r.metrics };
-  if (before) {
-    const v = lossVerdict(r.metrics);
-    if (v !== 'ok') trainer.restore(before);
-    if (v === 'abort') throw new NonFiniteLossError(r.metrics);
-    if (v === 'skip') {
-      // the window position still advances with the data iteration; its gradients are gone
-      trainer.setAccumulation({ count: (before.accumulation.count + 1) % accumIter, buffers: null });
-      return { kind: 'skipped', metrics: r.metrics };
-    }
-  }
-  return { kind: 'ok', metrics: r.metrics, applied: r.applied };
+  return stepUnderLossRule(trainer, feeds, hp, PRETRAIN_LOSS_RULE);
 }
