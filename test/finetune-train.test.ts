@@ -136,8 +136,9 @@ test('an interrupted run resumed from checkpoint-last.pth ends bit-identical to 
   const ctl = new AbortController();
   let steps = 0;
   const cut = await finetune(
-    { ...opts, outputDir: path.join(root, 'cut'), signal: ctl.signal },
+    { ...opts, outputDir: path.join(root, 'cut') },
     {
+      signal: ctl.signal,
       onStep: () => {
         if (++steps === 3) ctl.abort();
       },

@@ -72,9 +72,9 @@ export async function trainDetector(
       rotateFakes: fakesPerFace > 1,
       ...(existsSync(last) ? { resume: last } : {}),
       ...(hooks.threads ? { runtime: { threads: hooks.threads } } : {}),
-      signal: hooks.signal,
     },
     {
+      signal: hooks.signal,
       onStart: (i) => {
         steps = i.stepsPerEpoch;
         epochs = i.epochs;

@@ -129,7 +129,7 @@ interface FinetuneFlags {
   progress?: boolean;
 }
 
-export function finetuneOptionsFromFlags(f: FinetuneFlags, signal?: AbortSignal): FinetuneOptions {
+export function finetuneOptionsFromFlags(f: FinetuneFlags): FinetuneOptions {
   if (f.trainable !== 'all' && f.trainable !== 'fs-adapter')
     throw new UserError(`--trainable must be all or fs-adapter, got '${f.trainable}'`);
   if (f.val_transform && !isEvalTransformName(f.val_transform))
@@ -184,13 +184,12 @@ export function finetuneOptionsFromFlags(f: FinetuneFlags, signal?: AbortSignal)
     valTransform: f.val_transform as FinetuneOptions['valTransform'],
     normalizeFromImagenet: f.normalize_from_IMN,
     runtime: f.threads ? { threads: f.threads } : {},
-    signal,
   };
 }
 
 async function runFinetuneCommand(f: FinetuneFlags): Promise<void> {
   const stop = interruptOnSigint('step (checkpoint-last.pth is written for --resume)');
-  const opts = finetuneOptionsFromFlags(f, stop.signal);
+  const opts = finetuneOptionsFromFlags(f);
   const bar =
     f.progress !== false && process.stderr.isTTY
       ? new cliProgress.SingleBar(
@@ -211,6 +210,7 @@ async function runFinetuneCommand(f: FinetuneFlags): Promise<void> {
   await finishTrainingRun(
     () =>
       finetune(opts, {
+        signal: stop.signal,
         onLog: say,
         onStart: (s) =>
           say(

@@ -7,12 +7,11 @@ export {
   type FinetuneModelSpec,
   type TrainableModules,
 } from './finetuneModel.js';
-export {
-  type FinetuneCallbacks,
-  type FinetuneEpochInfo,
-  type FinetuneOptions,
-  type FinetuneResult,
-  type FinetuneStepInfo,
-  finetune,
-  finetuneDefaults,
-} from './runFinetune.js';
+export { type FinetuneDefaults, type FinetuneOptions, finetuneDefaults } from './finetuneOptions.js';
+export type {
+  FinetuneCallbacks,
+  FinetuneEpochInfo,
+  FinetuneStart,
+  FinetuneStepInfo,
+} from './finetuneRun.js';
+export { type FinetuneResult, finetune } from './runFinetune.js';

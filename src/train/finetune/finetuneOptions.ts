@@ -1,0 +1,146 @@
+// Options of `fsvfm finetune` (the official main_finetune flags, SPEC §5.3 full fine-tuning, §5.4 FS-Adapter), their
+// defaults and the checks on them.
+import type { EvalTransformName } from '../../data/transforms/evalTransforms.js';
+import { FINETUNE_RRC } from '../../data/transforms/randomResizedCrop.js';
+import type { RuntimeOptions } from '../../graph/index.js';
+import { withDefaults } from '../run/withDefaults.js';
+import type { FinetuneDataOptions } from './finetuneData.js';
+import type { TrainableModules } from './finetuneModel.js';
+
+export interface FinetuneOptions extends FinetuneDataOptions {
+  /** pre-training checkpoint (.pth online / target) or encoder .safetensors */
+  finetune: string;
+  /** official downstream name (vit_small_patch16 …) or `custom` (size from the checkpoint) */
+  model: string;
+  numHeads?: number;
+  embedDim?: number;
+  depth?: number;
+  trainable: TrainableModules;
+  outputDir: string;
+  batchSize?: number;
+  epochs?: number;
+  /** absolute lr; default blr · batch · accum / 256 */
+  lr?: number;
+  blr?: number;
+  minLr?: number;
+  layerDecay?: number;
+  weightDecay?: number;
+  dropPath?: number;
+  warmupEpochs?: number;
+  smoothing?: number;
+  mixup?: number;
+  cutmix?: number;
+  mixupProb?: number;
+  mixupSwitchProb?: number;
+  reprob?: number;
+  /**
+   * probability of the whole-image SBI-family jitter (colour shift, downscale/sharpen) on every training image,
+   * real and fake alike, before the crop; 0 (default) off
+   */
+  wholeJitter?: number;
+  /** keep each real image and the fakes named after it in the same batch (see pairedOrder) */
+  pairedBatches?: boolean;
+  /**
+   * with pairedBatches: each epoch pairs every real image with one of its fakes, a different one each epoch, so K
+   * pre-made fakes per face act as fresh self-blends and the classes stay balanced (see pairedOrder)
+   */
+  rotateFakes?: boolean;
+  /** RandAugment config (timm syntax) or null for none */
+  aa?: string | null;
+  /** RandomResizedCrop area range; [1, 1] keeps the whole face (blending traces sit on its outline) */
+  cropScale?: readonly [number, number];
+  weightCl?: number;
+  temperature?: number;
+  adapterReduction?: number;
+  accumIter?: number;
+  clipGrad?: number;
+  seed?: number;
+  /** checkpoint written by this command (checkpoint-last.pth or any checkpoint-*.pth) */
+  resume?: string;
+  valTransform?: EvalTransformName;
+  normalizeFromImagenet?: boolean;
+  /** decoded-image cache size in bytes */
+  cacheBytes?: number;
+  runtime?: RuntimeOptions;
+}
+
+/** Every option that has a default. */
+export interface FinetuneDefaults {
+  batchSize: number;
+  epochs: number;
+  blr: number;
+  minLr: number;
+  layerDecay: number;
+  weightDecay: number;
+  dropPath: number;
+  warmupEpochs: number;
+  smoothing: number;
+  mixup: number;
+  cutmix: number;
+  mixupProb: number;
+  mixupSwitchProb: number;
+  reprob: number;
+  wholeJitter: number;
+  aa: string | null;
+  cropScale: readonly [number, number];
+  weightCl: number;
+  temperature: number;
+  adapterReduction: number;
+  accumIter: number;
+  seed: number;
+}
+
+/** Defaults: the packaged scripts' common values (§5.3 full FT, §5.4 FS-Adapter). */
+export function finetuneDefaults(trainable: TrainableModules): FinetuneDefaults {
+  const adapter = trainable === 'fs-adapter';
+  return {
+    batchSize: 32,
+    epochs: adapter ? 50 : 10,
+    blr: adapter ? 5e-3 : 2e-4,
+    minLr: 1e-6,
+    layerDecay: adapter ? 0 : 0.65,
+    weightDecay: adapter ? 0 : 0.03,
+    dropPath: 0.1,
+    warmupEpochs: 5,
+    smoothing: 0.1,
+    mixup: 0.8,
+    cutmix: 1.0,
+    mixupProb: 1.0,
+    mixupSwitchProb: 0.5,
+    reprob: 0.25,
+    wholeJitter: 0,
+    aa: 'rand-m9-mstd0.5-inc1',
+    cropScale: FINETUNE_RRC.scale,
+    weightCl: 0.01,
+    temperature: 0.07,
+    adapterReduction: 4,
+    accumIter: 1,
+    seed: 0,
+  };
+}
+
+export type ResolvedFinetuneOptions = ReturnType<typeof resolveFinetuneOptions>;
+
+/** The options with their defaults, checked: a bad value is a one-line error naming the flag. */
+export function resolveFinetuneOptions(o: FinetuneOptions) {
+  const r = withDefaults(o, finetuneDefaults(o.trainable));
+  const positiveInt = (k: 'batchSize' | 'epochs' | 'accumIter') => {
+    if (!Number.isInteger(r[k]) || r[k] < 1)
+      throw new Error(
+        `--${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} must be a positive integer, got ${r[k]}`,
+      );
+  };
+  positiveInt('batchSize');
+  positiveInt('epochs');
+  positiveInt('accumIter');
+  const [cLo, cHi] = r.cropScale;
+  if (!(cLo > 0 && cLo <= cHi && cHi <= 1))
+    throw new Error(`--crop_scale must be lo,hi with 0 < lo ≤ hi ≤ 1, got ${r.cropScale.join(',')}`);
+  if (!(r.wholeJitter >= 0 && r.wholeJitter <= 1))
+    throw new Error(`--whole_jitter must be a probability in [0, 1], got ${r.wholeJitter}`);
+  if ((r.mixup > 0 || r.cutmix > 0) && r.batchSize % 2 !== 0)
+    throw new Error(`Mixup/CutMix needs an even --batch_size, got ${r.batchSize}`);
+  if (!(r.warmupEpochs >= 0 && r.warmupEpochs <= r.epochs))
+    throw new Error(`--warmup_epochs ${r.warmupEpochs} must lie in [0, --epochs ${r.epochs}]`);
+  return r;
+}

@@ -1,0 +1,266 @@
+// What a fine-tuning epoch does (engine_finetune): warm-up + cosine lr per accumulation window, augmentation with
+// the optional whole-image jitter, Mixup/CutMix soft targets, the FS-Adapter's labels for the real-anchor loss and its
+// skip of a non-finite batch; validation; model selection by validation loss and the official checkpoints.
+import { join } from 'node:path';
+import type { RgbImage } from '../../data/image/rgbImage.js';
+import { SeededRng } from '../../data/random/seededRng.js';
+import { FINETUNE_MIXUP, mixupCutmix, mixupTargets } from '../../data/transforms/mixupCutmix.js';
+import { finetuneTrainPipeline, runPipeline } from '../../data/transforms/trainTransform.js';
+import type { HostTensor } from '../../graph/index.js';
+import { DEFAULT_ADAMW } from '../optim/adamw.js';
+import { appendJsonLine } from '../run/jsonLinesLog.js';
+import type { LossRule } from '../run/lossRule.js';
+import { stepUnderLossRule } from '../run/lossRule.js';
+import type { RunHooks } from '../run/runHooks.js';
+import { saveDetector } from '../run/saveDetector.js';
+import type { RunPosition, TrainingTask } from '../run/trainingRun.js';
+import { lrAt, scaledLr } from '../schedules.js';
+import { finetuneArgs } from './finetuneArgs.js';
+import { saveFinetuneCheckpoint } from './finetuneCheckpoint.js';
+import type { ResolvedFinetuneOptions } from './finetuneOptions.js';
+import type { FinetuneSetup } from './finetuneSetup.js';
+import { type FinetuneValidation, validateFinetune } from './finetuneValidation.js';
+import { DecodedImageCache, loadBatch } from './imageBatches.js';
+import { pairedOrder } from './pairedOrder.js';
+import { jitterWholeImage } from './wholeImageJitter.js';
+
+export interface FinetuneStepInfo {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  loss: number;
+  lr: number;
+  metrics: Record<string, number>;
+}
+
+export interface FinetuneEpochInfo extends FinetuneValidation {
+  epoch: number;
+  trainLoss: number;
+  lr: number;
+  bestValLoss: number;
+  saved: string[];
+  skippedSteps: number;
+}
+
+export interface FinetuneStart {
+  stepsPerEpoch: number;
+  startEpoch: number;
+  startStep: number;
+  epochs: number;
+  trainImages: number;
+  valImages: number;
+}
+
+export interface FinetuneCallbacks extends RunHooks<FinetuneStart, FinetuneStepInfo, FinetuneEpochInfo> {
+  onValidation?: (p: { done: number; total: number }) => void;
+}
+
+export const BEST_CHECKPOINT = 'checkpoint-min_val_loss.pth';
+export const LAST_CHECKPOINT = 'checkpoint-last.pth';
+
+export class FinetuneRun implements TrainingTask<FinetuneValidation> {
+  readonly epochs: number;
+  readonly start: RunPosition;
+  readonly logPath: string;
+  bestValLoss: number;
+  best: string | null = null;
+  last: string | null = null;
+  epochsDone: number;
+  private readonly schedule: { lr: number; minLr: number; warmupEpochs: number; epochs: number };
+  private readonly args: ReturnType<typeof finetuneArgs>;
+  private readonly cache: DecodedImageCache;
+  private readonly transform: (img: RgbImage) => Float32Array;
+  private curLr: number;
+  private order: Int32Array = new Int32Array(0);
+  private lossSum = 0;
+  private lossCount = 0;
+  private skipped = 0;
+
+  constructor(
+    private readonly r: ResolvedFinetuneOptions,
+    private readonly s: FinetuneSetup,
+    private readonly hooks: FinetuneCallbacks,
+    bestExists: boolean,
+  ) {
+    this.epochs = r.epochs;
+    this.start = s.start;
+    this.epochsDone = s.start.epoch;
+    this.bestValLoss = s.bestValLoss;
+    this.logPath = join(r.outputDir, 'log.txt');
+    if (bestExists) this.best = join(r.outputDir, BEST_CHECKPOINT);
+    const lr = r.lr ?? scaledLr(r.blr, r.batchSize * r.accumIter);
+    this.schedule = { lr, minLr: r.minLr, warmupEpochs: r.warmupEpochs, epochs: r.epochs };
+    this.args = finetuneArgs(r, { lr, inputSize: s.size.imgSize, numClasses: s.data.numClasses });
+    this.cache = new DecodedImageCache(r.cacheBytes);
+    const pipeline = finetuneTrainPipeline({
+      norm: s.norm.stats,
+      inputSize: s.size.imgSize,
+      autoAugment: r.aa,
+      reprob: r.reprob,
+      cropScale: r.cropScale,
+    });
+    this.transform = (img) =>
+      runPipeline(pipeline, jitterWholeImage(img, r.wholeJitter, s.rng), s.rng).tensor;
+    this.curLr = lrAt(this.schedule, s.start.epoch + s.start.step / s.stepsPerEpoch);
+  }
+
+  stepsIn(): number {
+    return this.s.stepsPerEpoch;
+  }
+
+  beginEpoch(epoch: number): void {
+    const { r, s } = this;
+    this.order = r.pairedBatches
+      ? pairedOrder(s.data.train, r.seed, epoch, r.rotateFakes ?? false)
+      : new SeededRng(r.seed * 100_003 + epoch).randperm(s.data.train.length);
+    this.lossSum = 0;
+    this.lossCount = 0;
+    this.skipped = 0;
+  }
+
+  async trainStep({ epoch, step }: RunPosition): Promise<void> {
+    const { r, s } = this;
+    if (step % r.accumIter === 0) this.curLr = lrAt(this.schedule, step / s.stepsPerEpoch + epoch);
+    const res = await stepUnderLossRule(
+      s.trainer,
+      await this.feeds(step),
+      { lr: this.curLr },
+      this.lossRule(epoch, step),
+    );
+    if (res.kind === 'skipped') {
+      this.skipped++;
+      this.hooks.onLog?.(`warning: loss is ${lossOf(res)} at epoch ${epoch} step ${step}, batch skipped`);
+      return;
+    }
+    const loss = lossOf(res);
+    this.lossSum += loss;
+    this.lossCount++;
+    this.hooks.onStep?.({
+      epoch,
+      step,
+      stepsPerEpoch: s.stepsPerEpoch,
+      loss,
+      lr: this.curLr,
+      metrics: res.metrics,
+    });
+  }
+
+  async validate(): Promise<FinetuneValidation> {
+    const { r, s } = this;
+    if (!s.data.val || !s.evaluator) return { valLoss: null, valAuc: null, valAcc: null };
+    const inputs = {
+      evaluator: s.evaluator,
+      samples: s.data.val,
+      numClasses: s.data.numClasses,
+      realIndex: s.data.realIndex,
+      batchSize: r.batchSize,
+      imgSize: s.size.imgSize,
+      norm: s.norm.stats,
+      transform: r.valTransform ?? 'resize256-centercrop224',
+      cache: this.cache,
+    } as const;
+    return validateFinetune(inputs, s.trainer.state.params, this.hooks.onValidation);
+  }
+
+  /** Selection by validation loss, or by the training loss when there is no validation split. */
+  async save(epoch: number, v: FinetuneValidation): Promise<void> {
+    const trainLoss = this.lossCount ? this.lossSum / this.lossCount : Number.NaN;
+    const selectBy = v.valLoss ?? trainLoss;
+    const saved: string[] = [];
+    if (selectBy < this.bestValLoss) {
+      this.bestValLoss = selectBy;
+      this.best = await this.saveCheckpoint(BEST_CHECKPOINT, epoch, null);
+      saved.push(this.best);
+    }
+    if (epoch + 1 === this.epochs)
+      saved.push(await this.saveCheckpoint(`checkpoint-${epoch}.pth`, epoch, null));
+    this.last = await this.saveCheckpoint(LAST_CHECKPOINT, epoch, null);
+    this.epochsDone = epoch + 1;
+    await appendJsonLine(this.logPath, {
+      train_lr: this.curLr,
+      train_loss: trainLoss,
+      ...(v.valLoss !== null ? { test_loss: v.valLoss, test_auc: v.valAuc, test_acc1: v.valAcc } : {}),
+      selected_by: v.valLoss !== null ? 'val_loss' : 'train_loss',
+      epoch,
+      n_parameters: this.s.trainableNumel,
+      skipped_steps: this.skipped,
+    });
+    const info = { epoch, trainLoss, lr: this.curLr, ...v, bestValLoss: this.bestValLoss, saved };
+    this.hooks.onEpoch?.({ ...info, skippedSteps: this.skipped });
+  }
+
+  async saveStopped({ epoch, step }: RunPosition): Promise<void> {
+    this.last = await this.saveCheckpoint(LAST_CHECKPOINT, epoch, step);
+    this.hooks.onLog?.(`interrupted at epoch ${epoch} step ${step}; resume with --resume ${this.last}`);
+  }
+
+  private async feeds(step: number): Promise<Record<string, HostTensor>> {
+    const { r, s } = this;
+    const B = r.batchSize;
+    const S = s.size.imgSize;
+    const C = s.data.numClasses;
+    const samples = Array.from(this.order.subarray(step * B, (step + 1) * B), (i) => s.data.train[i]!);
+    const batch = await loadBatch(samples, this.cache, S, this.transform);
+    const shape = [B, 3, S, S] as const;
+    const mixOpts = {
+      ...FINETUNE_MIXUP,
+      mixupAlpha: r.mixup,
+      cutmixAlpha: r.cutmix,
+      prob: r.mixupProb,
+      switchProb: r.mixupSwitchProb,
+      labelSmoothing: r.smoothing,
+      numClasses: C,
+    };
+    const targets =
+      r.mixup > 0 || r.cutmix > 0
+        ? mixupCutmix(batch.images, shape, batch.labels, mixOpts, s.rng).targets
+        : mixupTargets(batch.labels, C, 1, r.smoothing);
+    const feeds: Record<string, HostTensor> = {
+      images: { dtype: 'float32', shape: [...shape], data: batch.images },
+      targets: { dtype: 'float32', shape: [B, C], data: targets },
+    };
+    if (r.trainable === 'fs-adapter')
+      feeds.labels = { dtype: 'int64', shape: [B], data: BigInt64Array.from(batch.labels, (v) => BigInt(v)) };
+    return feeds;
+  }
+
+  /** The FS-Adapter skips a non-finite batch (SPEC §5.4); full fine-tuning stops. */
+  private lossRule(epoch: number, step: number): LossRule {
+    return {
+      verdict: (l) =>
+        Number.isFinite(lossOf(l)) ? 'ok' : this.r.trainable === 'fs-adapter' ? 'skip' : 'abort',
+      abortError: (l) =>
+        new Error(
+          `loss is ${lossOf(l)} at epoch ${epoch} step ${step}; stopping (lower --blr, or check the data)`,
+        ),
+      skippedWindow: 'restart',
+    };
+  }
+
+  private saveCheckpoint(file: string, epoch: number, stepInEpoch: number | null): Promise<string> {
+    const { s } = this;
+    return saveDetector(join(this.r.outputDir, file), s.norm.stats, (path) =>
+      saveFinetuneCheckpoint({
+        path,
+        params: s.trainer.state.params,
+        trainer: s.trainer.state,
+        groups: s.groups,
+        lr: this.curLr,
+        adamw: DEFAULT_ADAMW,
+        epoch,
+        args: this.args,
+        resume: {
+          epoch,
+          stepInEpoch,
+          rngState: JSON.stringify(s.rng.getState()),
+          bestValLoss: this.bestValLoss,
+          paramNames: s.paramNames,
+        },
+      }),
+    );
+  }
+}
+
+/** The loss the rules and logs use: the unscaled one when gradient accumulation scales the graph's loss. */
+const lossOf = (r: { loss: number; metrics: Record<string, number> }): number =>
+  r.metrics.loss_unscaled ?? r.loss;
