@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { checkDownstreamFixtures } from '../src/verify/downstreamChecks.js';
-
-const fixtureDir = resolve(fileURLToPath(new URL('..', import.meta.url)), '../shared/fixtures/oracle-v1');
-const absent = !existsSync(`${fixtureDir}/checkpoints/fas-vit.pth.tar`);
+import { downstreamChecks } from '../src/verify/downstreamChecks.js';
+import { verifyFixtures } from '../src/verify/verifyFixtures.js';
+import { needsOracle, ORACLE_DIR } from './oracle-fixtures.js';
 
 const STEMS = [
   'finetune_features',
@@ -31,10 +27,13 @@ const STEMS = [
 ];
 
 test('fine-tuned ViT, FS-Adapter, FAS model and positional tables reproduce the oracle outputs', {
-  skip: absent ? `oracle fixtures not found at ${fixtureDir}` : false,
+  skip: needsOracle,
 }, async () => {
-  const results = await checkDownstreamFixtures(fixtureDir);
-  assert.deepEqual(Object.keys(results).sort(), [...STEMS].sort());
-  for (const [stem, r] of Object.entries(results))
+  const report = await verifyFixtures(ORACLE_DIR, {
+    suites: [{ name: 'downstream models', checks: downstreamChecks }],
+  });
+  assert.deepEqual(Object.keys(report.checks).sort(), [...STEMS].sort());
+  assert.deepEqual(report.skipReasons, {});
+  for (const [stem, r] of Object.entries(report.results))
     assert.ok(r.pass, `${stem}: ${r.detail ?? ''} (worst ${r.worstAbsErr}, ${r.tolerance})`);
 });

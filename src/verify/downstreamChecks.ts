@@ -2,30 +2,21 @@
 // the FAS model fas_model_fix (§1.7, with the load-time assertions of §10.3 items 4–5) and the positional tables
 // (§1.3, §2.5). Every model runs in eval mode on inputs/images.bin through the traced graph and onnxruntime.
 
-import { join } from 'node:path';
 import { compile, Graph, type HostTensor, type Tensor } from '../graph/index.js';
 import { encoderConfig } from '../models/encoderConfig.js';
 import { columnNorms, fasModel, prepareFasStateDict } from '../models/fasModel.js';
 import { FS_ADAPTER_MISSING_FROM_PRETRAIN, type FsAdapterConfig, fsAdapterVit } from '../models/fsAdapter.js';
-import { loadStateDict } from '../models/loadStateDict.js';
 import { type ClassifierConfig, vitClassifier } from '../models/vitClassifier.js';
 import { interpolatePosEmbed, sincos2d } from '../nn/posEmbed.js';
 import { Scope } from '../nn/scope.js';
 import { matchStateDict, type StateDict } from '../nn/stateDict.js';
 import type { VitConfig } from '../nn/vit.js';
 import type { CheckResult } from './checkResult.js';
+import type { FixtureCheck } from './fixtureCheck.js';
 import { fixtureSizeConfig } from './fixtureConfig.js';
-import {
-  combine,
-  compareScalar,
-  compareValues,
-  FORWARD_TOL,
-  type OracleArray,
-  readOracleArray,
-  readOracleJson,
-} from './oracle.js';
+import { arrayFiles, type FixtureSet, GENERATION_RECORD } from './fixtureSet.js';
+import { combine, compareScalar, compareValues, FORWARD_TOL, type OracleArray } from './oracle.js';
 
-/** The fixture's tiny encoder (fixture README, "Model configuration"): heads are not stored in checkpoints. */
 /** The encoder configuration the fixture set was generated with (from its generation_record.json). */
 function fixtureVit(fixtureDir: string): VitConfig {
   return encoderConfig(fixtureSizeConfig(fixtureDir));
@@ -69,16 +60,6 @@ async function runModel(
   const out: Outputs = {};
   for (const k of Object.keys(outputs)) out[k] = res[k]!.data as Float32Array;
   return { out, load };
-}
-
-function compareArray(
-  expectedDir: string,
-  stem: string,
-  actual: Float32Array,
-  extra: CheckResult[] = [],
-): CheckResult {
-  const e = readOracleArray(expectedDir, stem);
-  return combine(stem, [compareValues(stem, actual, e.data as Float32Array, FORWARD_TOL), ...extra]);
 }
 
 function softmaxRow(z: ArrayLike<number>): number[] {
@@ -126,45 +107,75 @@ function missingFromPretrain(
   };
 }
 
-async function finetuneChecks(
-  dir: string,
-  images: OracleArray,
-  pretrain: StateDict,
-): Promise<Record<string, CheckResult>> {
-  const expectedDir = join(dir, 'expected');
-  const { stateDict } = await loadStateDict(join(dir, 'checkpoints', 'finetune-vit.pth'));
-  const cfg: ClassifierConfig = {
-    ...fixtureVit(dir),
-    numClasses: 2,
-    globalPool: true,
-    posEmbedTrainable: true,
-  };
-  const { out } = await runModel(
-    stateDict,
-    images,
-    (s, x) => ({ ...vitClassifier(s, x, cfg) }),
-    'finetune-vit',
-  );
-  const probs = readOracleJson<{ p_real_softmax_index1: number[]; argmax: number[] }>(
-    expectedDir,
-    'finetune_probs.json',
-  );
-  const got = pReal(out.logits!, 2);
+const PRETRAIN_ONLINE = 'checkpoints/pretrain-online.pth';
+const IMAGES = arrayFiles('inputs/images');
+
+/** A recorded float32 array against `actual()`, at the forward-pass tolerance. */
+function arrayCheck(
+  set: FixtureSet,
+  stem: string,
+  needs: readonly string[],
+  actual: () => Promise<Float32Array>,
+): FixtureCheck {
   return {
-    finetune_features: compareArray(expectedDir, 'finetune_features', out.features!, [
-      missingFromPretrain(stateDict, pretrain, [
-        'fc_norm.weight',
-        'fc_norm.bias',
-        'head.weight',
-        'head.bias',
-      ]),
-    ]),
-    finetune_logits: compareArray(expectedDir, 'finetune_logits', out.logits!),
-    finetune_probs: combine('finetune_probs', [
-      compareValues('p_real', got.p, probs.p_real_softmax_index1, FORWARD_TOL),
-      compareValues('argmax', got.argmax, probs.argmax, { abs: 0 }),
-    ]),
+    id: stem,
+    needs: [...needs, ...arrayFiles(`expected/${stem}`)],
+    run: async () => {
+      const got = await actual();
+      const e = await set.array(`expected/${stem}`);
+      return compareValues(stem, got, e.data as Float32Array, FORWARD_TOL);
+    },
   };
+}
+
+function finetuneChecks(set: FixtureSet): FixtureCheck[] {
+  const ckpt = 'checkpoints/finetune-vit.pth';
+  const needs = [GENERATION_RECORD, ...IMAGES, ckpt];
+  const outputs = () =>
+    set.once('finetune-vit outputs', async () => {
+      const cfg: ClassifierConfig = {
+        ...fixtureVit(set.dir),
+        numClasses: 2,
+        globalPool: true,
+        posEmbedTrainable: true,
+      };
+      const { out } = await runModel(
+        await set.stateDict(ckpt),
+        await set.array('inputs/images'),
+        (s, x) => ({ ...vitClassifier(s, x, cfg) }),
+        'finetune-vit',
+      );
+      return out;
+    });
+  return [
+    arrayCheck(set, 'finetune_features', needs, async () => (await outputs()).features!),
+    {
+      id: 'finetune_features:missing keys',
+      needs: [ckpt, PRETRAIN_ONLINE],
+      run: async () =>
+        missingFromPretrain(await set.stateDict(ckpt), await set.stateDict(PRETRAIN_ONLINE), [
+          'fc_norm.weight',
+          'fc_norm.bias',
+          'head.weight',
+          'head.bias',
+        ]),
+    },
+    arrayCheck(set, 'finetune_logits', needs, async () => (await outputs()).logits!),
+    {
+      id: 'finetune_probs',
+      needs: [...needs, 'expected/finetune_probs.json'],
+      run: async () => {
+        const probs = await set.json<{ p_real_softmax_index1: number[]; argmax: number[] }>(
+          'expected/finetune_probs.json',
+        );
+        const got = pReal((await outputs()).logits!, 2);
+        return combine('finetune_probs', [
+          compareValues('p_real', got.p, probs.p_real_softmax_index1, FORWARD_TOL),
+          compareValues('argmax', got.argmax, probs.argmax, { abs: 0 }),
+        ]);
+      },
+    },
+  ];
 }
 
 function tensorsEqual(name: string, a: StateDict, b: StateDict, names: readonly string[]): CheckResult {
@@ -190,36 +201,58 @@ function constantTensor(sd: StateDict, key: string, value: number): CheckResult 
   return compareValues(`${key} = ${value}`, data, data.length ? data.map(() => value) : [value], { abs: 0 });
 }
 
-async function fsAdapterChecks(
-  dir: string,
-  images: OracleArray,
-  pretrain: StateDict,
-): Promise<Record<string, CheckResult>> {
-  const expectedDir = join(dir, 'expected');
-  const { stateDict } = await loadStateDict(join(dir, 'checkpoints', 'fsadapter-vit.pth'));
-  const cfg: FsAdapterConfig = { ...fixtureVit(dir), numClasses: 2, reduction: 4, posEmbedTrainable: true };
-  const { out } = await runModel(
-    stateDict,
-    images,
-    (s, x) => ({ ...fsAdapterVit(s, x, cfg) }),
-    'fsadapter-vit',
-  );
-  // SPEC §10.3 items 3–4: the backbone is the pre-trained encoder bit for bit, fc_norm stays the identity LN, and
-  // loading the pre-training checkpoint leaves exactly the adapter/projector/head/fc_norm keys missing.
-  const backbone = [...stateDict.keys()].filter((k) => !/adapter|projector|head|fc_norm/.test(k));
-  const frozen = [
-    tensorsEqual('backbone = pretrain-online encoder', stateDict, pretrain, backbone),
-    constantTensor(stateDict, 'fc_norm.weight', 1),
-    constantTensor(stateDict, 'fc_norm.bias', 0),
-    missingFromPretrain(stateDict, pretrain, FS_ADAPTER_MISSING_FROM_PRETRAIN),
+function fsAdapterChecks(set: FixtureSet): FixtureCheck[] {
+  const ckpt = 'checkpoints/fsadapter-vit.pth';
+  const needs = [GENERATION_RECORD, ...IMAGES, ckpt];
+  const outputs = () =>
+    set.once('fsadapter-vit outputs', async () => {
+      const cfg: FsAdapterConfig = {
+        ...fixtureVit(set.dir),
+        numClasses: 2,
+        reduction: 4,
+        posEmbedTrainable: true,
+      };
+      const { out } = await runModel(
+        await set.stateDict(ckpt),
+        await set.array('inputs/images'),
+        (s, x) => ({ ...fsAdapterVit(s, x, cfg) }),
+        'fsadapter-vit',
+      );
+      return out;
+    });
+  return [
+    arrayCheck(set, 'fsadapter_features', needs, async () => (await outputs()).features!),
+    // SPEC §10.3 items 3–4: the backbone is the pre-trained encoder bit for bit, fc_norm stays the identity LN, and
+    // loading the pre-training checkpoint leaves exactly the adapter/projector/head/fc_norm keys missing.
+    {
+      id: 'fsadapter_features:identity fc_norm',
+      needs: [ckpt],
+      run: async () => {
+        const sd = await set.stateDict(ckpt);
+        return combine('identity fc_norm', [
+          constantTensor(sd, 'fc_norm.weight', 1),
+          constantTensor(sd, 'fc_norm.bias', 0),
+        ]);
+      },
+    },
+    {
+      id: 'fsadapter_features:frozen backbone',
+      needs: [ckpt, PRETRAIN_ONLINE],
+      run: async () => {
+        const sd = await set.stateDict(ckpt);
+        const pretrain = await set.stateDict(PRETRAIN_ONLINE);
+        const backbone = [...sd.keys()].filter((k) => !/adapter|projector|head|fc_norm/.test(k));
+        return combine('frozen backbone', [
+          tensorsEqual('backbone = pretrain-online encoder', sd, pretrain, backbone),
+          missingFromPretrain(sd, pretrain, FS_ADAPTER_MISSING_FROM_PRETRAIN),
+        ]);
+      },
+    },
+    arrayCheck(set, 'fsadapter_bottleneck', needs, async () => (await outputs()).bottleneck!),
+    arrayCheck(set, 'fsadapter_adapter_out', needs, async () => (await outputs()).adapterOut!),
+    arrayCheck(set, 'fsadapter_logits', needs, async () => (await outputs()).logits!),
+    arrayCheck(set, 'fsadapter_proj_normalized', needs, async () => (await outputs()).projNormalized!),
   ];
-  return {
-    fsadapter_features: compareArray(expectedDir, 'fsadapter_features', out.features!, frozen),
-    fsadapter_bottleneck: compareArray(expectedDir, 'fsadapter_bottleneck', out.bottleneck!),
-    fsadapter_adapter_out: compareArray(expectedDir, 'fsadapter_adapter_out', out.adapterOut!),
-    fsadapter_logits: compareArray(expectedDir, 'fsadapter_logits', out.logits!),
-    fsadapter_proj_normalized: compareArray(expectedDir, 'fsadapter_proj_normalized', out.projNormalized!),
-  };
 }
 
 interface FasCheckpointJson {
@@ -230,69 +263,83 @@ interface FasCheckpointJson {
   state_dict_num_tensors: number;
 }
 
-async function fasChecks(
-  dir: string,
-  images: OracleArray,
-  _pretrain: StateDict,
-): Promise<Record<string, CheckResult>> {
-  const expectedDir = join(dir, 'expected');
-  const { stateDict } = await loadStateDict(join(dir, 'checkpoints', 'fas-vit.pth.tar'));
-  const expected = readOracleJson<FasCheckpointJson>(expectedDir, 'fas_checkpoint.json');
-  let aliasCheck: CheckResult;
-  let prepared: StateDict;
-  try {
-    prepared = prepareFasStateDict(stateDict);
-    aliasCheck = { name: 'embedder alias equality', pass: true, worstAbsErr: 0, tolerance: 'bit-identical' };
-  } catch (e) {
-    prepared = new Map([...stateDict].filter(([k]) => !k.startsWith('embedder.bottleneck_layer.0.')));
-    aliasCheck = {
-      name: 'embedder alias equality',
-      pass: false,
-      worstAbsErr: Number.NaN,
-      tolerance: 'bit-identical',
-      detail: (e as Error).message,
-    };
-  }
-  const w = stateDict.get('classifier.classifier_layer.weight');
-  const norms = w ? columnNorms(w.data, w.shape[0]!, w.shape[1]!) : [];
-  const { out } = await runModel(
-    prepared,
-    images,
-    (s, x) => ({ ...fasModel(s, x, fixtureVit(dir)) }),
-    'fas-vit',
-  );
-  const live = pReal(out.logits!, 2).p;
-  return {
-    fas_backbone_tokens: compareArray(expectedDir, 'fas_backbone_tokens', out.tokens!),
-    fas_cls_out: compareArray(expectedDir, 'fas_cls_out', out.clsOut!),
-    fas_embedder_features: compareArray(expectedDir, 'fas_embedder_features', out.embedding!),
-    fas_checkpoint: combine('fas_checkpoint', [
-      compareValues('state_dict tensor count', [stateDict.size], [expected.state_dict_num_tensors], {
-        abs: 0,
-      }),
-      aliasCheck,
-      compareValues(
-        'classifier column norms',
-        norms,
-        norms.map(() => 1),
-        { abs: 1e-6 },
-      ),
-      compareValues(
-        'classifier column norms (recorded)',
-        norms.slice(0, expected.classifier_column_l2_norms.length),
-        expected.classifier_column_l2_norms,
-        { abs: 1e-6 },
-      ),
-      compareValues('logits_token0', out.logits!, expected.logits_token0.flat(), FORWARD_TOL),
-      compareValues('p_live', live, expected.p_live_softmax_index1, FORWARD_TOL),
-    ]),
-  };
+function fasChecks(set: FixtureSet): FixtureCheck[] {
+  const ckpt = 'checkpoints/fas-vit.pth.tar';
+  const needs = [GENERATION_RECORD, ...IMAGES, ckpt];
+  const outputs = () =>
+    set.once('fas-vit outputs', async () => {
+      const stateDict = await set.stateDict(ckpt);
+      let aliasCheck: CheckResult;
+      let prepared: StateDict;
+      try {
+        prepared = prepareFasStateDict(stateDict);
+        aliasCheck = {
+          name: 'embedder alias equality',
+          pass: true,
+          worstAbsErr: 0,
+          tolerance: 'bit-identical',
+        };
+      } catch (e) {
+        prepared = new Map([...stateDict].filter(([k]) => !k.startsWith('embedder.bottleneck_layer.0.')));
+        aliasCheck = {
+          name: 'embedder alias equality',
+          pass: false,
+          worstAbsErr: Number.NaN,
+          tolerance: 'bit-identical',
+          detail: (e as Error).message,
+        };
+      }
+      const { out } = await runModel(
+        prepared,
+        await set.array('inputs/images'),
+        (s, x) => ({ ...fasModel(s, x, fixtureVit(set.dir)) }),
+        'fas-vit',
+      );
+      return { out, aliasCheck, stateDict };
+    });
+  return [
+    arrayCheck(set, 'fas_backbone_tokens', needs, async () => (await outputs()).out.tokens!),
+    arrayCheck(set, 'fas_cls_out', needs, async () => (await outputs()).out.clsOut!),
+    arrayCheck(set, 'fas_embedder_features', needs, async () => (await outputs()).out.embedding!),
+    {
+      id: 'fas_checkpoint',
+      needs: [...needs, 'expected/fas_checkpoint.json'],
+      run: async () => {
+        const expected = await set.json<FasCheckpointJson>('expected/fas_checkpoint.json');
+        const { out, aliasCheck, stateDict } = await outputs();
+        const w = stateDict.get('classifier.classifier_layer.weight');
+        const norms = w ? columnNorms(w.data, w.shape[0]!, w.shape[1]!) : [];
+        const live = pReal(out.logits!, 2).p;
+        return combine('fas_checkpoint', [
+          compareValues('state_dict tensor count', [stateDict.size], [expected.state_dict_num_tensors], {
+            abs: 0,
+          }),
+          aliasCheck,
+          compareValues(
+            'classifier column norms',
+            norms,
+            norms.map(() => 1),
+            { abs: 1e-6 },
+          ),
+          compareValues(
+            'classifier column norms (recorded)',
+            norms.slice(0, expected.classifier_column_l2_norms.length),
+            expected.classifier_column_l2_norms,
+            { abs: 1e-6 },
+          ),
+          compareValues('logits_token0', out.logits!, expected.logits_token0.flat(), FORWARD_TOL),
+          compareValues('p_live', live, expected.p_live_softmax_index1, FORWARD_TOL),
+        ]);
+      },
+    },
+  ];
 }
 
 interface PosEmbedJson {
   tables: Array<{
     /** absent on the interpolation entries, which only name their .bin files */
     embed_dim?: number;
+    file?: string;
     grid_size: number;
     row0: number[];
     row1: number[];
@@ -303,72 +350,112 @@ interface PosEmbedJson {
   }>;
 }
 
-function posEmbedChecks(dir: string, pretrain: StateDict): Record<string, CheckResult> {
-  const expectedDir = join(dir, 'expected');
-  const out: Record<string, CheckResult> = {};
-  for (const dim of [64, 96, 192, 512]) {
-    const stem = `pos_embed_sincos_${dim}_g14`;
-    out[stem] = compareValues(
-      stem,
-      sincos2d(dim, 14),
-      readOracleArray(expectedDir, stem).data as Float32Array,
-      {
-        abs: 1e-6,
-      },
-    );
+/** Grid of the fixture models' 224-px inputs at patch 16. */
+const GRID = 14;
+const SINCOS_STEM = /^pos_embed_sincos_(\d+)_g(\d+)$/;
+const INTERP_STEM = /^pos_embed_interp_(\d+)_to_(\d+)$/;
+
+/**
+ * The sin-cos tables and interpolations this set holds or names: the encoder and pixel-decoder widths of its
+ * generation record, the entries of pos_embed.json and the files under expected/.
+ */
+function positionalStems(set: FixtureSet): { sincos: string[]; interp: string[] } {
+  const sincos = new Set<string>();
+  const interp = new Set<string>();
+  const record = set.jsonIfReadable<{ model_config?: { embed_dim?: number; decoder_embed_dim?: number } }>(
+    GENERATION_RECORD,
+  );
+  for (const dim of [record?.model_config?.embed_dim, record?.model_config?.decoder_embed_dim])
+    if (typeof dim === 'number') sincos.add(`pos_embed_sincos_${dim}_g${GRID}`);
+  const json = set.jsonIfReadable<PosEmbedJson>('expected/pos_embed.json');
+  for (const t of json?.tables ?? []) {
+    const stem = typeof t.file === 'string' ? t.file.replace(/\.bin$/, '') : '';
+    if (SINCOS_STEM.test(stem)) sincos.add(stem);
+    if (INTERP_STEM.test(stem)) interp.add(stem);
   }
-  const table = pretrain.get('pos_embed');
-  if (!table) throw new Error('pretrain-online.pth has no pos_embed');
-  const dim = table.shape[2]!;
-  for (const g of [12, 16]) {
-    const stem = `pos_embed_interp_14_to_${g}`;
-    out[stem] = compareValues(
-      stem,
-      interpolatePosEmbed(table.data, dim, 1, g),
-      readOracleArray(expectedDir, stem).data as Float32Array,
-      {
-        abs: 1e-5,
-      },
-    );
+  for (const stem of set.expectedStems()) {
+    if (SINCOS_STEM.test(stem)) sincos.add(stem);
+    if (INTERP_STEM.test(stem)) interp.add(stem);
   }
-  const json = readOracleJson<PosEmbedJson>(expectedDir, 'pos_embed.json');
-  const parts: CheckResult[] = [];
-  for (const t of json.tables) {
-    const d = t.embed_dim;
-    if (d === undefined) continue;
-    const values = sincos2d(d, t.grid_size);
-    const rows = values.length / d;
-    const label = `sincos ${d} g${t.grid_size}`;
-    parts.push(compareValues(`${label} row0`, values.subarray(0, d), t.row0, { abs: 1e-6 }));
-    parts.push(compareValues(`${label} row1`, values.subarray(d, 2 * d), t.row1, { abs: 1e-6 }));
-    parts.push(
-      compareValues(`${label} last row`, values.subarray((rows - 1) * d), t.row_last, { abs: 1e-6 }),
-    );
-    let sum = 0;
-    let absSum = 0;
-    let sumSq = 0;
-    for (const v of values) {
-      sum += v;
-      absSum += Math.abs(v);
-      sumSq += v * v;
-    }
-    // checksums of the float64 table; the float32 rounding moves them by far less than 1e-6 relative
-    parts.push(compareScalar(`${label} sum`, sum, t.sum, 1e-6));
-    parts.push(compareScalar(`${label} abs_sum`, absSum, t.abs_sum, 1e-6));
-    parts.push(compareScalar(`${label} sum_sq`, sumSq, t.sum_sq, 1e-6));
-  }
-  out.pos_embed = combine('pos_embed', parts);
-  return out;
+  return { sincos: [...sincos].sort(), interp: [...interp].sort() };
 }
 
-/** Downstream checks keyed by the expected file stem; `fixtureDir` is the oracle folder. */
-export async function checkDownstreamFixtures(fixtureDir: string): Promise<Record<string, CheckResult>> {
-  const images = readOracleArray(join(fixtureDir, 'inputs'), 'images');
-  const { stateDict: pretrain } = await loadStateDict(join(fixtureDir, 'checkpoints', 'pretrain-online.pth'));
-  return {
-    ...(await finetuneChecks(fixtureDir, images, pretrain)),
-    ...(await fsAdapterChecks(fixtureDir, images, pretrain)),
-    ...(await fasChecks(fixtureDir, images, pretrain)),
-    ...posEmbedChecks(fixtureDir, pretrain),
-  };
+function posEmbedChecks(set: FixtureSet): FixtureCheck[] {
+  const { sincos, interp } = positionalStems(set);
+  const checks: FixtureCheck[] = sincos.map((stem) => {
+    const [, dim, grid] = SINCOS_STEM.exec(stem)!;
+    return {
+      id: stem,
+      needs: arrayFiles(`expected/${stem}`),
+      run: async () =>
+        compareValues(
+          stem,
+          sincos2d(Number(dim), Number(grid)),
+          (await set.array(`expected/${stem}`)).data as Float32Array,
+          { abs: 1e-6 },
+        ),
+    };
+  });
+  for (const stem of interp) {
+    const [, from, to] = INTERP_STEM.exec(stem)!;
+    checks.push({
+      id: stem,
+      needs: [PRETRAIN_ONLINE, ...arrayFiles(`expected/${stem}`)],
+      run: async () => {
+        const table = (await set.stateDict(PRETRAIN_ONLINE)).get('pos_embed');
+        if (!table) throw new Error('pretrain-online.pth has no pos_embed');
+        const dim = table.shape[2]!;
+        const rows = table.data.length / dim - 1;
+        if (rows !== Number(from) ** 2)
+          throw new Error(
+            `${stem} starts from a ${from}×${from} grid, pretrain-online.pth has ${rows} patch rows`,
+          );
+        return compareValues(
+          stem,
+          interpolatePosEmbed(table.data, dim, 1, Number(to)),
+          (await set.array(`expected/${stem}`)).data as Float32Array,
+          { abs: 1e-5 },
+        );
+      },
+    });
+  }
+  checks.push({
+    id: 'pos_embed',
+    needs: ['expected/pos_embed.json'],
+    run: async () => {
+      const json = await set.json<PosEmbedJson>('expected/pos_embed.json');
+      const parts: CheckResult[] = [];
+      for (const t of json.tables) {
+        const d = t.embed_dim;
+        if (d === undefined) continue;
+        const values = sincos2d(d, t.grid_size);
+        const rows = values.length / d;
+        const label = `sincos ${d} g${t.grid_size}`;
+        parts.push(compareValues(`${label} row0`, values.subarray(0, d), t.row0, { abs: 1e-6 }));
+        parts.push(compareValues(`${label} row1`, values.subarray(d, 2 * d), t.row1, { abs: 1e-6 }));
+        parts.push(
+          compareValues(`${label} last row`, values.subarray((rows - 1) * d), t.row_last, { abs: 1e-6 }),
+        );
+        let sum = 0;
+        let absSum = 0;
+        let sumSq = 0;
+        for (const v of values) {
+          sum += v;
+          absSum += Math.abs(v);
+          sumSq += v * v;
+        }
+        // checksums of the float64 table; the float32 rounding moves them by far less than 1e-6 relative
+        parts.push(compareScalar(`${label} sum`, sum, t.sum, 1e-6));
+        parts.push(compareScalar(`${label} abs_sum`, absSum, t.abs_sum, 1e-6));
+        parts.push(compareScalar(`${label} sum_sq`, sumSq, t.sum_sq, 1e-6));
+      }
+      return combine('pos_embed', parts);
+    },
+  });
+  return checks;
+}
+
+/** Downstream checks (fine-tuned classifier, FS-Adapter, FAS model, positional tables) of one fixture set. */
+export function downstreamChecks(set: FixtureSet): FixtureCheck[] {
+  return [...finetuneChecks(set), ...fsAdapterChecks(set), ...fasChecks(set), ...posEmbedChecks(set)];
 }

@@ -15,7 +15,9 @@ import {
 } from '../train/losses/realAnchorLoss.js';
 import { supConLoss } from '../train/losses/supConLoss.js';
 import type { CheckResult } from './checkResult.js';
-import { combine, compareScalar, compareValues, readOracleArray, readOracleJson } from './oracle.js';
+import type { FixtureCheck } from './fixtureCheck.js';
+import { arrayFiles, type FixtureSet } from './fixtureSet.js';
+import { combine, compareScalar, compareValues } from './oracle.js';
 
 /** pretrain_losses.json key → how it is recomputed from cl = [online, target] views. */
 const PRETRAIN_LOSSES: Record<string, (on: Tensor, tg: Tensor) => Tensor> = {
@@ -36,10 +38,10 @@ const REAL_ANCHOR_LOSSES = {
   PosNegOnlySupConLoss: posNegOnlySupConLoss,
 } as const;
 
-async function pretrainLosses(expectedDir: string): Promise<CheckResult> {
-  const online = readOracleArray(expectedDir, 'pretrain_features_cl');
-  const target = readOracleArray(expectedDir, 'target_features_cl');
-  const expected = readOracleJson<Record<string, number>>(expectedDir, 'pretrain_losses.json');
+async function pretrainLosses(set: FixtureSet): Promise<CheckResult> {
+  const online = await set.array('expected/pretrain_features_cl');
+  const target = await set.array('expected/target_features_cl');
+  const expected = await set.json<Record<string, number>>('expected/pretrain_losses.json');
   const g = new Graph();
   const on = g.input('online', 'float32', online.shape);
   const tg = g.input('target', 'float32', target.shape);
@@ -55,11 +57,10 @@ async function pretrainLosses(expectedDir: string): Promise<CheckResult> {
   return combine('pretrain_losses', parts);
 }
 
-async function realAnchorLosses(expectedDir: string): Promise<CheckResult> {
-  const proj = readOracleArray(expectedDir, 'fsadapter_proj_normalized');
-  const expected = readOracleJson<Record<string, Record<string, number> | string>>(
-    expectedDir,
-    'fsadapter_realanchor_losses.json',
+async function realAnchorLosses(set: FixtureSet): Promise<CheckResult> {
+  const proj = await set.array('expected/fsadapter_proj_normalized');
+  const expected = await set.json<Record<string, Record<string, number> | string>>(
+    'expected/fsadapter_realanchor_losses.json',
   );
   const n = proj.shape[0]!;
   const parts: CheckResult[] = [];
@@ -87,11 +88,25 @@ async function realAnchorLosses(expectedDir: string): Promise<CheckResult> {
   return combine('fsadapter_realanchor_losses', parts);
 }
 
-/** Loss checks keyed by the expected file stem; `fixtureDir` is the oracle folder (holding `expected/`). */
-export async function checkLossFixtures(fixtureDir: string): Promise<Record<string, CheckResult>> {
-  const expectedDir = `${fixtureDir}/expected`;
-  return {
-    pretrain_losses: await pretrainLosses(expectedDir),
-    fsadapter_realanchor_losses: await realAnchorLosses(expectedDir),
-  };
+/** The loss checks of one fixture set; they need only recorded features, no model. */
+export function lossChecks(set: FixtureSet): FixtureCheck[] {
+  return [
+    {
+      id: 'pretrain_losses',
+      needs: [
+        ...arrayFiles('expected/pretrain_features_cl'),
+        ...arrayFiles('expected/target_features_cl'),
+        'expected/pretrain_losses.json',
+      ],
+      run: () => pretrainLosses(set),
+    },
+    {
+      id: 'fsadapter_realanchor_losses',
+      needs: [
+        ...arrayFiles('expected/fsadapter_proj_normalized'),
+        'expected/fsadapter_realanchor_losses.json',
+      ],
+      run: () => realAnchorLosses(set),
+    },
+  ];
 }

@@ -2,7 +2,6 @@
 // backward pass, one AdamW step and the EMA update (fixture README §"How to use", items 2–3).
 import { join } from 'node:path';
 import { compile, Graph, grad, type HostTensor, type Tensor } from '../graph/index.js';
-import { loadStateDict } from '../models/loadStateDict.js';
 import { maskIndices } from '../models/maskIndices.js';
 import type { VitConfig as SizeConfig } from '../models/sizes.js';
 import { seededRandom } from '../nn/random.js';
@@ -20,7 +19,9 @@ import {
   tracePretrainStep,
 } from '../train/pretrain/pretrainGraph.js';
 import type { CheckResult } from './checkResult.js';
+import type { FixtureCheck } from './fixtureCheck.js';
 import { fixtureSizeConfig } from './fixtureConfig.js';
+import { arrayFiles, type FixtureSet, GENERATION_RECORD } from './fixtureSet.js';
 import {
   combine,
   compareScalar,
@@ -28,6 +29,7 @@ import {
   FORWARD_TOL,
   readOracleArray,
   readOracleJson,
+  type Tolerance,
 } from './oracle.js';
 
 interface Batch {
@@ -82,14 +84,13 @@ function feedsFor(batch: Batch, online: StateDict, target: StateDict): Record<st
   return feeds;
 }
 
-/** Rows [CLS, visible…] are already in increasing patch order: the fixture's canonical order. */
-async function forwardChecks(
-  dir: string,
+/** Every forward output of the pre-training step on the fixture batch, one graph run. */
+async function forwardOutputs(
   size: SizeConfig,
   batch: Batch,
   online: StateDict,
   target: StateDict,
-): Promise<Record<string, CheckResult>> {
+): Promise<Record<string, Float32Array>> {
   const t = tracePretrain(size, batch);
   const { online: on, target: tg, rec, cl } = t.outputs;
   const outs: Record<string, Tensor> = {
@@ -110,43 +111,25 @@ async function forwardChecks(
     simsiam: cl,
     total: t.loss,
   };
-  // patch_embed output (before the positional rows): traced separately on the same weights
-  const exe = await compile(outs);
-  const r = await exe.run(feedsFor(batch, online, target));
-  const exp = join(dir, 'expected');
-  const arr = (name: string) => Array.from(r[name]!.data as Float32Array);
-  const cmp = (stem: string, name: string, tol = FORWARD_TOL) =>
-    compareValues(stem, arr(name), readOracleArray(exp, stem).data as Float32Array, tol);
-  const losses = readOracleJson<Record<string, number>>(exp, 'pretrain_losses.json');
-  const scalar = (name: string) => arr(name)[0]!;
-  return {
-    pretrain_latent: cmp('pretrain_latent', 'latent'),
-    pretrain_rep_decoder_out: cmp('pretrain_rep_decoder_out', 'rep'),
-    pretrain_rep_pooled: cmp('pretrain_rep_pooled', 'pooled'),
-    pretrain_projector_out: cmp('pretrain_projector_out', 'projector'),
-    pretrain_predictor_out: cmp('pretrain_predictor_out', 'predictor'),
-    pretrain_features_cl: cmp('pretrain_features_cl', 'featuresCl'),
-    pretrain_pred: cmp('pretrain_pred', 'pred'),
-    pretrain_per_patch_loss: cmp('pretrain_per_patch_loss', 'perPatch'),
-    pretrain_patchify: cmp('pretrain_patchify', 'patchify', { abs: 1e-7 }),
-    target_rep_pooled: cmp('target_rep_pooled', 'tPooled'),
-    target_projector_out: cmp('target_projector_out', 'tProjector'),
-    target_features_cl: cmp('target_features_cl', 'tFeatures'),
-    'pretrain_losses:rec+simsiam': combine('pretrain_losses (rec, SimSiam, total)', [
-      compareScalar('loss_rec_all', scalar('recAll'), losses.loss_rec_all!, 1e-5, 1e-7),
-      compareScalar('loss_rec_sfr', scalar('recSfr'), losses.loss_rec_sfr!, 1e-5, 1e-7),
-      compareScalar('SimSiamLoss', scalar('simsiam'), losses.SimSiamLoss!, 1e-5, 1e-7),
-      compareScalar('total', scalar('total'), losses['total_SimSiam_w0.007_w0.1']!, 1e-5, 1e-7),
-    ]),
-    pretrain_patch_embed: await patchEmbedCheck(exp, size, batch, online),
-    pretrain_latent_patch_index: compareValues(
-      'pretrain_latent_patch_index',
-      Array.from(batch.idsKeep.data as BigInt64Array, Number),
-      readOracleArray(exp, 'pretrain_latent_patch_index').data as Int32Array,
-      { abs: 0 },
-    ),
-  };
+  const r = await (await compile(outs)).run(feedsFor(batch, online, target));
+  return Object.fromEntries(Object.keys(outs).map((k) => [k, r[k]!.data as Float32Array]));
 }
+
+/** Recorded forward outputs, keyed by their expected-file stem (rows [CLS, visible…] in increasing patch order). */
+const FORWARD_STEMS: ReadonlyArray<[stem: string, output: string, tol?: Tolerance]> = [
+  ['pretrain_latent', 'latent'],
+  ['pretrain_rep_decoder_out', 'rep'],
+  ['pretrain_rep_pooled', 'pooled'],
+  ['pretrain_projector_out', 'projector'],
+  ['pretrain_predictor_out', 'predictor'],
+  ['pretrain_features_cl', 'featuresCl'],
+  ['pretrain_pred', 'pred'],
+  ['pretrain_per_patch_loss', 'perPatch'],
+  ['pretrain_patchify', 'patchify', { abs: 1e-7 }],
+  ['target_rep_pooled', 'tPooled'],
+  ['target_projector_out', 'tProjector'],
+  ['target_features_cl', 'tFeatures'],
+];
 
 async function patchEmbedCheck(
   exp: string,
@@ -242,54 +225,52 @@ async function gradientCheck(
   return combine('pretrain_grads', parts);
 }
 
+/** One AdamW step (+ EMA) from the fixture checkpoints, with a fresh or the checkpoint's optimizer state. */
+const ADAMW_VARIANTS = [
+  ['fresh_optimizer', 'host'],
+  ['resumed_optimizer', 'host'],
+  ['fresh_optimizer', 'graph'],
+] as const;
+
 async function adamwCheck(
   dir: string,
+  variant: (typeof ADAMW_VARIANTS)[number][0],
+  placement: (typeof ADAMW_VARIANTS)[number][1],
   size: SizeConfig,
   batch: Batch,
   online: StateDict,
   target: StateDict,
 ): Promise<CheckResult> {
-  const exp = join(dir, 'expected');
   const ref = readOracleJson<
     Record<string, { online_after: Record<string, ParamStats>; target_after_ema: Record<string, ParamStats> }>
-  >(exp, 'pretrain_adamw_step.json');
-  const parts: CheckResult[] = [];
-  for (const [variant, placement] of [
-    ['fresh_optimizer', 'host'],
-    ['resumed_optimizer', 'host'],
-    ['fresh_optimizer', 'graph'],
-  ] as const) {
-    const t = tracePretrain(size, batch);
-    const specs = t.online.registry.list();
-    const trainable = (n: string) => t.online.registry.specs.get(n)?.trainable ?? false;
-    const teacher = new Map(
-      [...target].map(([k, v]) => [TARGET_PREFIX + k, { shape: v.shape, data: Float32Array.from(v.data) }]),
-    );
-    const params = new Map(
-      [...online].map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.data) }]),
-    );
-    const resumed = variant === 'resumed_optimizer' ? await optimizerSlots(dir, params) : null;
-    const trainer = await GraphTrainer.create(
-      pretrainTrainerSpec(t, weightDecayGroups(specs, 0.05, trainable), 1.0),
-      { params, teacher, ...(resumed ? { slots: resumed.slots, step: resumed.step } : {}) },
-      { rng: seededRandom(0), placement },
-    );
-    const f = feedsFor(batch, new Map(), new Map());
-    await trainer.step(
-      { images: f.images!, mask: f.mask!, sfr: f.sfr!, idsKeep: f.idsKeep!, idsRestore: f.idsRestore! },
-      { lr: 1e-3, emaMomentum: 0.996 },
-    );
-    const label = `${variant} (${placement})`;
-    parts.push(
-      ...compareStats(`${label} online`, ref[variant]!.online_after, (n) => trainer.state.params.get(n)),
-    );
-    parts.push(
-      ...compareStats(`${label} target`, ref[variant]!.target_after_ema, (n) =>
-        trainer.state.teacher?.get(TARGET_PREFIX + n),
-      ),
-    );
-  }
-  return combine('pretrain_adamw_step', parts);
+  >(join(dir, 'expected'), 'pretrain_adamw_step.json');
+  const t = tracePretrain(size, batch);
+  const specs = t.online.registry.list();
+  const trainable = (n: string) => t.online.registry.specs.get(n)?.trainable ?? false;
+  const teacher = new Map(
+    [...target].map(([k, v]) => [TARGET_PREFIX + k, { shape: v.shape, data: Float32Array.from(v.data) }]),
+  );
+  const params = new Map(
+    [...online].map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.data) }]),
+  );
+  const resumed = variant === 'resumed_optimizer' ? await optimizerSlots(dir, params) : null;
+  const trainer = await GraphTrainer.create(
+    pretrainTrainerSpec(t, weightDecayGroups(specs, 0.05, trainable), 1.0),
+    { params, teacher, ...(resumed ? { slots: resumed.slots, step: resumed.step } : {}) },
+    { rng: seededRandom(0), placement },
+  );
+  const f = feedsFor(batch, new Map(), new Map());
+  await trainer.step(
+    { images: f.images!, mask: f.mask!, sfr: f.sfr!, idsKeep: f.idsKeep!, idsRestore: f.idsRestore! },
+    { lr: 1e-3, emaMomentum: 0.996 },
+  );
+  const label = `${variant} (${placement})`;
+  return combine(`pretrain_adamw_step ${label}`, [
+    ...compareStats(`${label} online`, ref[variant]!.online_after, (n) => trainer.state.params.get(n)),
+    ...compareStats(`${label} target`, ref[variant]!.target_after_ema, (n) =>
+      trainer.state.teacher?.get(TARGET_PREFIX + n),
+    ),
+  ]);
 }
 
 /** Recorded per-tensor values (all when small, else the first few) against ours, abs 1e-4 + rel 1e-4. */
@@ -354,17 +335,92 @@ async function optimizerSlots(dir: string, params: StateDict): Promise<{ slots: 
   }
 }
 
-/** Every pre-training comparison, keyed by the expected file stem it covers. */
-export async function checkPretrainFixtures(dir: string): Promise<Record<string, CheckResult>> {
-  const size = fixtureSizeConfig(dir);
-  const ck = join(dir, 'checkpoints');
-  const online = (await loadStateDict(join(ck, 'pretrain-online.pth'))).stateDict;
-  const target = (await loadStateDict(join(ck, 'pretrain-target.pth'))).stateDict;
-  const batch = fixtureBatch(dir, size);
-  const exp = join(dir, 'expected');
-  return {
-    ...(await forwardChecks(dir, size, batch, online, target)),
-    pretrain_grads: await gradientCheck(exp, size, batch, online, target),
-    pretrain_adamw_step: await adamwCheck(dir, size, batch, online, target),
-  };
+const ONLINE = 'checkpoints/pretrain-online.pth';
+const TARGET = 'checkpoints/pretrain-target.pth';
+const BATCH_FILES = [
+  GENERATION_RECORD,
+  ...arrayFiles('inputs/images'),
+  ...arrayFiles('inputs/masks'),
+  ...arrayFiles('inputs/sfr_masks'),
+];
+const MODEL_FILES = [...BATCH_FILES, ONLINE, TARGET];
+
+/** Every pre-training comparison of one fixture set. */
+export function pretrainChecks(set: FixtureSet): FixtureCheck[] {
+  const size = () => set.once('size config', async () => fixtureSizeConfig(set.dir));
+  const batch = () => set.once('pre-training batch', async () => fixtureBatch(set.dir, await size()));
+  const networks = async () => ({ online: await set.stateDict(ONLINE), target: await set.stateDict(TARGET) });
+  const outputs = () =>
+    set.once('pre-training forward outputs', async () => {
+      const { online, target } = await networks();
+      return forwardOutputs(await size(), await batch(), online, target);
+    });
+  const exp = set.path('expected');
+  const checks: FixtureCheck[] = FORWARD_STEMS.map(([stem, output, tol]) => ({
+    id: stem,
+    needs: [...MODEL_FILES, ...arrayFiles(`expected/${stem}`)],
+    run: async () =>
+      compareValues(
+        stem,
+        (await outputs())[output]!,
+        (await set.array(`expected/${stem}`)).data as Float32Array,
+        tol ?? FORWARD_TOL,
+      ),
+  }));
+  checks.push(
+    {
+      id: 'pretrain_losses:rec+simsiam',
+      needs: [...MODEL_FILES, 'expected/pretrain_losses.json'],
+      run: async () => {
+        const losses = await set.json<Record<string, number>>('expected/pretrain_losses.json');
+        const out = await outputs();
+        const scalar = (name: string) => out[name]![0]!;
+        return combine('pretrain_losses (rec, SimSiam, total)', [
+          compareScalar('loss_rec_all', scalar('recAll'), losses.loss_rec_all!, 1e-5, 1e-7),
+          compareScalar('loss_rec_sfr', scalar('recSfr'), losses.loss_rec_sfr!, 1e-5, 1e-7),
+          compareScalar('SimSiamLoss', scalar('simsiam'), losses.SimSiamLoss!, 1e-5, 1e-7),
+          compareScalar('total', scalar('total'), losses['total_SimSiam_w0.007_w0.1']!, 1e-5, 1e-7),
+        ]);
+      },
+    },
+    {
+      id: 'pretrain_patch_embed',
+      needs: [...BATCH_FILES, ONLINE, ...arrayFiles('expected/pretrain_patch_embed')],
+      run: async () => patchEmbedCheck(exp, await size(), await batch(), await set.stateDict(ONLINE)),
+    },
+    {
+      id: 'pretrain_latent_patch_index',
+      needs: [...BATCH_FILES, ...arrayFiles('expected/pretrain_latent_patch_index')],
+      run: async () =>
+        compareValues(
+          'pretrain_latent_patch_index',
+          Array.from((await batch()).idsKeep.data as BigInt64Array, Number),
+          (await set.array('expected/pretrain_latent_patch_index')).data as Int32Array,
+          { abs: 0 },
+        ),
+    },
+    {
+      id: 'pretrain_grads',
+      needs: [...MODEL_FILES, 'expected/pretrain_grads.json'],
+      run: async () => {
+        const { online, target } = await networks();
+        return gradientCheck(exp, await size(), await batch(), online, target);
+      },
+    },
+  );
+  for (const [variant, placement] of ADAMW_VARIANTS) {
+    checks.push({
+      id: `pretrain_adamw_step:${variant} (${placement})`,
+      needs: [
+        ...MODEL_FILES,
+        'expected/pretrain_adamw_step.json',
+        ...(variant === 'resumed_optimizer' ? ['expected/checkpoints_description.json'] : []),
+      ],
+      run: async () => {
+        const { online, target } = await networks();
+        return adamwCheck(set.dir, variant, placement, await size(), await batch(), online, target);
+      },
+    });
+  }
+  return checks;
 }
