@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { evaluate } from '../src/eval/protocols/index.js';
+import { NORM_STATS_FILE, readNormStats, writeNormStats } from '../src/io/normStats.js';
 import { openTorchCheckpoint } from '../src/io/torchCheckpoint.js';
 import { detectCheckpoint } from '../src/models/checkpointKind.js';
 import { columnNorms } from '../src/models/fasModel.js';
@@ -89,7 +90,7 @@ test('fsvfm fas (FS-Adapter): best-by-HTER .pth.tar with official keys, frozen b
       lr: 1e-3,
       runtime: { threads: 2 },
     },
-    { onEvaluation: (e) => evals.push(e.best) },
+    { onEpoch: (e) => evals.push(e.best) },
   );
   assert.equal(evals.length, 2);
   const run = r.runs[0]!;
@@ -156,4 +157,32 @@ test('fsvfm fas (full fine-tuning) writes a fas checkpoint with the embedder ali
     stateDict.get('backbone.vit.blocks.1.mlp.fc1.weight')!.data,
     pre.get('blocks.1.mlp.fc1.weight')!.data,
   );
+});
+
+test('fsvfm fas writes the normalisation statistics it trained with beside its checkpoint', {
+  skip: SKIP_REASON,
+}, async () => {
+  // a pre-training checkpoint with its own statistics file, so the run normalises with values no fallback has
+  const pt = path.join(root, 'pt-with-stats');
+  mkdirSync(pt, { recursive: true });
+  copyFileSync(ckpt('pretrain-online.pth'), path.join(pt, 'pretrain-online.pth'));
+  const stats = { mean: [0.51, 0.42, 0.33], std: [0.21, 0.22, 0.23] } as const;
+  await writeNormStats(path.join(pt, NORM_STATS_FILE), stats);
+  const out = path.join(root, 'out-stats');
+  const r = await trainFas({
+    dataRoot: root,
+    config: 'M',
+    ptModel: path.join(pt, 'pretrain-online.pth'),
+    numHeads: 3,
+    trainable: 'all',
+    outputDir: out,
+    iterations: 2,
+    evalEvery: 2,
+    perClass: 1,
+  });
+  assert.equal(r.norm.source, 'file');
+  const checkpoint = r.runs[0]!.checkpoint!;
+  const beside = path.join(path.dirname(checkpoint), NORM_STATS_FILE);
+  assert.deepEqual(readNormStats(beside), stats);
+  assert.deepEqual(readNormStats(beside), r.norm.stats);
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { evaluate } from '../src/eval/protocols/index.js';
+import { NORM_STATS_FILE, readNormStats, VGGFACE2_STATS } from '../src/io/normStats.js';
 import { openTorchCheckpoint } from '../src/io/torchCheckpoint.js';
 import { detectCheckpoint } from '../src/models/checkpointKind.js';
 import { loadStateDict } from '../src/models/loadStateDict.js';
@@ -111,6 +112,9 @@ test('full fine-tuning writes an official detector checkpoint that loads back st
   assert.equal(det.kind, 'finetune-vit');
   assert.equal(det.globalPool, true);
   assert.ok(!stateDict.has('norm.weight') && stateDict.has('fc_norm.weight'));
+  // the statistics it trained with (here the VGGFace2 fallback) travel with the checkpoint
+  assert.equal(r.norm.source, 'vggface2');
+  assert.deepEqual(readNormStats(path.join(path.dirname(r.best!), NORM_STATS_FILE)), VGGFACE2_STATS);
   const pre = (await loadStateDict(ckpt('pretrain-online.pth'))).stateDict;
   assert.ok(
     !bitsEqual(stateDict.get('blocks.0.attn.qkv.weight')!.data, pre.get('blocks.0.attn.qkv.weight')!.data),

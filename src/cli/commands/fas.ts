@@ -69,9 +69,9 @@ async function runFasCommand(f: FasFlags): Promise<void> {
           runs: f.runs,
           withCeleb: f.celeb !== false,
           runtime: f.threads ? { threads: f.threads } : {},
-          signal: stop.signal,
         },
         {
+          signal: stop.signal,
           onLog: (l) => process.stderr.write(`${l}\n`),
           onStep: (s) => {
             if (!bar) return;
@@ -83,7 +83,7 @@ async function runFasCommand(f: FasFlags): Promise<void> {
             }
             bar.update(s.iteration + 1, { run: s.run, loss: s.loss.toFixed(4), hter: bestHter });
           },
-          onEvaluation: (e) => {
+          onEpoch: (e) => {
             if (e.best) bestHter = `${(100 * e.validArgs.HTER).toFixed(2)}%`;
             if (!bar)
               process.stderr.write(

@@ -1,0 +1,198 @@
+// One FAS run (one seed): per-domain balanced real/spoof batches, constant-lr Adam, the classifier columns
+// re-normalised after each update; every `evalEvery` iterations the official evaluation on the target test set
+// (an "epoch" of the run skeleton) and the best-by-HTER checkpoint.
+import { join } from 'node:path';
+import { fasVideoId, type LabeledSample } from '../../data/folders/index.js';
+import { SeededRng } from '../../data/random/seededRng.js';
+import { fasTestTransform, fasTrainTransform } from '../../data/transforms/fasHsvJitter.js';
+import { gauss } from '../../data/transforms/rng.js';
+import { officialFasEval } from '../../eval/officialFas.js';
+import { compile, type Executable, type HostTensor } from '../../graph/index.js';
+import type { ResolvedNormStats } from '../../io/normStats.js';
+import { normalizeFasClassifier } from '../../models/fasModel.js';
+import { initFromPretrained, type ReadCheckpoint } from '../../models/loadPretrained.js';
+import { seededRandom } from '../../nn/random.js';
+import type { StateDict } from '../../nn/stateDict.js';
+import { type DecodedImageCache, loadBatch } from '../finetune/imageBatches.js';
+import { GraphTrainer } from '../graphTrainer.js';
+import { DEFAULT_ADAMW } from '../optim/adamw.js';
+import { appendJsonLine } from '../run/jsonLinesLog.js';
+import { stepUnderLossRule } from '../run/lossRule.js';
+import { saveDetector } from '../run/saveDetector.js';
+import type { RunPosition, TrainingTask } from '../run/trainingRun.js';
+import { BalancedDomainSampler } from './balancedSampler.js';
+import { fasCheckpointName, saveFasCheckpoint, unusedAdapterHead } from './fasCheckpoint.js';
+import { buildFasEvalGraph, buildFasTrainGraph, type FasModelConfig } from './fasGraphs.js';
+import type { ResolvedFasOptions } from './fasOptions.js';
+import type { FasDomain } from './fasSources.js';
+import type { FasCallbacks, FasEvaluation } from './fasTypes.js';
+
+/** What every run of one protocol shares. */
+export interface FasContext {
+  r: ResolvedFasOptions;
+  ckpt: ReadCheckpoint;
+  model: FasModelConfig;
+  embedDim: number;
+  domains: FasDomain[];
+  test: LabeledSample[];
+  norm: ResolvedNormStats;
+  cache: DecodedImageCache;
+  logPath: string;
+  hooks: FasCallbacks;
+}
+
+const f32 = (data: Float32Array, shape: number[]): HostTensor => ({ dtype: 'float32', shape, data });
+
+export class FasRun implements TrainingTask<FasEvaluation | null> {
+  readonly epochs: number;
+  readonly start: RunPosition = { epoch: 0, step: 0 };
+  best: FasEvaluation | null = null;
+  last: FasEvaluation | null = null;
+  checkpoint: string | null = null;
+
+  private constructor(
+    private readonly c: FasContext,
+    readonly run: number,
+    private readonly sampler: BalancedDomainSampler,
+    private readonly rng: SeededRng,
+    private readonly trainer: GraphTrainer,
+    private readonly evaluator: { exe: Executable; params: string[]; batch: number },
+    private readonly extraHead: StateDict,
+  ) {
+    this.epochs = Math.ceil(c.r.iterations / c.r.evalEvery);
+  }
+
+  static async create(c: FasContext, run: number): Promise<FasRun> {
+    const { r } = c;
+    const sampler = new BalancedDomainSampler(c.domains, r.perClass, run);
+    const train = buildFasTrainGraph(r, c.model, sampler.batchSize);
+    const specs = train.scope.registry.list();
+    const rng = new SeededRng(run);
+    const adapter = r.trainable === 'fs-adapter';
+    const loaded = initFromPretrained(c.ckpt, specs, {
+      kind: adapter ? 'fas-fs-adapter' : 'fas',
+      rng: seededRandom(run),
+      modelName: r.model,
+    });
+    normalizeFasClassifier(loaded.stateDict);
+    const trainableNames = specs.filter((p) => train.isTrainable(p.name)).map((p) => p.name);
+    const trainer = await GraphTrainer.create(
+      {
+        loss: train.loss,
+        registry: train.scope.registry,
+        trainable: train.isTrainable,
+        groups: [{ name: 'all', lrScale: 1, weightDecay: 0, params: trainableNames }],
+        optimizer: { kind: 'adamw', config: DEFAULT_ADAMW },
+        metrics: train.metrics,
+      },
+      { params: loaded.stateDict },
+      { ...(r.runtime ?? {}), rng: { uniform: () => rng.uniform(), normal: () => gauss(rng) } },
+    );
+    const extraHead: StateDict = adapter ? unusedAdapterHead(c.embedDim, run) : new Map();
+    const evalBatch = Math.min(r.evalBatchSize, c.test.length);
+    const evalGraph = buildFasEvalGraph(r, c.model, evalBatch);
+    const evaluator = {
+      exe: await compile({ logits: evalGraph.logits }, r.runtime ?? {}),
+      params: evalGraph.scope.registry.list().map((p) => p.name),
+      batch: evalBatch,
+    };
+    return new FasRun(c, run, sampler, rng, trainer, evaluator, extraHead);
+  }
+
+  /** `evalEvery` iterations an epoch; the last one holds what is left (evaluated only when full). */
+  stepsIn(epoch: number): number {
+    const { iterations, evalEvery } = this.c.r;
+    return Math.min(evalEvery, iterations - epoch * evalEvery);
+  }
+
+  async trainStep({ epoch, step }: RunPosition): Promise<void> {
+    const { r, norm, cache } = this.c;
+    const it = epoch * r.evalEvery + step;
+    const S = this.c.model.encoder.imgSize;
+    const B = this.sampler.batchSize;
+    const batch = await loadBatch(this.sampler.next(), cache, S, (img) =>
+      fasTrainTransform(img, norm.stats, this.rng, S),
+    );
+    const feeds = {
+      images: f32(batch.images, [B, 3, S, S]),
+      labels: { dtype: 'int64', shape: [B], data: BigInt64Array.from(batch.labels, (v) => BigInt(v)) },
+    } satisfies Record<string, HostTensor>;
+    const res = await stepUnderLossRule(
+      this.trainer,
+      feeds,
+      { lr: r.lr },
+      {
+        verdict: ({ loss }) => (Number.isFinite(loss) ? 'ok' : 'abort'),
+        abortError: ({ loss }) =>
+          new Error(`FAS run ${this.run}: loss is ${loss} at iteration ${it}; lower --lr`),
+        skippedWindow: 'restart',
+      },
+    );
+    // the official forward re-normalises the classifier columns in place: keep the stored weight normalised
+    normalizeFasClassifier(this.trainer.state.params);
+    this.c.hooks.onStep?.({
+      run: this.run,
+      iteration: it,
+      iterations: r.iterations,
+      loss: res.loss,
+      metrics: res.metrics,
+    });
+  }
+
+  async validate(epoch: number): Promise<FasEvaluation | null> {
+    const { r, test, norm, cache } = this.c;
+    if (this.stepsIn(epoch) < r.evalEvery) return null;
+    const { exe, params, batch: evalB } = this.evaluator;
+    const S = this.c.model.encoder.imgSize;
+    const feeds: Record<string, HostTensor> = {};
+    for (const name of params) {
+      const t = this.trainer.state.params.get(name)!;
+      feeds[name] = f32(t.data as Float32Array, t.shape);
+    }
+    const logits: number[][] = [];
+    for (let i = 0; i < test.length; i += evalB) {
+      const b = await loadBatch(test.slice(i, i + evalB), cache, S, (img) =>
+        fasTestTransform(img, norm.stats, S),
+      );
+      const padded = new Float32Array(evalB * 3 * S * S);
+      padded.set(b.images);
+      const z = (await exe.run({ ...feeds, images: f32(padded, [evalB, 3, S, S]) })).logits!
+        .data as Float32Array;
+      for (let k = 0; k < b.count; k++) logits.push([z[2 * k]!, z[2 * k + 1]!]);
+    }
+    const ev = officialFasEval({
+      logits,
+      labels: test.map((t) => t.label),
+      videoIds: test.map((t) => fasVideoId(t.path)),
+    });
+    return { iteration: epoch * r.evalEvery + r.evalEvery - 1, validArgs: ev.validArgs };
+  }
+
+  /** Keeps the best-by-HTER checkpoint (ties → the later evaluation) and logs every evaluation. */
+  async save(epoch: number, ev: FasEvaluation | null): Promise<void> {
+    if (!ev) return;
+    const { r, norm } = this.c;
+    this.last = ev;
+    const isBest = this.best === null || ev.validArgs.HTER <= this.best.validArgs.HTER;
+    if (isBest) {
+      this.best = ev;
+      const name = fasCheckpointName(r.config, this.run);
+      const params = new Map([...this.trainer.state.params, ...this.extraHead]);
+      this.checkpoint = await saveDetector(join(r.outputDir, name), norm.stats, (path) =>
+        saveFasCheckpoint(path, name.replace(/\.tar$/, ''), params, epoch, ev.validArgs),
+      );
+    }
+    await appendJsonLine(this.c.logPath, {
+      run: this.run,
+      iteration: ev.iteration,
+      ...ev.validArgs,
+      best: isBest,
+    });
+    this.c.hooks.onEpoch?.({ run: this.run, ...ev, best: isBest });
+  }
+
+  /** FAS runs are not resumable: a stopped run keeps its best checkpoint and reports what it has. */
+  async saveStopped({ epoch, step }: RunPosition): Promise<void> {
+    this.c.hooks.onLog?.(`interrupted at run ${this.run} iteration ${epoch * this.c.r.evalEvery + step}`);
+  }
+}
