@@ -17,6 +17,7 @@ import { registerQuickstart } from './quickstart.js';
 import { registerScan } from './scan.js';
 import { registerServe } from './serve.js';
 import { registerVerifyFixtures } from './verifyFixtures.js';
+import { registerWorker } from './worker.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -38,4 +39,5 @@ export const commandModules: RegisterCommand[] = [
   registerScan,
   registerServe,
   registerQuickstart,
+  registerWorker,
 ];

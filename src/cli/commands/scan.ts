@@ -14,6 +14,7 @@ import { VIDEO_AGGREGATIONS } from '../../eval/videoAggregation.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { UserError } from '../userError.js';
 import { positiveInt } from './faces.js';
+import { redisUrl } from './queueOptions.js';
 
 export interface ScanCliOptions {
   model: string;
@@ -163,7 +164,7 @@ export async function runScan(inputs: string[], o: ScanCliOptions): Promise<Scan
   }
 }
 
-function describe(it: ScanItem): string {
+export function describe(it: ScanItem): string {
   const score = it.p_fake === null ? '' : ` p_fake=${it.p_fake.toFixed(4)} ${it.verdict}`;
   return `${it.input}: ${it.status}${score}${it.reason ? ` (${it.reason})` : ''}`;
 }
@@ -197,8 +198,24 @@ export function registerScan(program: Command): void {
       positiveInt('--decoder_heads'),
     )
     .option('--no-progress', 'no progress bar')
-    .action(async (inputs: string[], o: ScanCliOptions) => {
+    .option(
+      '--queue <redis-url>',
+      'enqueue one job per file on Redis for `fsvfm worker`s instead of scoring here',
+      redisUrl('--queue'),
+    )
+    .option(
+      '--queue-backlog <n>',
+      'with --queue: wait while this many jobs wait',
+      positiveInt('--queue-backlog'),
+      1000,
+    )
+    .action(async (inputs: string[], o: ScanCliOptions & { queue?: string; queueBacklog: number }) => {
       if (o.explainWith) o.explain = true;
+      if (o.queue !== undefined) {
+        const { runScanOnQueue } = await import('./scanOnQueue.js');
+        await runScanOnQueue(inputs, { ...o, queue: o.queue });
+        return;
+      }
       await runScan(inputs, o);
     });
 }

@@ -1,0 +1,36 @@
+// What makes two detectors give the same results: the checkpoint's bytes and the options that change a result
+// (crop recipe, face limits, threshold). Producers and workers compute it independently from their own files;
+// the scan queue is named after it, so a worker only takes jobs meant for the detector it runs.
+import { cropRecipe, DEFAULT_RECIPE } from '../data/crops/index.js';
+import { DEFAULT_THRESHOLD, type DetectorOptions, readCalibration } from '../detect/index.js';
+import { sha256File, sha256Text } from './fileHash.js';
+
+export interface DetectorKey {
+  /** hex digest over everything below */
+  key: string;
+  /** the facts hashed, for logs and error messages */
+  facts: Record<string, string | number | null>;
+}
+
+/** Options that only change speed (batch, threads) are left out: workers may tune them freely. */
+export async function detectorKey(opts: DetectorOptions): Promise<DetectorKey> {
+  let threshold = opts.threshold ?? DEFAULT_THRESHOLD;
+  let thresholdSource = opts.threshold === undefined ? 'default' : 'option';
+  if (opts.calibration !== undefined) {
+    const cal = typeof opts.calibration === 'string' ? readCalibration(opts.calibration) : opts.calibration;
+    threshold = cal.threshold;
+    thresholdSource = cal.source;
+  }
+  const facts: DetectorKey['facts'] = {
+    model_sha256: await sha256File(opts.model),
+    num_heads: opts.numHeads ?? null,
+    recipe: cropRecipe(opts.recipe ?? DEFAULT_RECIPE).name,
+    min_face: opts.minFaceSize ?? 40,
+    max_faces: opts.maxFaces ?? 10,
+    threshold,
+    threshold_source: thresholdSource,
+    explain_with_sha256: opts.explainWith ? await sha256File(opts.explainWith) : null,
+    decoder_heads: opts.explainDecoderHeads ?? null,
+  };
+  return { key: sha256Text(JSON.stringify(facts)), facts };
+}

@@ -1,0 +1,136 @@
+// The queue's rules with a stand-in scanner (no model): job ids, retries that end in `failed`, media limits,
+// back-pressure, the worker's health endpoint. Real Redis, started and stopped here.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { MediaLimitError, type ScanItem } from '../src/detect/index.js';
+import {
+  type FileScanner,
+  SCAN_JOB_ATTEMPTS,
+  ScanProducer,
+  ScanWorker,
+  scanJobId,
+  startWorkerHealth,
+} from '../src/queue/index.js';
+import { freePort, hasRedisServer, type Proc, startRedis } from './queue-support.js';
+
+const skip = !hasRedisServer() && 'redis-server is not installed';
+let redis: Proc;
+let url: string;
+let dir: string;
+
+before(async () => {
+  if (skip) return;
+  const port = await freePort();
+  url = `redis://127.0.0.1:${port}`;
+  redis = await startRedis(port);
+  dir = mkdtempSync(join(tmpdir(), 'fsvfm-queue-units-'));
+});
+after(async () => {
+  await redis?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function files(prefix: string, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => {
+    const p = join(dir, `${prefix}-${i}.bin`);
+    writeFileSync(p, `${prefix} ${i}`);
+    return p;
+  });
+}
+
+const item = (input: string): ScanItem =>
+  ({ input, media: 'image', status: 'ok', p_fake: 0.25, verdict: 'real', elapsed_ms: 1 }) as ScanItem;
+
+test('job ids: same bytes and options share an id; other options or bytes do not', () => {
+  const sha = 'ab'.repeat(32);
+  assert.equal(scanJobId(sha, 'k', { frames: 4, crops: false }), scanJobId(sha, 'k', { frames: 4 }));
+  assert.notEqual(scanJobId(sha, 'k', { frames: 4 }), scanJobId(sha, 'k', { frames: 5 }));
+  assert.notEqual(scanJobId(sha, 'k', { frames: 4 }), scanJobId(sha, 'other', { frames: 4 }));
+  assert.notEqual(scanJobId(sha, 'k', {}), scanJobId('cd'.repeat(32), 'k', {}));
+  assert.match(scanJobId(sha, 'k', {}), /^[0-9a-f]{64}-[0-9a-f]{16}$/);
+});
+
+test('a scanner that keeps throwing: failed after the allowed attempts, with its error; a media limit is a result', {
+  skip,
+  timeout: 60_000,
+}, async () => {
+  const calls = new Map<string, number>();
+  const scanner: FileScanner = {
+    scanFile: async (path) => {
+      calls.set(path, (calls.get(path) ?? 0) + 1);
+      if (path.endsWith('-0.bin')) throw new Error('decoder crashed');
+      if (path.endsWith('-1.bin')) throw new MediaLimitError('video is 700.0 s long, over the 600 s limit');
+      return item(path);
+    },
+  };
+  const worker = await ScanWorker.start({ redisUrl: url, scanner, detectorKey: 'units-throw' });
+  const producer = await ScanProducer.connect({ redisUrl: url, detectorKey: 'units-throw' });
+  try {
+    const paths = files('throw', 3);
+    const outcomes = await producer.scanFiles(paths, {});
+    assert.deepEqual(outcomes[0], { failed: 'decoder crashed', attempts: SCAN_JOB_ATTEMPTS });
+    assert.deepEqual(outcomes[1], { media_limit: 'video is 700.0 s long, over the 600 s limit' });
+    assert.equal((outcomes[2] as { item: ScanItem }).item.input, paths[2]);
+    assert.equal(calls.get(paths[0]!), SCAN_JOB_ATTEMPTS);
+    assert.equal(calls.get(paths[1]!), 1);
+    assert.deepEqual(worker.counts, { active: 0, completed: 2, failed: 1, recovered: 0 });
+  } finally {
+    await producer.close();
+    await worker.close();
+  }
+});
+
+test('back-pressure: the producer waits while the backlog is full, and finishes once a worker drains it', {
+  skip,
+  timeout: 60_000,
+}, async () => {
+  const lines: string[] = [];
+  const producer = await ScanProducer.connect({
+    redisUrl: url,
+    detectorKey: 'units-backlog',
+    maxBacklog: 3,
+    log: (l) => lines.push(l),
+  });
+  let worker: ScanWorker | undefined;
+  try {
+    const paths = files('backlog', 10);
+    const run = producer.scanFiles(paths, {});
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(await producer.backlog(), 3, 'no more than the limit was queued');
+    assert.match(lines.join('\n'), /backlog of 3 jobs \(limit 3\): waiting for workers/);
+    const scanner: FileScanner = { scanFile: async (path) => item(path) };
+    worker = await ScanWorker.start({ redisUrl: url, scanner, detectorKey: 'units-backlog' });
+    const outcomes = await run;
+    assert.deepEqual(
+      outcomes.map((o) => (o as { item: ScanItem }).item.input),
+      paths,
+    );
+    assert.equal(await producer.workerCount(), 1);
+  } finally {
+    await producer.close();
+    await worker?.close();
+  }
+});
+
+test('worker health: GET /health on loopback says ok with counts, 503 once closing', { skip }, async () => {
+  const scanner: FileScanner = { scanFile: async (path) => item(path) };
+  const worker = await ScanWorker.start({ redisUrl: url, scanner, detectorKey: 'units-health' });
+  const health = await startWorkerHealth(worker, 0);
+  try {
+    const r = await fetch(`http://127.0.0.1:${health.port}/health`);
+    assert.equal(r.status, 200);
+    const body = (await r.json()) as Record<string, unknown>;
+    assert.equal(body.status, 'ok');
+    assert.match(body.queue as string, /^fsvfm-scan-units-health/);
+    assert.equal(body.completed, 0);
+    assert.equal((await fetch(`http://127.0.0.1:${health.port}/nope`)).status, 404);
+    await worker.close();
+    assert.equal((await fetch(`http://127.0.0.1:${health.port}/health`)).status, 503);
+  } finally {
+    await health.close();
+    await worker.close();
+  }
+});
