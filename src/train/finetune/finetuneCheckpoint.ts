@@ -7,6 +7,7 @@ import { PyFloat, PyObject, PyOrderedDict, PyTuple, type PyValue } from '../../i
 import { openTorchCheckpoint } from '../../io/torchCheckpoint.js';
 import { saveTorchCheckpoint, torchTensor } from '../../io/torchSave.js';
 import type { StateDict } from '../../nn/stateDict.js';
+import { gradScalerState } from '../gradScalerState.js';
 import type { ParamGroup, TrainerState } from '../graphTrainer.js';
 import type { AdamWConfig } from '../optim/adamw.js';
 
@@ -52,17 +53,6 @@ export function namespace(
     ns.attrs.set(k, typeof v === 'number' && floatKeys.has(k) ? new PyFloat(v) : v);
   }
   return ns;
-}
-
-/** The GradScaler state a CUDA run would hold (a disabled scaler's `{}` could not be loaded by an enabled one). */
-export function scalerState(): Map<PyValue, PyValue> {
-  return new Map<PyValue, PyValue>([
-    ['scale', new PyFloat(65536)],
-    ['growth_factor', new PyFloat(2)],
-    ['backoff_factor', new PyFloat(0.5)],
-    ['growth_interval', 2000],
-    ['_growth_tracker', 0],
-  ]);
 }
 
 const FLOAT_ARGS = new Set([
@@ -137,7 +127,7 @@ export async function saveFinetuneCheckpoint(c: SaveFinetuneCheckpoint): Promise
       ]),
     ],
     ['epoch', c.epoch],
-    ['scaler', scalerState()],
+    ['scaler', gradScalerState()],
     ['args', namespace(c.args, FLOAT_ARGS)],
     [
       'fsvfm',

@@ -78,7 +78,7 @@ export async function validateFinetune(
   }
   return {
     valLoss: batchLossSum / batches,
-    valAcc: (100 * correct) / v.samples.length,
     valAuc: isReal.includes(0) && isReal.includes(1) ? 100 * rocAucRaw(isReal, scores) : null,
+    valAcc: (100 * correct) / v.samples.length,
   };
 }

@@ -11,6 +11,7 @@ import type { PicklableValue } from '../../io/pickleWriter.js';
 import { openTorchCheckpoint, stateDict as torchStateDict } from '../../io/torchCheckpoint.js';
 import { saveTorchCheckpoint, torchTensor } from '../../io/torchSave.js';
 import type { StateDict } from '../../nn/stateDict.js';
+import { gradScalerState } from '../gradScalerState.js';
 import type { ParamGroup } from '../graphTrainer.js';
 import { readTorchAdamwState } from './torchOptimizerState.js';
 
@@ -50,17 +51,6 @@ function modelDict(sd: StateDict): PyOrderedDict {
   return d;
 }
 
-/** GradScaler.state_dict() of a fresh scaler: training here is float32, the key keeps the official layout. */
-function scalerDict(): PicklableValue {
-  return new Map<PyValue, PyValue>([
-    ['scale', new PyFloat(65536)],
-    ['growth_factor', new PyFloat(2)],
-    ['backoff_factor', new PyFloat(0.5)],
-    ['growth_interval', 2000],
-    ['_growth_tracker', 0],
-  ]);
-}
-
 /** An argparse.Namespace of the run's options (official flag names; paths as pathlib.PosixPath). */
 export function argsNamespace(args: Record<string, string | number | boolean | null | string[]>): PyObject {
   const ns = new PyObject('argparse.Namespace');
@@ -92,7 +82,7 @@ export async function writePretrainCheckpoints(
 ): Promise<{ online: string; target: string }> {
   const online = join(dir, `checkpoint-${tag}.pth`);
   const target = join(dir, `checkpoint-te-${tag}.pth`);
-  const common = { optimizer: c.optimizer, epoch: c.epoch, scaler: scalerDict(), args: c.args };
+  const common = { optimizer: c.optimizer, epoch: c.epoch, scaler: gradScalerState(), args: c.args };
   const extra = c.progress ? { [STATE_KEY]: stateEntry(c) } : {};
   await saveTorchCheckpoint(online, { model: modelDict(c.online), ...common, ...extra });
   await saveTorchCheckpoint(target, { model: modelDict(c.target), ...common, ...extra });
