@@ -1,11 +1,11 @@
 // The queue's rules with a stand-in scanner (no model): job ids, retries that end in `failed`, media limits,
 // back-pressure, the worker's health endpoint. Real Redis, started and stopped here.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { MediaLimitError, type ScanItem } from '../src/detect/index.js';
+import { type Detector, MediaLimitError, type ScanItem } from '../src/detect/index.js';
 import {
   type FileScanner,
   SCAN_JOB_ATTEMPTS,
@@ -14,6 +14,7 @@ import {
   scanJobId,
   startWorkerHealth,
 } from '../src/queue/index.js';
+import { createScanServer, queuedScanFile } from '../src/server/index.js';
 import { freePort, hasRedisServer, type Proc, startRedis } from './queue-support.js';
 
 const skip = !hasRedisServer() && 'redis-server is not installed';
@@ -131,6 +132,45 @@ test('worker health: GET /health on loopback says ok with counts, 503 once closi
     assert.equal((await fetch(`http://127.0.0.1:${health.port}/health`)).status, 503);
   } finally {
     await health.close();
+    await worker.close();
+  }
+});
+
+test('serve --queue: uploads are scored by a worker; a media limit is 422, a failed job 502', {
+  skip,
+  timeout: 60_000,
+}, async () => {
+  const scanner: FileScanner = {
+    scanFile: async (path) => {
+      const text = readFileSync(path, 'utf8');
+      if (text === 'long') throw new MediaLimitError('video is 9.0 s long, over the 1 s limit');
+      if (text === 'crash') throw new Error('decoder crashed');
+      return item(path);
+    },
+  };
+  const worker = await ScanWorker.start({ redisUrl: url, scanner, detectorKey: 'units-serve' });
+  const producer = await ScanProducer.connect({ redisUrl: url, detectorKey: 'units-serve' });
+  // the detector only answers GET /model here; scans go through the queue
+  const service = createScanServer({ detector: {} as Detector, scanFile: queuedScanFile(producer) });
+  const base = `http://127.0.0.1:${await service.listen(0, '127.0.0.1')}`;
+  const post = (text: string) => {
+    const form = new FormData();
+    form.append('file', new Blob([text]), 'clip.mp4');
+    return fetch(`${base}/scan`, { method: 'POST', body: form });
+  };
+  try {
+    const ok = await post('a face');
+    assert.equal(ok.status, 200);
+    const body = (await ok.json()) as ScanItem;
+    assert.equal(body.input, 'clip.mp4');
+    assert.equal(body.p_fake, 0.25);
+    assert.equal((await post('long')).status, 422);
+    const failed = await post('crash');
+    assert.equal(failed.status, 502);
+    assert.match(((await failed.json()) as { error: string }).error, /after 3 attempts: decoder crashed/);
+  } finally {
+    await service.close();
+    await producer.close();
     await worker.close();
   }
 });

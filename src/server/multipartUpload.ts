@@ -17,7 +17,11 @@ export interface Upload {
   cleanup(): Promise<void>;
 }
 
-export async function receiveUpload(req: IncomingMessage, maxBytes: number): Promise<Upload> {
+export async function receiveUpload(
+  req: IncomingMessage,
+  maxBytes: number,
+  parentDir = tmpdir(),
+): Promise<Upload> {
   const type = req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(type)) {
     req.resume();
@@ -28,7 +32,7 @@ export async function receiveUpload(req: IncomingMessage, maxBytes: number): Pro
     req.resume(); // drain, so the client reads the answer instead of a reset connection
     throw new HttpError(413, `upload of ${declared} bytes is over the ${maxBytes}-byte limit`);
   }
-  const dir = await mkdtemp(join(tmpdir(), 'fsvfm-upload-'));
+  const dir = await mkdtemp(join(parentDir, 'fsvfm-upload-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
     const upload = await new Promise<Upload>((resolve, reject) => {

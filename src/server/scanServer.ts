@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { type Detector, MediaLimitError } from '../detect/index.js';
 import { HttpError, sendError, sendJson } from './httpErrors.js';
 import { receiveUpload } from './multipartUpload.js';
+import type { ScanFileFn } from './queuedScan.js';
 import { RequestQueue } from './requestQueue.js';
 import { ortDistRoot, serveFile, webRoot } from './staticAssets.js';
 
@@ -27,6 +28,10 @@ export interface ScanServerOptions {
   requestTimeoutMs?: number;
   /** frames sampled per video (default 32) */
   frames?: number;
+  /** scores an uploaded file (default: the detector, in this process; `queuedScanFile` hands it to workers) */
+  scanFile?: ScanFileFn;
+  /** folder for uploads while they are scanned (default: the system temp folder); workers must read it */
+  uploadDir?: string;
   log?: (line: string) => void;
 }
 
@@ -52,12 +57,13 @@ export function createScanServer(opts: ScanServerOptions): ScanServer {
   let closing = false;
   const inFlight = new Set<Promise<unknown>>();
   const log = opts.log ?? (() => {});
+  const scanFile: ScanFileFn = opts.scanFile ?? ((path, o) => detector.scanFile(path, o));
 
   async function scan(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (closing) throw new HttpError(503, 'server is shutting down');
     const explain = url.searchParams.get('explain') === '1';
     const crops = url.searchParams.get('crops') !== '0';
-    const upload = await receiveUpload(req, limits.maxUploadBytes);
+    const upload = await receiveUpload(req, limits.maxUploadBytes, opts.uploadDir);
     try {
       const item = await queue.run(async () => {
         const controller = new AbortController();
@@ -66,7 +72,7 @@ export function createScanServer(opts: ScanServerOptions): ScanServer {
           limits.requestTimeoutMs,
         );
         try {
-          return await detector.scanFile(upload.path, {
+          return await scanFile(upload.path, {
             signal: controller.signal,
             crops: crops || explain,
             explain,

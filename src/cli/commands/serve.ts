@@ -1,8 +1,11 @@
 // `fsvfm serve --model <detector>`: the scanning HTTP service and its web page.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createScanServer } from '../../server/index.js';
+import type { ScanProducer } from '../../queue/index.js';
+import { createScanServer, queuedScanFile } from '../../server/index.js';
 import { UserError } from '../userError.js';
 import { positiveInt } from './faces.js';
+import { queueLimitOrRedisUrl } from './queueOptions.js';
 import { createDetectorForCli, detectorOptionsFromCli, withDetectorOptions } from './scan.js';
 
 interface ServeCliOptions {
@@ -20,7 +23,9 @@ interface ServeCliOptions {
   maxUploadMb: number;
   maxVideoS: number;
   concurrency: number;
-  queue: number;
+  /** waiting scans beyond `concurrency`, or the Redis URL of the scan queue */
+  queue: number | string;
+  uploadDir?: string;
   timeoutS: number;
   explainWith?: string;
   decoder_heads?: number;
@@ -35,7 +40,16 @@ export function registerServe(program: Command): void {
     .option('--max-upload-mb <n>', 'largest upload (413 above)', positiveInt('--max-upload-mb'), 200)
     .option('--max-video-s <n>', 'longest video in seconds (422 above)', positiveInt('--max-video-s'), 600)
     .option('--concurrency <n>', 'scans running at once', positiveInt('--concurrency'), 2)
-    .option('--queue <n>', 'scans waiting beyond those (503 above)', positiveInt('--queue'), 32)
+    .option(
+      '--queue <n|redis-url>',
+      'scans waiting beyond those (503 above); or a redis:// URL: hand scans to `fsvfm worker`s',
+      queueLimitOrRedisUrl('--queue'),
+      32,
+    )
+    .option(
+      '--upload-dir <dir>',
+      'folder for uploads while scanned (with --queue: one every worker can read)',
+    )
     .option('--timeout-s <n>', 'time limit per scan (504 above)', positiveInt('--timeout-s'), 120)
     .option('--explain-with <pretrain.pth>', 'FS-VFM pre-training checkpoint for masked-reconstruction maps')
     .option(
@@ -46,13 +60,35 @@ export function registerServe(program: Command): void {
     .action(async (o: ServeCliOptions) => {
       if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)
         throw new UserError(`--port must be an integer in [0, 65535], got ${o.port}`);
-      const detector = await createDetectorForCli(detectorOptionsFromCli(o));
+      if (o.uploadDir !== undefined && !existsSync(o.uploadDir))
+        throw new UserError(`--upload-dir not found: ${o.uploadDir}`);
+      const detectorOptions = detectorOptionsFromCli(o);
+      let producer: ScanProducer | undefined;
+      if (typeof o.queue === 'string') {
+        const { detectorKey, ScanProducer } = await import('../../queue/index.js');
+        const key = await detectorKey(detectorOptions).catch((err: Error) => {
+          throw new UserError(err.message);
+        });
+        const url = o.queue;
+        producer = await ScanProducer.connect({
+          redisUrl: url,
+          detectorKey: key.key,
+          log: (l) => console.log(l),
+        }).catch((err: Error) => {
+          throw new UserError(err.message);
+        });
+        console.log(`fsvfm serve: scans go to queue ${producer.queueName} on ${url}`);
+      }
+      // the detector also answers GET /model and /model.onnx in queue mode
+      const detector = await createDetectorForCli(detectorOptions);
       const service = createScanServer({
         detector,
         maxUploadBytes: o.maxUploadMb * 1024 * 1024,
         maxVideoSeconds: o.maxVideoS,
         concurrency: o.concurrency,
-        maxQueue: o.queue,
+        maxQueue: typeof o.queue === 'number' ? o.queue : 32,
+        scanFile: producer && queuedScanFile(producer),
+        uploadDir: o.uploadDir,
         requestTimeoutMs: o.timeoutS * 1000,
         frames: o.frames,
         log: (l) => console.log(l),
@@ -62,6 +98,7 @@ export function registerServe(program: Command): void {
         port = await service.listen(o.port, o.host);
       } catch (err) {
         detector.dispose();
+        await producer?.close();
         throw new UserError(`cannot listen on ${o.host}:${o.port}: ${(err as Error).message}`);
       }
       console.log(
@@ -75,6 +112,7 @@ export function registerServe(program: Command): void {
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
+      await producer?.close();
       detector.dispose();
     });
 }
