@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { cropRecipe } from '../src/data/crops/index.js';
 import { FaceDetector } from '../src/data/faces/index.js';
@@ -13,11 +13,11 @@ import { VGGFACE2_STATS } from '../src/io/normStats.js';
 import { detectorSpec, detectorWeights, traceDetector } from '../src/models/detectorGraph.js';
 import { loadStateDict } from '../src/models/loadStateDict.js';
 import { loadStill, repoRoot } from './faces-media.js';
+import { needsOracle, oraclePath } from './oracle-fixtures.js';
 
-const fx = resolve(repoRoot, '../shared/fixtures/oracle-v1');
-const model = join(fx, 'checkpoints/finetune-vit.pth');
-const pretrain = join(fx, 'checkpoints/pretrain-online.pth');
-const skip = !existsSync(model) && `no fixtures at ${fx}`;
+const model = oraclePath('checkpoints/finetune-vit.pth');
+const pretrain = oraclePath('checkpoints/pretrain-online.pth');
+const skip = needsOracle;
 const ffmpeg = join(repoRoot, 'node_modules/@ffmpeg-installer/linux-x64/ffmpeg');
 const media = join(repoRoot, 'test/fixtures/media');
 

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { checkMetricsFixture } from '../src/verify/metricsChecks.js';
+import { needsOracle, oraclePath, repoRoot } from './oracle-fixtures.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const metricsJson = path.resolve(repoRoot, '../shared/fixtures/oracle-v1/expected/metrics.json');
-const skip = existsSync(metricsJson) ? false : `oracle fixture not found at ${metricsJson}`;
+const metricsJson = oraclePath('expected/metrics.json');
+const skip = needsOracle;
 
 test('every value of metrics.json is reproduced within its tolerance', { skip }, () => {
   const results = checkMetricsFixture(metricsJson);

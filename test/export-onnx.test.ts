@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import ort from 'onnxruntime-node';
 import { convertCheckpoint } from '../src/cli/commands/convert.js';
@@ -9,9 +9,10 @@ import { compile, Graph, type HostTensor } from '../src/graph/index.js';
 import { detectorSpec, detectorWeights, traceDetector } from '../src/models/detectorGraph.js';
 import { loadStateDict } from '../src/models/loadStateDict.js';
 import { readOracleArray } from '../src/verify/oracle.js';
+import { needsOracle, ORACLE_DIR } from './oracle-fixtures.js';
 
-const fx = resolve('../shared/fixtures/oracle-v1');
-const skip = !existsSync(fx) && `no fixtures at ${fx}`;
+const fx = ORACLE_DIR;
+const skip = needsOracle;
 
 const cases = [
   ['finetune-vit.pth', 'finetune_logits'],

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { compareCodePoints, sortByCodePoint } from '../src/data/folders/codePointOrder.js';
 import { concatImageFolders } from '../src/data/folders/concatFolders.js';
 import { ffppIdentity, identitySplit, splitOf } from '../src/data/folders/identitySplit.js';
 import { checkRealClass, scanImageFolder } from '../src/data/folders/imageFolder.js';
 import { parseLabelFile, readFasSplit, readLabelFile } from '../src/data/folders/labelFile.js';
 import { fasVideoId, groupByVideo, videoIdFromFrameName } from '../src/data/folders/videoId.js';
+import { needsOracle, oraclePath } from './oracle-fixtures.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fsvfm-folders-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -21,8 +21,7 @@ function touch(...parts: string[]): string {
   return p;
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const metricsFile = path.resolve(repoRoot, '../shared/fixtures/oracle-v1/expected/metrics.json');
+const metricsFile = oraclePath('expected/metrics.json');
 
 describe('code-point order', () => {
   it('sorts like Python, not like UTF-16 code units', () => {
@@ -62,7 +61,7 @@ describe('ImageFolder', () => {
   });
 
   it('matches the official loader order of the oracle video case', {
-    skip: !existsSync(metricsFile) && 'oracle fixtures absent',
+    skip: needsOracle,
   }, () => {
     const m = JSON.parse(readFileSync(metricsFile, 'utf8')) as {
       dfd_video_case: { frames_in_loader_order: { file: string; class_index: number; video_name: string }[] };

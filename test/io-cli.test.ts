@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SafetensorsFile } from '../src/io/safetensors.js';
 import { openTorchCheckpoint, stateDict } from '../src/io/torchCheckpoint.js';
-import { checkpointPath, repoRoot, skipNoFixtures } from './io-fixtures.js';
+import { checkpointPath, needsOracle, repoRoot } from './io-fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fsvfm-io-cli-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -17,7 +17,7 @@ const cli = (...args: string[]) =>
     encoding: 'utf8',
   });
 
-describe('fsvfm inspect / convert', { skip: skipNoFixtures }, () => {
+describe('fsvfm inspect / convert', { skip: needsOracle }, () => {
   test('inspect --json describes a pretraining checkpoint', () => {
     const r = cli('inspect', checkpointPath('pretrain-online.pth'), '--json');
     assert.equal(r.status, 0, r.stderr);

@@ -12,7 +12,7 @@ import { float32ToBfloat16, float32ToHalf, halfToFloat32 } from '../src/io/tenso
 import { openTorchCheckpoint, stateDict } from '../src/io/torchCheckpoint.js';
 import { saveTorchCheckpoint, torchTensor } from '../src/io/torchSave.js';
 import { ZipArchive } from '../src/io/zipArchive.js';
-import { checkpointPath, skipNoFixtures } from './io-fixtures.js';
+import { checkpointPath, needsOracle } from './io-fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fsvfm-io-files-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -48,7 +48,7 @@ describe('bad checkpoint files give clear errors', () => {
       /storage '0' is referenced but good\/data\/0 is missing/,
     );
   });
-  test('truncated archives', { skip: skipNoFixtures }, async () => {
+  test('truncated archives', { skip: needsOracle }, async () => {
     for (const keep of [0.5, 0.999]) {
       const p = join(tmp, `trunc-${keep}.pth`);
       copyFileSync(checkpointPath('finetune-vit.pth'), p);
@@ -138,7 +138,7 @@ describe('.pth writer', () => {
   });
 
   test('re-saving a fixture checkpoint keeps the pickle-level structure, entry names and every storage byte', {
-    skip: skipNoFixtures,
+    skip: needsOracle,
   }, async () => {
     for (const file of ['pretrain-online.pth', 'fas-vit.pth.tar']) {
       const src = await openTorchCheckpoint(checkpointPath(file), { exactFloats: true });

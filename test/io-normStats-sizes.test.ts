@@ -15,7 +15,7 @@ import {
 import { openTorchCheckpoint, stateDict } from '../src/io/torchCheckpoint.js';
 import { detectCheckpoint, encoderKeys } from '../src/models/checkpointKind.js';
 import { encoderCount, expectedCount, fsAdapterTrainable, VIT_SIZES, vitSize } from '../src/models/sizes.js';
-import { checkpointPath, skipNoFixtures } from './io-fixtures.js';
+import { checkpointPath, needsOracle } from './io-fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fsvfm-io-norm-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -114,7 +114,7 @@ describe('size registry', () => {
   });
 });
 
-describe('checkpoint kind detection on the fixtures (custom D=96, depth 2)', { skip: skipNoFixtures }, () => {
+describe('checkpoint kind detection on the fixtures (custom D=96, depth 2)', { skip: needsOracle }, () => {
   const cases: [string, string, boolean | null, string][] = [
     ['pretrain-online.pth', 'pretrain-online', null, ''],
     ['pretrain-target.pth', 'pretrain-target', null, ''],

@@ -5,7 +5,7 @@ import { LazyTensor } from '../src/io/lazyTensor.js';
 import { NumpyScalar, PyObject, PyPath, PyTuple, type PyValue } from '../src/io/pickleValues.js';
 import type { TensorData } from '../src/io/tensorData.js';
 import { openTorchCheckpoint, stateDict } from '../src/io/torchCheckpoint.js';
-import { checkpointPath, expectedPath, haveFixtures, skipNoFixtures } from './io-fixtures.js';
+import { checkpointPath, expectedPath, HAVE_ORACLE, needsOracle } from './io-fixtures.js';
 
 interface TensorDesc {
   shape: number[];
@@ -29,7 +29,7 @@ interface CkptDesc {
   optimizer_state_first_entry_keys: string[];
 }
 
-const description = haveFixtures
+const description = HAVE_ORACLE
   ? (JSON.parse(readFileSync(expectedPath('checkpoints_description.json'), 'utf8')) as Record<
       string,
       CkptDesc
@@ -70,7 +70,7 @@ function plain(v: PyValue | undefined): unknown {
   return v;
 }
 
-describe('torch checkpoints of the oracle fixtures', { skip: skipNoFixtures }, () => {
+describe('torch checkpoints of the oracle fixtures', { skip: needsOracle }, () => {
   for (const file of [
     'pretrain-online.pth',
     'pretrain-target.pth',

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { chooseCoveredRegion, trimOversizedRegion } from '../src/data/masking/coveredRegion.js';
 import { CrfrRMasking } from '../src/data/masking/crfrR.js';
 import {
@@ -17,12 +16,10 @@ import { fixUpMaskCount } from '../src/data/masking/proportionalMasking.js';
 import { REGION_GROUPS, regionGroup } from '../src/data/masking/regionGroups.js';
 import { checkCrfrpFixture } from '../src/verify/crfrpChecks.js';
 import { bitsFromString, loadCrfrpFixture } from '../src/verify/crfrpFixture.js';
+import { needsOracle, ORACLE_DIR } from './oracle-fixtures.js';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const fixtureDir = resolve(repoRoot, '../shared/fixtures/oracle-v1');
-const skip = existsSync(join(fixtureDir, 'expected', 'crfrp_stats.json'))
-  ? false
-  : `fixture set not found at ${fixtureDir}`;
+const fixtureDir = ORACLE_DIR;
+const skip = needsOracle;
 
 test('patch membership of all 8 groups equals the fixture strings for all 8 maps', { skip }, () => {
   const { maps, stats } = loadCrfrpFixture(fixtureDir);

@@ -1,16 +1,13 @@
 // A tiny pre-training set for the pretrain tests: the oracle's synthetic faces (images_uint8 + their parsing maps)
 // written as images/*.png + parsing_maps/*.npy, with small per-copy pixel shifts so every sample differs.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { encodeNpy } from '../src/io/npy.js';
 import type { PretrainOptions } from '../src/train/pretrain/pretrainOptions.js';
 import { PRETRAIN_DEFAULTS } from '../src/train/pretrain/pretrainOptions.js';
-
-export const ORACLE = path.resolve(import.meta.dirname, '..', '../shared/fixtures/oracle-v1');
-export const HAVE_ORACLE = existsSync(path.join(ORACLE, 'inputs/images_uint8.bin'));
-export const SKIP_REASON = `oracle fixtures not found at ${ORACLE}`;
+import { oraclePath } from './oracle-fixtures.js';
 
 export function tempDir(tag: string): string {
   return mkdtempSync(path.join(tmpdir(), `fsvfm-pretrain-${tag}-`));
@@ -19,8 +16,8 @@ export function tempDir(tag: string): string {
 /** Writes `count` samples (faces cycled over the 4 oracle faces) into `<root>/images` + `<root>/parsing_maps`. */
 export async function writeTinyPretrainSet(root: string, count = 8): Promise<string> {
   const S = 224;
-  const imgs = new Uint8Array(readFileSync(path.join(ORACLE, 'inputs/images_uint8.bin')));
-  const maps = new Int8Array(readFileSync(path.join(ORACLE, 'inputs/parsing_maps.bin')).buffer.slice(0));
+  const imgs = new Uint8Array(readFileSync(oraclePath('inputs/images_uint8.bin')));
+  const maps = new Int8Array(readFileSync(oraclePath('inputs/parsing_maps.bin')).buffer.slice(0));
   mkdirSync(path.join(root, 'images'), { recursive: true });
   mkdirSync(path.join(root, 'parsing_maps'), { recursive: true });
   for (let i = 0; i < count; i++) {

@@ -14,9 +14,10 @@ import { Scope } from '../src/nn/scope.js';
 import type { StateDict } from '../src/nn/stateDict.js';
 import { readEpochLog } from '../src/train/pretrain/epochLog.js';
 import { runPretrain } from '../src/train/pretrain/pretrainLoop.js';
-import { HAVE_ORACLE, SKIP_REASON, tempDir, tinyOptions, writeTinyPretrainSet } from './pretrain-fixtures.js';
+import { needsOracle } from './oracle-fixtures.js';
+import { tempDir, tinyOptions, writeTinyPretrainSet } from './pretrain-fixtures.js';
 
-const skip = HAVE_ORACLE ? false : SKIP_REASON;
+const skip = needsOracle;
 const ENCODER = { imgSize: 224, patch: 16, dim: 32, depth: 1, heads: 2, mlpRatio: 4, eps: 1e-6 };
 
 function sameValues(a: StateDict, b: StateDict): string[] {

@@ -24,19 +24,21 @@ import { runPretrain } from '../src/train/pretrain/pretrainLoop.js';
 import { pretrainSize } from '../src/train/pretrain/pretrainOptions.js';
 import { batchFeeds, lossVerdict, pretrainStep } from '../src/train/pretrain/pretrainStep.js';
 import { reconstructedImage } from '../src/train/pretrain/reconstructionSheet.js';
-import { HAVE_ORACLE, SKIP_REASON, tempDir, tinyOptions, writeTinyPretrainSet } from './pretrain-fixtures.js';
+import { needsOracle } from './oracle-fixtures.js';
+import { tempDir, tinyOptions, writeTinyPretrainSet } from './pretrain-fixtures.js';
 
-const skip = HAVE_ORACLE ? false : SKIP_REASON;
+/** Tests that read the tiny pre-training set made from the oracle faces. */
+const skip = needsOracle;
 const STATS = { mean: [0.5, 0.4, 0.3], std: [0.25, 0.2, 0.2] } as const;
 const MASK = { strategy: 'crfr-p', patchSize: 16, maskRatio: 0.75 } as const;
 
-describe('pretrain pieces', { skip }, () => {
+describe('pretrain pieces', () => {
   let data = '';
   before(async () => {
-    data = await writeTinyPretrainSet(tempDir('units'), 8);
+    if (!skip) data = await writeTinyPretrainSet(tempDir('units'), 8);
   });
 
-  test('bad input gives clear input errors', async () => {
+  test('bad input gives clear input errors', { skip }, async () => {
     const empty = tempDir('empty');
     mkdirSync(path.join(empty, 'images'));
     await assert.rejects(runPretrain(tinyOptions(empty, tempDir('o'))), (e: Error) => {
@@ -137,7 +139,9 @@ describe('pretrain pieces', { skip }, () => {
     ]);
   });
 
-  test('loader: same seed → same batches; a restored mid-epoch state continues the same stream', async () => {
+  test('loader: same seed → same batches; a restored mid-epoch state continues the same stream', {
+    skip,
+  }, async () => {
     const samples = scanPretrainDataset([data]);
     const pool = new LoaderPool(0);
     const opts = { batchSize: 2, imgSize: 224, stats: STATS, mask: MASK, seed: 3, prefetch: 2 };
@@ -162,7 +166,9 @@ describe('pretrain pieces', { skip }, () => {
     await pool.close();
   });
 
-  test('NaN contrastive loss: the batch is skipped (no update, no EMA, window gradients dropped)', async () => {
+  test('NaN contrastive loss: the batch is skipped (no update, no EMA, window gradients dropped)', {
+    skip,
+  }, async () => {
     const opts = tinyOptions(data, '', { batchSize: 2, accumIter: 2 });
     const size = pretrainSize(opts);
     const graph = tracePretrainStep(size, 2, opts);

@@ -1,25 +1,25 @@
 // Shared by the finetune / protocol / fas tests: the oracle fixture folder and tiny synthetic real/fake image sets
 // written as PNGs from inputs/images_uint8.bin (fake = horizontally flipped + colour-shifted faces).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { needsOracle, oraclePath } from './oracle-fixtures.js';
 
-export const FIXTURES = path.resolve(import.meta.dirname, '..', '../shared/fixtures/oracle-v1');
-export const HAVE_FIXTURES = existsSync(path.join(FIXTURES, 'checkpoints', 'pretrain-online.pth'));
-export const SKIP_REASON = HAVE_FIXTURES ? false : `oracle fixtures not found at ${FIXTURES}`;
-export const ckpt = (name: string) => path.join(FIXTURES, 'checkpoints', name);
+/** The `skip` option of these tests: the one rule of oracle-fixtures.ts. */
+export const SKIP_REASON = needsOracle;
+export const ckpt = (name: string) => oraclePath('checkpoints', name);
 
 const SIDE = 224;
 const PLANE = SIDE * SIDE * 3;
 
 /** The 4 fixture faces, HWC uint8. */
 export function fixtureFaces(): Uint8Array[] {
-  const buf = readFileSync(path.join(FIXTURES, 'inputs', 'images_uint8.bin'));
+  const buf = readFileSync(oraclePath('inputs', 'images_uint8.bin'));
   return [0, 1, 2, 3].map((i) => new Uint8Array(buf.buffer, buf.byteOffset + i * PLANE, PLANE));
 }
 
 export function expectedFloat32(stem: string): Float32Array {
-  const b = readFileSync(path.join(FIXTURES, 'expected', `${stem}.bin`));
+  const b = readFileSync(oraclePath('expected', `${stem}.bin`));
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 

@@ -1,15 +1,15 @@
 // The scan queue end to end with real components: its own redis-server, two `fsvfm worker` processes, the
 // `fsvfm scan --queue` producer; results compared with a local `fsvfm scan` of the same 50 inputs.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { ScanItem } from '../src/detect/index.js';
 import { detectorKey, scanQueueName } from '../src/queue/index.js';
-import { repoRoot } from './faces-media.js';
+import { needsOracle, oraclePath } from './oracle-fixtures.js';
 import {
   fiftyInputs,
   freePort,
@@ -20,9 +20,8 @@ import {
   until,
 } from './queue-support.js';
 
-const model = resolve(repoRoot, '../shared/fixtures/oracle-v1/checkpoints/finetune-vit.pth');
-const skip =
-  (!existsSync(model) && `no fixtures at ${model}`) || (!hasRedisServer() && 'redis-server is not installed');
+const model = oraclePath('checkpoints/finetune-vit.pth');
+const skip = needsOracle || (!hasRedisServer() && 'redis-server is not installed');
 const detectorArgs = ['--model', model, '--num_heads', '3'];
 
 let dir: string;

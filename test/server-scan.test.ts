@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import ort from 'onnxruntime-node';
 import { Detector } from '../src/detect/index.js';
 import { createScanServer, type ScanServer } from '../src/server/index.js';
 import { repoRoot } from './faces-media.js';
+import { needsOracle, oraclePath } from './oracle-fixtures.js';
 
-const fx = resolve(repoRoot, '../shared/fixtures/oracle-v1');
-const model = join(fx, 'checkpoints/finetune-vit.pth');
-const skip = !existsSync(model) && `no fixtures at ${fx}`;
+const model = oraclePath('checkpoints/finetune-vit.pth');
+const skip = needsOracle;
 const media = join(repoRoot, 'test/fixtures/media');
 const ffmpeg = join(repoRoot, 'node_modules/@ffmpeg-installer/linux-x64/ffmpeg');
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createRgbImage } from '../src/data/image/rgbImage.js';
 import {
   evalTransform,
@@ -15,10 +14,10 @@ import {
   toTensorNormalized,
   VGGFACE2_NORM,
 } from '../src/data/transforms/normalize.js';
+import { needsOracle, ORACLE_DIR } from './oracle-fixtures.js';
 import { noiseImage } from './transforms-helpers.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const oracle = path.resolve(repoRoot, '../shared/fixtures/oracle-v1');
+const oracle = ORACLE_DIR;
 
 describe('ToTensor + Normalize', () => {
   it('is CHW float32 (v/255 − mean)/std', () => {
@@ -41,7 +40,7 @@ describe('ToTensor + Normalize', () => {
   });
 
   it('reproduces the oracle model input bit for bit', {
-    skip: !existsSync(path.join(oracle, 'inputs/images.bin')) && `oracle fixtures not found at ${oracle}`,
+    skip: needsOracle,
   }, () => {
     const u8 = new Uint8Array(readFileSync(path.join(oracle, 'inputs/images_uint8.bin')));
     const f = readFileSync(path.join(oracle, 'inputs/images.bin'));

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { Detector } from '../src/detect/index.js';
 import { createScanServer } from '../src/server/index.js';
 import { repoRoot } from './faces-media.js';
+import { needsOracle, oraclePath } from './oracle-fixtures.js';
 
-const fx = resolve(repoRoot, '../shared/fixtures/oracle-v1');
-const model = join(fx, 'checkpoints/finetune-vit.pth');
+const model = oraclePath('checkpoints/finetune-vit.pth');
 const chromiumPath = '/usr/bin/chromium';
-const skip = !existsSync(model)
-  ? `no fixtures at ${fx}`
+const skip = needsOracle
+  ? needsOracle
   : !existsSync(chromiumPath)
     ? `${chromiumPath} is missing: install the Debian package (apt-get install -y chromium) to run the browser test`
     : false;
