@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { encodeNpy } from '../src/io/npy.js';
-import type { PretrainOptions } from '../src/train/pretrain/pretrainOptions.js';
+import type { PretrainOptions, ResolvedPretrainOptions } from '../src/train/pretrain/pretrainOptions.js';
 import { PRETRAIN_DEFAULTS } from '../src/train/pretrain/pretrainOptions.js';
 import { oraclePath } from './oracle-fixtures.js';
 
@@ -43,7 +43,7 @@ export function tinyOptions(
   data: string,
   outputDir: string,
   over: Partial<PretrainOptions> = {},
-): PretrainOptions {
+): ResolvedPretrainOptions {
   return {
     ...PRETRAIN_DEFAULTS,
     data: [data],

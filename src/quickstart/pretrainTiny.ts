@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEpochLog } from '../train/pretrain/epochLog.js';
 import { runPretrain } from '../train/pretrain/pretrainLoop.js';
-import { PRETRAIN_DEFAULTS, type PretrainOptions } from '../train/pretrain/pretrainOptions.js';
+import { PRETRAIN_DEFAULTS, type ResolvedPretrainOptions } from '../train/pretrain/pretrainOptions.js';
 import { fixedPretrainPlan, type PretrainPlan, planPretrainEpochs } from './pretrainBudget.js';
 import { type QuickstartConfig, TINY_MODEL } from './quickstartConfig.js';
 import { type QuickstartHooks, QuickstartInterrupted } from './quickstartHooks.js';
@@ -40,7 +40,7 @@ export async function pretrainTiny(
 ): Promise<PretrainRecord> {
   const log = hooks.log ?? (() => {});
   const out = layout.pretrain;
-  const base: PretrainOptions = {
+  const base: ResolvedPretrainOptions = {
     ...PRETRAIN_DEFAULTS,
     data: [layout.trainFaces],
     outputDir: out,
@@ -100,7 +100,7 @@ export async function pretrainTiny(
     }
     await records.write('pretrain-plan', plan);
   }
-  const opts: PretrainOptions = {
+  const opts: ResolvedPretrainOptions = {
     ...base,
     epochs: plan.epochs,
     warmupEpochs: plan.warmupEpochs,

@@ -83,7 +83,7 @@ export function pretrainOptionsFromCli(o: Raw): PretrainOptions {
       `--mask_strategy must be one of ${MASK_STRATEGY_NAMES.join(', ')}, got "${strategy}"`,
     );
   const n = (k: string) => Number(o[k]);
-  const opts: PretrainOptions = {
+  const opts = {
     data: (o.data as string[] | undefined) ?? [],
     outputDir: String(o.output_dir),
     model: String(o.model),
@@ -113,7 +113,7 @@ export function pretrainOptionsFromCli(o: Raw): PretrainOptions {
     workers: n('workers'),
     prefetch: n('prefetch'),
     visCount: n('vis_count'),
-  };
+  } satisfies PretrainOptions;
   if (opts.data.length === 0)
     throw new UserError('give the pre-training data with --data <dir> (repeatable)');
   try {

@@ -1,8 +1,8 @@
 // The `args` namespace written into pre-training checkpoints: the official main_pretrain flag names and values.
-import type { PretrainOptions } from './pretrainOptions.js';
+import type { ResolvedPretrainOptions } from './pretrainOptions.js';
 
 export function pretrainArgs(
-  o: PretrainOptions,
+  o: ResolvedPretrainOptions,
   lr: number,
 ): Record<string, string | number | boolean | null | string[]> {
   return {

@@ -7,7 +7,7 @@ import type { RunHooks } from '../run/runHooks.js';
 import { runTraining } from '../run/trainingRun.js';
 import { ADAMW_PRETRAIN } from './pretrainGraph.js';
 import { asInputError } from './pretrainInputError.js';
-import { type PretrainOptions, pretrainSize } from './pretrainOptions.js';
+import { type PretrainOptions, pretrainSize, resolvePretrainOptions } from './pretrainOptions.js';
 import { type PretrainProgress, PretrainRun } from './pretrainRun.js';
 import { setUpPretrain } from './pretrainSetup.js';
 
@@ -35,7 +35,11 @@ export interface PretrainResult {
   statsComputed: boolean;
 }
 
-export async function runPretrain(opts: PretrainOptions, hooks: PretrainHooks = {}): Promise<PretrainResult> {
+export async function runPretrain(
+  options: PretrainOptions,
+  hooks: PretrainHooks = {},
+): Promise<PretrainResult> {
+  const opts = resolvePretrainOptions(options);
   const log = hooks.onLog ?? (() => {});
   const { size, samples } = await asInputError(() => {
     if (!(opts.maskRatio > 0 && opts.maskRatio < 1))

@@ -1,6 +1,7 @@
 // Options of `fsvfm pretrain` (the official main_pretrain flags, SPEC §5.2) and the model size they select.
 import type { MaskStrategyName } from '../../data/masking/maskStrategy.js';
 import { customVit, MODEL_NAMES, type VitConfig as SizeConfig, vitSize } from '../../models/sizes.js';
+import { type Defaulted, withDefaults } from '../run/withDefaults.js';
 
 export type ClLossName = 'SimSiam' | 'BYOL' | 'InfoNCE' | 'MoCoV3';
 export const CL_LOSS_NAMES: readonly ClLossName[] = ['SimSiam', 'BYOL', 'InfoNCE', 'MoCoV3'];
@@ -23,38 +24,38 @@ export interface PretrainOptions {
   data: string[];
   outputDir: string;
   /** official name (`fsfm_vit_small_patch16`, …) or `custom` */
-  model: string;
+  model?: string;
   custom?: CustomModelDims;
-  maskRatio: number;
-  maskStrategy: MaskStrategyName;
-  normPixLoss: boolean;
-  weightSfr: number;
-  weightCl: number;
-  clLoss: ClLossName;
-  batchSize: number;
-  accumIter: number;
-  epochs: number;
+  maskRatio?: number;
+  maskStrategy?: MaskStrategyName;
+  normPixLoss?: boolean;
+  weightSfr?: number;
+  weightCl?: number;
+  clLoss?: ClLossName;
+  batchSize?: number;
+  accumIter?: number;
+  epochs?: number;
   /** base lr; lr = blr · batch · accum / 256 unless `lr` is given */
-  blr: number;
+  blr?: number;
   lr?: number;
-  minLr: number;
-  warmupEpochs: number;
-  weightDecay: number;
-  tMomentum: number;
-  clipGrad: number;
-  seed: number;
+  minLr?: number;
+  warmupEpochs?: number;
+  weightDecay?: number;
+  tMomentum?: number;
+  clipGrad?: number;
+  seed?: number;
   resume?: string;
   /** bug-compatible EMA no-op of the documented 4-GPU launch (SPEC §9 #1) */
-  emaNoop: boolean;
+  emaNoop?: boolean;
   threads?: number;
   /** stop (with a resumable checkpoint) after this many data iterations in total */
   maxSteps?: number;
-  saveEvery: number;
+  saveEvery?: number;
   /** loader worker threads (0: decode on the main thread) */
-  workers: number;
-  prefetch: number;
+  workers?: number;
+  prefetch?: number;
   /** validation faces drawn in the per-epoch reconstruction sheet (0: none) */
-  visCount: number;
+  visCount?: number;
 }
 
 export const PRETRAIN_DEFAULTS = {
@@ -82,8 +83,15 @@ export const PRETRAIN_DEFAULTS = {
   visCount: 4,
 } as const satisfies Partial<PretrainOptions>;
 
+/** The options with every default filled in: what the run works with. */
+export type ResolvedPretrainOptions = Defaulted<PretrainOptions, typeof PRETRAIN_DEFAULTS>;
+
+export function resolvePretrainOptions(o: PretrainOptions): ResolvedPretrainOptions {
+  return withDefaults(o, PRETRAIN_DEFAULTS);
+}
+
 /** The size configuration of `--model`; throws with the accepted names when it is unknown. */
-export function pretrainSize(opts: Pick<PretrainOptions, 'model' | 'custom'>): SizeConfig {
+export function pretrainSize(opts: { model: string; custom?: CustomModelDims }): SizeConfig {
   if (opts.model === 'custom') {
     const c = opts.custom;
     if (!c) throw new Error('--model custom needs --embed_dim, --depth, --num_heads and the decoder widths');
@@ -114,6 +122,8 @@ export function pretrainSize(opts: Pick<PretrainOptions, 'model' | 'custom'>): S
 }
 
 /** lr = blr · effective batch / 256 unless given (SPEC §5.1). */
-export function effectiveLr(opts: Pick<PretrainOptions, 'lr' | 'blr' | 'batchSize' | 'accumIter'>): number {
+export function effectiveLr(
+  opts: Pick<ResolvedPretrainOptions, 'lr' | 'blr' | 'batchSize' | 'accumIter'>,
+): number {
   return opts.lr ?? (opts.blr * opts.batchSize * opts.accumIter) / 256;
 }

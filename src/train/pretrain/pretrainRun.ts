@@ -21,7 +21,7 @@ import {
 } from './pretrainCheckpoint.js';
 import { ADAMW_PRETRAIN, TARGET_PREFIX } from './pretrainGraph.js';
 import { asInputError } from './pretrainInputError.js';
-import { effectiveLr, type PretrainOptions } from './pretrainOptions.js';
+import { effectiveLr, type ResolvedPretrainOptions } from './pretrainOptions.js';
 import type { PretrainSetup } from './pretrainSetup.js';
 import { batchFeeds, pretrainStep } from './pretrainStep.js';
 import { ReconstructionPreview } from './reconstructionPreview.js';
@@ -53,7 +53,7 @@ export class PretrainRun implements TrainingTask<void> {
   private minLoss: number | null;
 
   private constructor(
-    private readonly opts: PretrainOptions,
+    private readonly opts: ResolvedPretrainOptions,
     private readonly s: PretrainSetup,
     private readonly size: SizeConfig,
     private readonly preview: ReconstructionPreview | null,
@@ -73,7 +73,7 @@ export class PretrainRun implements TrainingTask<void> {
   }
 
   static async create(
-    opts: PretrainOptions,
+    opts: ResolvedPretrainOptions,
     setup: PretrainSetup,
     size: SizeConfig,
     samples: PretrainSample[],

@@ -21,7 +21,7 @@ import {
   tracePretrainStep,
 } from './pretrainGraph.js';
 import { asInputError } from './pretrainInputError.js';
-import type { PretrainOptions } from './pretrainOptions.js';
+import type { ResolvedPretrainOptions } from './pretrainOptions.js';
 
 export interface PretrainSetup {
   statsComputed: boolean;
@@ -92,7 +92,7 @@ async function resumedWeights(
 }
 
 export async function setUpPretrain(
-  opts: PretrainOptions,
+  opts: ResolvedPretrainOptions,
   size: SizeConfig,
   samples: PretrainSample[],
   pool: LoaderPool,
