@@ -124,7 +124,10 @@ export function registerFas(program: Command): void {
     )
     .option('--num_heads <n>', 'attention heads for custom sizes', intArg('--num_heads'))
     .option('--trainable <modules>', 'all | fs-adapter', 'all')
-    .requiredOption('--output_dir <dir>', 'checkpoints, performance.csv, performance_last.csv, log.txt')
+    .requiredOption(
+      '--output_dir <dir>',
+      'checkpoints, the pretrain_ds_mean_std.txt it normalised with, performance.csv, performance_last.csv, log.txt',
+    )
     .option('--iterations <n>', 'default 4001', intArg('--iterations'))
     .option('--eval_every <n>', 'default 100', intArg('--eval_every'))
     .option(

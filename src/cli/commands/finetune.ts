@@ -273,7 +273,10 @@ export function registerFinetune(program: Command): void {
     .option('--embed_dim <n>', 'custom size: asserted against the checkpoint', intArg('--embed_dim'))
     .option('--depth <n>', 'custom size: asserted against the checkpoint', intArg('--depth'))
     .option('--trainable <modules>', 'all (full fine-tuning) | fs-adapter', 'all')
-    .requiredOption('--output_dir <dir>', 'checkpoints, log.txt and the copied pretrain_ds_mean_std.txt')
+    .requiredOption(
+      '--output_dir <dir>',
+      'checkpoints, log.txt and the pretrain_ds_mean_std.txt it normalised with',
+    )
     .option('--batch_size <n>', 'per step (default 32)', intArg('--batch_size'))
     .option('--epochs <n>', 'default 10 (all) / 50 (fs-adapter)', intArg('--epochs'))
     .option('--lr <x>', 'absolute learning rate (default blr · batch · accum / 256)', numArg('--lr'))
