@@ -4,8 +4,11 @@ import { applyAffine, compose, invert, rotate, translate } from '../src/data/cro
 import { CROP_SIZE, cropRecipe, DEFAULT_RECIPE } from '../src/data/crops/cropRecipes.js';
 import { dlibSquareRegion } from '../src/data/crops/dlibSquareCrop.js';
 import { warpAffineBilinear } from '../src/data/crops/extractRegion.js';
+import { faceRect } from '../src/data/crops/faceRect.js';
 import type { FaceDetection } from '../src/data/faces/faceDetection.js';
+import { FaceDetector } from '../src/data/faces/faceDetector.js';
 import { createRgbImage, type RgbImage } from '../src/data/image/rgbImage.js';
+import { loadStill } from './faces-media.js';
 
 /** The official rule written out as the Python does it (int(), //, max/min), for comparison. */
 function official(x1: number, y1: number, x2: number, y2: number, W: number, H: number, s = 1.3) {
@@ -44,14 +47,14 @@ const face = (
 
 test('dlib 1.3 square: side 1.3·max(w,h), centred on the box centre', () => {
   // box 100×80 at (200,150) in 640×480: size int(130) = 130, centre (250,190), top-left (185,125)
-  assert.deepEqual(dlibSquareRegion({ x: 200, y: 150, width: 100, height: 80 }, 640, 480), {
+  assert.deepEqual(dlibSquareRegion({ left: 200, top: 150, right: 300, bottom: 230 }, 640, 480), {
     x: 185,
     y: 125,
     size: 130,
   });
   // odd sizes: int(77·1.3) = int(100.1) = 100; centre ((10+87)//2, (20+90)//2) = (48, 55)
   assert.deepEqual(
-    dlibSquareRegion({ x: 10, y: 20, width: 77, height: 70 }, 640, 480),
+    dlibSquareRegion({ left: 10, top: 20, right: 87, bottom: 90 }, 640, 480),
     official(10, 20, 87, 90, 640, 480),
   );
   for (let i = 0; i < 200; i++) {
@@ -62,7 +65,7 @@ test('dlib 1.3 square: side 1.3·max(w,h), centred on the box centre', () => {
     const w = 1 + ((i * 17) % 300);
     const h = 1 + ((i * 23) % 300);
     assert.deepEqual(
-      dlibSquareRegion({ x: x1, y: y1, width: w, height: h }, W, H),
+      dlibSquareRegion({ left: x1, top: y1, right: x1 + w, bottom: y1 + h }, W, H),
       official(x1, y1, x1 + w, y1 + h, W, H),
       `case ${i}`,
     );
@@ -70,52 +73,75 @@ test('dlib 1.3 square: side 1.3·max(w,h), centred on the box centre', () => {
 });
 
 test('dlib crop clips at the image borders (top-left clamps to 0 keeping the side, side shrinks at right/bottom)', () => {
-  assert.deepEqual(dlibSquareRegion({ x: -20, y: -10, width: 100, height: 100 }, 640, 480), {
+  assert.deepEqual(dlibSquareRegion({ left: -20, top: -10, right: 80, bottom: 90 }, 640, 480), {
     x: 0,
     y: 0,
     size: 130,
   });
   // near the bottom-right corner: side limited by W − x and H − y
-  assert.deepEqual(dlibSquareRegion({ x: 580, y: 440, width: 60, height: 40 }, 640, 480), {
+  assert.deepEqual(dlibSquareRegion({ left: 580, top: 440, right: 640, bottom: 480 }, 640, 480), {
     x: 571,
     y: 421,
     size: 59,
   });
-  const r = dlibSquareRegion({ x: 580, y: 440, width: 60, height: 40 }, 640, 480);
+  const r = dlibSquareRegion({ left: 580, top: 440, right: 640, bottom: 480 }, 640, 480);
   assert.ok(r.x + r.size <= 640 && r.y + r.size <= 480);
 });
 
-test('fsfm-dlib-1.3 crop: 224² bicubic of the native square, transform maps image → crop', () => {
-  const img = gradientImage(320, 240);
-  const c = cropRecipe(DEFAULT_RECIPE).crop(img, face(100, 60, 100, 100));
+let astronaut: { img: RgbImage; face: FaceDetection } | undefined;
+
+/** The committed still and fsvfm's detection of its face (mesh on), found once. */
+async function astronautFace(): Promise<{ img: RgbImage; face: FaceDetection }> {
+  if (!astronaut) {
+    const img = await loadStill('astronaut.png');
+    const detector = await FaceDetector.create();
+    const [face] = await detector.detect(img);
+    assert.ok(face, 'a face on astronaut.png');
+    astronaut = { img, face };
+  }
+  return astronaut;
+}
+
+test('fsfm-dlib-1.3 crop: the official square around the dlib rectangle, 224² bicubic, transform maps image → crop', async () => {
+  const { img, face } = await astronautFace();
+  const c = cropRecipe(DEFAULT_RECIPE).crop(img, face);
   assert.equal(c.recipe, 'fsfm-dlib-1.3');
-  // size 130, centre (150,110), top-left (85,45)
-  assert.deepEqual([c.native.width, c.native.height], [130, 130]);
-  assert.equal(c.native.data[0], 85);
-  assert.equal(c.native.data[1], 45);
+  const r = dlibSquareRegion(faceRect(img, face), img.width, img.height);
+  assert.deepEqual(c.box, { x: r.x, y: r.y, width: r.size, height: r.size });
+  assert.deepEqual([c.native.width, c.native.height], [r.size, r.size]);
+  const at = (x: number, y: number) => [
+    ...img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3),
+  ];
+  assert.deepEqual([...c.native.data.subarray(0, 3)], at(r.x, r.y));
   assert.deepEqual([c.image.width, c.image.height], [CROP_SIZE, CROP_SIZE]);
-  const [u, v] = applyAffine(c.transform, 85 + 65, 45 + 65);
+  const [u, v] = applyAffine(c.transform, r.x + r.size / 2, r.y + r.size / 2);
   assert.ok(Math.abs(u - 112) < 1e-9 && Math.abs(v - 112) < 1e-9);
-  const [u0, v0] = applyAffine(c.transform, 85, 45);
-  assert.deepEqual([u0, v0], [0, 0]);
-  // the crop pixel at the centre holds the image pixel the transform maps there
-  const o = (112 * CROP_SIZE + 112) * 3;
-  assert.ok(Math.abs(c.image.data[o]! - 150) <= 1, `red ${c.image.data[o]}`);
+  assert.deepEqual(applyAffine(c.transform, r.x, r.y), [0, 0]);
+  // the dlib rectangle is smaller than the detector's box (which the detector already enlarged)
+  const rect = faceRect(img, face);
+  assert.ok(rect.right - rect.left < Math.max(face.box.width, face.box.height));
 });
 
-test('other scales, and tiny images', () => {
-  const img = gradientImage(320, 240);
-  const c = cropRecipe('fsfm-dlib-2').crop(img, face(100, 60, 100, 100));
-  assert.equal(c.native.width, 200);
-  const tiny = gradientImage(3, 2);
-  const t = cropRecipe(DEFAULT_RECIPE).crop(tiny, face(0, 0, 2, 2));
-  assert.deepEqual([t.native.width, t.image.width], [2, CROP_SIZE]);
+test('other scales, and faces outside the image', async () => {
+  const { img, face } = await astronautFace();
+  const rect = faceRect(img, face);
+  const c = cropRecipe('fsfm-dlib-2').crop(img, face);
+  assert.equal(c.native.width, dlibSquareRegion(rect, img.width, img.height, 2).size);
+  const away: FaceDetection = {
+    ...face,
+    landmarks: face.landmarks.map(([x, y, z]) => [x + 5000, y + 5000, z] as [number, number, number]),
+  };
   assert.throws(
-    () => cropRecipe(DEFAULT_RECIPE).crop(tiny, face(50, 50, 10, 10)),
-    /leaves no pixels inside the 3x2 image/,
+    () => cropRecipe(DEFAULT_RECIPE).crop(img, away),
+    /leaves no pixels inside the 512x512 image/,
+  );
+  assert.throws(
+    () => cropRecipe(DEFAULT_RECIPE).crop(img, { ...face, landmarks: [] }),
+    /468-point face mesh/,
   );
   assert.throws(() => cropRecipe('dlib-1.3'), /unknown crop recipe "dlib-1.3"/);
   assert.throws(() => cropRecipe('fsfm-dlib-9'), /unknown crop recipe/);
+  assert.throws(() => cropRecipe('fas-align-3'), /unknown crop recipe/);
 });
 
 function meshWithEyes(

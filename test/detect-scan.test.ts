@@ -43,11 +43,17 @@ for (const still of ['astronaut.png', 'grace_hopper.jpg']) {
     assert.ok(p >= 0 && p <= 1);
     assert.equal(item.verdict, p >= 0.5 ? 'fake' : 'real');
     assert.equal(item.model.normalisation.source, 'vggface2');
+    assert.match(
+      item.model.normalisation.warning ?? '',
+      /no pretrain_ds_mean_std\.txt next to .*VGGFace2 statistics mean \[0\.548/,
+    );
     assert.equal(item.model.recipe, 'fsfm-dlib-1.3');
     // reference: detect + crop + normalise by hand, run the traced graph with parameters as inputs
     const img = await loadStill(still);
-    const faces = await (await FaceDetector.create({ mesh: false })).detect(img);
-    const crop = cropRecipe('fsfm-dlib-1.3').crop(img, faces[0]!).image;
+    const faces = await (await FaceDetector.create()).detect(img);
+    const cut = cropRecipe('fsfm-dlib-1.3').crop(img, faces[0]!);
+    assert.deepEqual(item.frames[0]!.faces[0]!.crop_box, cut.box);
+    const crop = cut.image;
     const { stateDict } = await loadStateDict(model);
     const spec = detectorSpec(stateDict, { numHeads: 3 });
     const g = new Graph();

@@ -34,8 +34,15 @@ describe('pretrain_ds_mean_std.txt', () => {
     const dir = join(tmp, 'run');
     mkdirSync(dir);
     const ckpt = join(dir, 'checkpoint-9.pth');
-    assert.deepEqual(normStatsForCheckpoint(ckpt, 'vggface2'), { stats: VGGFACE2_STATS, source: 'vggface2' });
-    assert.deepEqual(normStatsForCheckpoint(ckpt, 'imagenet'), { stats: IMAGENET_STATS, source: 'imagenet' });
+    const vgg = normStatsForCheckpoint(ckpt, 'vggface2');
+    assert.deepEqual([vgg.stats, vgg.source], [VGGFACE2_STATS, 'vggface2']);
+    assert.match(
+      vgg.warning ?? '',
+      /no pretrain_ds_mean_std\.txt next to .*checkpoint-9\.pth: normalising with the VGGFace2 statistics mean \[0\.548/,
+    );
+    const imagenet = normStatsForCheckpoint(ckpt, 'imagenet');
+    assert.deepEqual([imagenet.stats, imagenet.source], [IMAGENET_STATS, 'imagenet']);
+    assert.match(imagenet.warning ?? '', /ImageNet statistics mean \[0\.485/);
     assert.throws(
       () => normStatsForCheckpoint(ckpt, 'error'),
       /normalisation stats are required but .*pretrain_ds_mean_std\.txt does not exist/,

@@ -1,7 +1,13 @@
 // The scanning API: media in, typed per-face / per-frame / per-track / per-item results out.
 //   image → faces (detector) → crops (named recipe) → normalised tensors → batched model runs → P(fake)
 //   video → sampled frames (uniform 32 by default, SPEC §6.1) → the same per frame → tracks → mean (SPEC §7.2)
-import { type CropRecipe, cropRecipe, DEFAULT_RECIPE } from '../data/crops/index.js';
+import {
+  type CropRecipe,
+  cropRecipe,
+  DEFAULT_RECIPE,
+  FAS_RECIPE,
+  type FaceCrop,
+} from '../data/crops/index.js';
 import { listInputFiles } from '../data/datasets/listInputFiles.js';
 import { FaceDetector } from '../data/faces/index.js';
 import { resizeRgb } from '../data/image/resize.js';
@@ -51,7 +57,7 @@ export interface DetectorOptions {
   /** onnxruntime intra-op threads (default: all cores) */
   threads?: number;
   device?: 'cpu';
-  /** face crop recipe (default fsfm-dlib-1.3, SPEC §6.1) */
+  /** face crop recipe (default fsfm-dlib-1.3, SPEC §6.1; fas-align-0.37 for FAS checkpoints, SPEC §6.6) */
   recipe?: string;
   /** crops per model run (default 8) */
   batch?: number;
@@ -117,7 +123,6 @@ export class Detector {
   static async create(opts: DetectorOptions): Promise<Detector> {
     if (opts.device && opts.device !== 'cpu')
       throw new Error(`device '${opts.device}' is not supported; use cpu`);
-    const recipe = cropRecipe(opts.recipe ?? DEFAULT_RECIPE);
     let threshold = checkThreshold(opts.threshold ?? DEFAULT_THRESHOLD);
     let thresholdSource = opts.threshold === undefined ? 'default' : 'option';
     if (opts.calibration !== undefined) {
@@ -127,15 +132,16 @@ export class Detector {
     }
     const minFace = opts.minFaceSize ?? 40;
     if (!(minFace >= 0)) throw new Error(`minFaceSize must be >= 0, got ${minFace}`);
+    if (opts.recipe !== undefined) cropRecipe(opts.recipe); // a bad name fails before the model loads
     const model = await ScoringModel.load(opts.model, {
       numHeads: opts.numHeads,
       batch: opts.batch,
       threads: opts.threads,
     });
-    const faces = await FaceDetector.create({
-      maxFaces: opts.maxFaces ?? 10,
-      mesh: recipe.name.startsWith('aligned'),
-    });
+    const fas = model.spec.kind === 'fas' || model.spec.kind === 'fas-fs-adapter';
+    const recipe = cropRecipe(opts.recipe ?? (fas ? FAS_RECIPE : DEFAULT_RECIPE));
+    // every recipe places its crop from the face mesh (crops/faceRect.ts), so the mesh always runs
+    const faces = await FaceDetector.create({ maxFaces: opts.maxFaces ?? 10 });
     let reconstruction: ReconstructionExplainer | undefined;
     if (opts.explainWith) {
       const { ReconstructionExplainer } = await import('./reconstructionMap.js');
@@ -162,6 +168,7 @@ export class Detector {
         mean: [...norm.stats.mean],
         std: [...norm.stats.std],
         source: norm.path ?? norm.source,
+        ...(norm.warning ? { warning: norm.warning } : {}),
       },
       checkpoint: this.model.name,
     };
@@ -324,7 +331,19 @@ export class Detector {
     const faces = await Promise.all(
       detections.map(async (d): Promise<FaceResult> => {
         const box = { x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height };
-        const base = { box, detector_score: d.score, track: null, crop_recipe: this.recipe.name };
+        const base: Omit<FaceResult, 'p_fake'> = {
+          box,
+          detector_score: d.score,
+          track: null,
+          crop_recipe: this.recipe.name,
+        };
+        let cut: FaceCrop;
+        try {
+          cut = this.recipe.crop(img, d);
+        } catch (err) {
+          return { ...base, p_fake: null, skipped: message(err) };
+        }
+        base.crop_box = cut.box;
         const side = Math.max(box.width, box.height);
         if (side < minFace) {
           return {
@@ -333,12 +352,7 @@ export class Detector {
             skipped: `face too small (${Math.round(side)} px < ${minFace} px)`,
           };
         }
-        let crop: RgbImage;
-        try {
-          crop = this.recipe.crop(img, d).image;
-        } catch (err) {
-          return { ...base, p_fake: null, skipped: message(err) };
-        }
+        const crop = cut.image;
         const input = crop.width === size ? crop : resizeRgb(crop, size, size, 'bicubic');
         const tensor = toTensorNormalized(input, this.model.stats);
         const face: FaceResult = { ...base, p_fake: await this.batcher.score(tensor) };

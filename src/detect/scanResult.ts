@@ -14,7 +14,10 @@ export interface FaceBox {
 }
 
 export interface FaceResult {
+  /** the face detector's box */
   box: FaceBox;
+  /** the square region of the frame the crop was cut from (`angle` in degrees when the recipe rotates it) */
+  crop_box?: FaceBox & { angle?: number };
   /** face detector confidence */
   detector_score: number;
   /** P(fake) (P(attack) for FAS models); null when the face was not scored (too small) */
@@ -57,7 +60,8 @@ export interface ModelInfo {
   recipe: string;
   threshold: number;
   threshold_source: string;
-  normalisation: { mean: number[]; std: number[]; source: string };
+  /** `warning` says which fallback statistics were used when the checkpoint came without its stats file */
+  normalisation: { mean: number[]; std: number[]; source: string; warning?: string };
   checkpoint: string;
 }
 

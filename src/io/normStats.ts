@@ -33,6 +33,8 @@ export interface ResolvedNormStats {
   stats: NormStats;
   source: 'file' | 'vggface2' | 'imagenet';
   path?: string;
+  /** set when no stats file was found and the fallback statistics are used: says which */
+  warning?: string;
 }
 
 const isRgb = (v: unknown): v is Rgb =>
@@ -74,8 +76,13 @@ export function readNormStats(path: string): NormStats {
 export function normStatsForCheckpoint(checkpointPath: string, fallback: NormFallback): ResolvedNormStats {
   const path = join(dirname(checkpointPath), NORM_STATS_FILE);
   if (existsSync(path)) return { stats: readNormStats(path), source: 'file', path };
-  if (fallback === 'vggface2') return { stats: VGGFACE2_STATS, source: 'vggface2' };
-  if (fallback === 'imagenet') return { stats: IMAGENET_STATS, source: 'imagenet' };
+  if (fallback === 'vggface2' || fallback === 'imagenet') {
+    const stats = fallback === 'vggface2' ? VGGFACE2_STATS : IMAGENET_STATS;
+    const warning =
+      `no ${NORM_STATS_FILE} next to ${checkpointPath}: normalising with the ${fallback === 'vggface2' ? 'VGGFace2' : 'ImageNet'} ` +
+      `statistics mean ${JSON.stringify(stats.mean)} std ${JSON.stringify(stats.std)}; put the file the model was trained with beside it`;
+    return { stats, source: fallback, warning };
+  }
   throw new Error(
     `normalisation stats are required but ${path} does not exist; compute them or pass them explicitly`,
   );

@@ -93,11 +93,15 @@ export function detectorOptionsFromCli(o: {
 
 /** Creates the detector, turning checkpoint/recipe/calibration problems into user errors. */
 export async function createDetectorForCli(opts: DetectorOptions): Promise<Detector> {
+  let detector: Detector;
   try {
-    return await Detector.create(opts);
+    detector = await Detector.create(opts);
   } catch (err) {
     throw new UserError(`cannot load the detector: ${(err as Error).message}`);
   }
+  const warning = detector.info.normalisation.warning;
+  if (warning) console.error(`warning: ${warning}`);
+  return detector;
 }
 
 /** JSON for output: crops and heatmaps (large data URIs) only when asked for. */

@@ -1,5 +1,5 @@
 // The official FSFM/FS-VFM face box rule (SPEC §6.1, dlib path, align=False), in integer arithmetic.
-import type { Box } from '../faces/faceDetection.js';
+import type { DlibRect } from './dlibRect.js';
 
 export interface SquareRegion {
   x: number;
@@ -9,19 +9,16 @@ export interface SquareRegion {
 }
 
 /**
- * size = int(max(x2−x1, y2−y1) · scale); centre ((x1+x2)//2, (y1+y2)//2); top-left clamped at 0;
- * size = min(size, W − x, H − y). The detector box is first rounded to the integer rectangle dlib returns.
+ * From dlib's rectangle (x1, y1, x2, y2) = (left, top, right, bottom): size = int(max(x2−x1, y2−y1) · scale);
+ * centre ((x1+x2)//2, (y1+y2)//2); top-left clamped at 0; size = min(size, W − x, H − y).
  */
 export function dlibSquareRegion(
-  box: Box,
+  rect: DlibRect,
   imageWidth: number,
   imageHeight: number,
   scaleFactor = 1.3,
 ): SquareRegion {
-  const x1 = Math.round(box.x);
-  const y1 = Math.round(box.y);
-  const x2 = Math.round(box.x + box.width);
-  const y2 = Math.round(box.y + box.height);
+  const { left: x1, top: y1, right: x2, bottom: y2 } = rect;
   let size = Math.trunc(Math.max(x2 - x1, y2 - y1) * scaleFactor);
   const cx = Math.floor((x1 + x2) / 2);
   const cy = Math.floor((y1 + y2) / 2);
@@ -30,4 +27,13 @@ export function dlibSquareRegion(
   const y = Math.max(cy - half, 0);
   size = Math.min(size, imageWidth - x, imageHeight - y);
   return { x, y, size };
+}
+
+/** Intersection over union of two square regions. */
+export function squareIoU(a: SquareRegion, b: SquareRegion): number {
+  const w = Math.max(0, Math.min(a.x + a.size, b.x + b.size) - Math.max(a.x, b.x));
+  const h = Math.max(0, Math.min(a.y + a.size, b.y + b.size) - Math.max(a.y, b.y));
+  const inter = w * h;
+  const union = a.size * a.size + b.size * b.size - inter;
+  return union > 0 ? inter / union : 0;
 }

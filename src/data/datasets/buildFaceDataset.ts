@@ -17,6 +17,7 @@ import { NotAVideoError, probeVideo } from '../media/probeVideo.js';
 import { readVideoFrames } from '../media/readVideoFrames.js';
 import { cacheKey, hashFile, readCached, writeCached } from './faceDatasetCache.js';
 import {
+  CROP_PLACEMENT,
   type DatasetLayout,
   type FaceDatasetManifest,
   type ManifestEntry,
@@ -58,7 +59,7 @@ export interface BuildFaceDatasetOptions {
 export class DatasetConfigError extends Error {}
 
 /** Bumped when the output of a given input and options changes, so old cache records are not reused. */
-const OUTPUT_VERSION = 1;
+const OUTPUT_VERSION = 2;
 
 export async function buildFaceDataset(opts: BuildFaceDatasetOptions): Promise<FaceDatasetManifest> {
   const recipe = configured(() => cropRecipe(opts.recipe ?? 'fsfm-dlib-1.3'));
@@ -76,6 +77,11 @@ export async function buildFaceDataset(opts: BuildFaceDatasetOptions): Promise<F
   if (previous && previous.recipe !== recipe.name) {
     throw new DatasetConfigError(
       `${opts.outDir} holds crops made with recipe ${previous.recipe}; mixing recipes in one dataset is not allowed: use another --out`,
+    );
+  }
+  if (previous && previous.placement !== CROP_PLACEMENT) {
+    throw new DatasetConfigError(
+      `${opts.outDir} holds crops placed by ${previous.placement ? `rule ${previous.placement}` : 'an older version of fsvfm'}, not ${CROP_PLACEMENT}; its crops would not match new ones: use another --out or delete it`,
     );
   }
   const settings = {
@@ -115,6 +121,7 @@ export async function buildFaceDataset(opts: BuildFaceDatasetOptions): Promise<F
       crops: 0,
       frames: 0,
       outputs: [],
+      crop_boxes: [],
       warnings: [],
       cached: false,
     };
@@ -135,8 +142,10 @@ export async function buildFaceDataset(opts: BuildFaceDatasetOptions): Promise<F
         const kept = opts.allFaces ? faces : faces.slice(0, 1);
         for (let k = 0; k < kept.length; k++) {
           const name = cropStem(stem, frameIndex, k);
-          const written = await writeCrop(recipe.crop(img, kept[k]!), kept[k]!, name, cls);
+          const crop = recipe.crop(img, kept[k]!);
+          const written = await writeCrop(crop, kept[k]!, name, cls);
           entry.outputs.push(...written);
+          entry.crop_boxes.push({ frame: frameIndex, crop_box: crop.box, outputs: written });
           entry.crops++;
         }
       };
@@ -212,6 +221,7 @@ export async function buildFaceDataset(opts: BuildFaceDatasetOptions): Promise<F
   const manifest: FaceDatasetManifest = {
     tool: 'fsvfm faces',
     recipe: recipe.name,
+    placement: CROP_PLACEMENT,
     layout: opts.layout,
     options: {
       frames,

@@ -1,4 +1,18 @@
 // `<out>/manifest.json` of `fsvfm faces`: the recipe and options used, totals, and one entry per input file.
+import type { CropBox } from '../crops/cropRecipes.js';
+
+/** How face boxes are placed; a folder made by another rule is not resumed into (its crops would differ). */
+export const CROP_PLACEMENT = 'dlib-rect-from-mesh-1';
+
+/** One written crop: where it came from in the input and which files hold it. */
+export interface ManifestCrop {
+  /** frame index of a video, null for a still */
+  frame: number | null;
+  /** the square region of the frame the crop was cut from */
+  crop_box: CropBox;
+  /** files written for this crop, relative to the output folder */
+  outputs: string[];
+}
 
 export type DatasetLayout = 'pretrain' | 'imagefolder';
 
@@ -16,6 +30,8 @@ export interface ManifestEntry {
   frames: number;
   /** files written, relative to the output folder */
   outputs: string[];
+  /** each crop with its region in the source frame */
+  crop_boxes: ManifestCrop[];
   /** non-fatal remarks (tiny image, frames without a face...) */
   warnings: string[];
   /** true when the result came from the cache of an earlier run */
@@ -25,6 +41,8 @@ export interface ManifestEntry {
 export interface FaceDatasetManifest {
   tool: 'fsvfm faces';
   recipe: string;
+  /** CROP_PLACEMENT of the run that made the crops */
+  placement: string;
   layout: DatasetLayout;
   options: {
     frames: number;
