@@ -60,7 +60,8 @@ export class ScanProducer {
     private readonly clients: Redis[],
     private readonly opts: ScanProducerOptions,
   ) {
-    events.on('completed', ({ jobId }) => void this.check([jobId]));
+    // the event carries the result: no second trip to Redis
+    events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, returnvalue));
     events.on('failed', ({ jobId }) => void this.check([jobId]));
     // events missed while Redis was away are found by the sweep
     this.sweeper = setInterval(() => void this.sweep(), opts.sweepMs ?? 2000);

@@ -1,9 +1,11 @@
-// `fsvfm bench scan`: seconds per minute of 720p video and still images per second with a ViT-B/16 detector.
+// `fsvfm bench scan`: seconds per minute of 720p video and still images per second with a ViT-B/16 detector;
+// with --queue, the scan queue's cost per job and images per second through 1 and 2 workers.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { benchScan } from '../../detect/scanBench.js';
 import { positiveInt } from './faces.js';
+import { redisUrl } from './queueOptions.js';
 
 export function registerBenchScan(bench: Command): void {
   bench
@@ -13,20 +15,44 @@ export function registerBenchScan(bench: Command): void {
     .option('--repeats <n>', 'times each still is scanned', positiveInt('--repeats'), 4)
     .option('--threads <n>', 'onnxruntime threads', positiveInt('--threads'))
     .option('--json', 'print only the JSON result line')
-    .action(async (o: { cache: string; repeats: number; threads?: number; json?: boolean }) => {
-      const log = o.json ? () => {} : (l: string) => console.log(l);
-      const r = await benchScan({
-        cacheDir: resolve(o.cache),
-        stills: ['astronaut.png', 'grace_hopper.jpg'].map((n) =>
-          fileURLToPath(new URL(`../../../test/fixtures/media/${n}`, import.meta.url)),
-        ),
-        repeats: o.repeats,
-        threads: o.threads,
-        log,
-      });
-      log(
-        `scan/decode-only: video ${(r.vit_b16_video_s / r.decode_only_video_s).toFixed(2)}x the time, stills ${(r.decode_only_images_per_s / r.vit_b16_images_per_s).toFixed(2)}x slower`,
-      );
-      console.log(JSON.stringify(r));
-    });
+    .option(
+      '--queue <redis-url>',
+      'measure the scan queue on this Redis instead (its benchmark queues are emptied)',
+      redisUrl('--queue'),
+    )
+    .action(
+      async (o: { cache: string; repeats: number; threads?: number; json?: boolean; queue?: string }) => {
+        const log = o.json ? () => {} : (l: string) => console.log(l);
+        if (o.queue !== undefined) {
+          const { benchQueue } = await import('../../queue/queueBench.js');
+          const r = await benchQueue({
+            redisUrl: o.queue,
+            cacheDir: resolve(o.cache),
+            stills: benchStills(),
+            // workers are started the way this command was
+            fsvfmCommand: [process.execPath, ...process.execArgv, process.argv[1]!],
+            log,
+          });
+          console.log(JSON.stringify(r));
+          return;
+        }
+        const r = await benchScan({
+          cacheDir: resolve(o.cache),
+          stills: benchStills(),
+          repeats: o.repeats,
+          threads: o.threads,
+          log,
+        });
+        log(
+          `scan/decode-only: video ${(r.vit_b16_video_s / r.decode_only_video_s).toFixed(2)}x the time, stills ${(r.decode_only_images_per_s / r.vit_b16_images_per_s).toFixed(2)}x slower`,
+        );
+        console.log(JSON.stringify(r));
+      },
+    );
+}
+
+function benchStills(): string[] {
+  return ['astronaut.png', 'grace_hopper.jpg'].map((n) =>
+    fileURLToPath(new URL(`../../../test/fixtures/media/${n}`, import.meta.url)),
+  );
 }

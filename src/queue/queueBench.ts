@@ -1,0 +1,226 @@
+// Scan-queue speed on one machine: the queue's own cost per job (a stand-in scanner that answers at once, so only
+// hashing, Redis, the worker loop and result collection remain), then images per second for a random-weight
+// ViT-B/16 detector scanning in-process and through the queue with 1 and 2 worker processes.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import sharp from 'sharp';
+import { Detector } from '../detect/detector.js';
+import { randomVitB16 } from '../detect/scanBench.js';
+import type { ScanItem } from '../detect/scanResult.js';
+import { detectorKey } from './detectorKey.js';
+import { redisClient, waitForRedis } from './redisConnection.js';
+import { scanQueueName } from './scanJob.js';
+import { type ScanOutcome, ScanProducer } from './scanProducer.js';
+import { ScanWorker } from './scanWorker.js';
+
+export interface QueueBenchOptions {
+  redisUrl: string;
+  /** folder for the generated checkpoint and images (kept between runs) */
+  cacheDir: string;
+  /** face stills the benchmark images are made from */
+  stills: string[];
+  /** how to start `fsvfm` (e.g. [node, --import, tsx, src/cli/main.ts]) for the worker processes */
+  fsvfmCommand: string[];
+  /** images scanned per throughput figure (default 24) */
+  images?: number;
+  /** jobs timed for the queue's own cost (default 300) */
+  overheadJobs?: number;
+  log?: (line: string) => void;
+}
+
+export interface QueueBenchResult {
+  /** wall time per job with a scanner that answers at once, jobs submitted together (ms) */
+  queue_overhead_ms_per_job: number;
+  /** one job submitted alone until its result is back, median (ms) */
+  queue_round_trip_ms: number;
+  local_images_per_s: number;
+  queue_1_worker_images_per_s: number;
+  queue_2_workers_images_per_s: number;
+  images: number;
+  overhead_jobs: number;
+  cpu_cores: number;
+}
+
+export async function benchQueue(o: QueueBenchOptions): Promise<QueueBenchResult> {
+  const log = o.log ?? (() => {});
+  mkdirSync(o.cacheDir, { recursive: true });
+  const ckpt = join(o.cacheDir, 'random-vit-b16.safetensors');
+  await randomVitB16(ckpt);
+  const nImages = o.images ?? 24;
+  const overheadJobs = o.overheadJobs ?? 300;
+  const images = await distinctImages(o.stills, nImages, join(o.cacheDir, 'queue-images'));
+  const key = (await detectorKey({ model: ckpt })).key;
+  const cores = cpus().length;
+
+  const detector = await Detector.create({ model: ckpt });
+  let sample: ScanItem;
+  let localRate: number;
+  try {
+    sample = await detector.scanImage(images[0]!); // warm-up, and a real item for the stand-in to answer with
+    const t = performance.now();
+    for (const p of images) await detector.scanImage(p);
+    localRate = images.length / ((performance.now() - t) / 1000);
+    log(`in-process: ${localRate.toFixed(2)} images/s`);
+  } finally {
+    detector.dispose();
+  }
+
+  // the queue's own cost: a stand-in scanner in this process, tiny distinct files
+  const tiny = tinyFiles(overheadJobs, join(o.cacheDir, 'queue-tiny'));
+  const standInKey = `${key}-bench-overhead`;
+  await clearQueue(o.redisUrl, standInKey);
+  const standIn = await ScanWorker.start({
+    redisUrl: o.redisUrl,
+    detectorKey: standInKey,
+    scanner: { scanFile: async (path) => ({ ...sample, input: path }) },
+  });
+  const producer = await ScanProducer.connect({ redisUrl: o.redisUrl, detectorKey: standInKey });
+  let overhead: number;
+  let roundTrip: number;
+  try {
+    const half = Math.floor(tiny.length / 2);
+    let t = performance.now();
+    checkAll(await producer.scanFiles(tiny.slice(0, half), {}));
+    overhead = (performance.now() - t) / half;
+    const trips: number[] = [];
+    for (const p of tiny.slice(half, half + 50)) {
+      t = performance.now();
+      checkAll([await producer.scanFile(p, {})]);
+      trips.push(performance.now() - t);
+    }
+    roundTrip = trips.sort((a, b) => a - b)[trips.length >> 1]!;
+    log(
+      `queue overhead: ${overhead.toFixed(2)} ms per job in a batch, ${roundTrip.toFixed(2)} ms round trip`,
+    );
+  } finally {
+    await producer.close();
+    await standIn.close();
+    await clearQueue(o.redisUrl, standInKey);
+  }
+
+  const rates: number[] = [];
+  for (const n of [1, 2]) {
+    await clearQueue(o.redisUrl, key);
+    // one onnxruntime pool per process: split the cores so two workers do not oversubscribe them
+    const threads = Math.max(1, Math.floor(cores / n));
+    const workers = await Promise.all(
+      Array.from({ length: n }, () =>
+        startWorkerProcess(o.fsvfmCommand, [
+          'worker',
+          '--redis',
+          o.redisUrl,
+          '--model',
+          ckpt,
+          '--threads',
+          String(threads),
+        ]),
+      ),
+    );
+    const p = await ScanProducer.connect({ redisUrl: o.redisUrl, detectorKey: key });
+    try {
+      const t = performance.now();
+      checkAll(await p.scanFiles(images, {}));
+      const rate = images.length / ((performance.now() - t) / 1000);
+      rates.push(rate);
+      log(
+        `queue, ${n} worker${n > 1 ? 's' : ''} (${threads} thread${threads > 1 ? 's' : ''} each): ${rate.toFixed(2)} images/s`,
+      );
+    } finally {
+      await p.close();
+      await Promise.all(workers.map(stopProcess));
+    }
+  }
+  await clearQueue(o.redisUrl, key);
+  return {
+    queue_overhead_ms_per_job: overhead,
+    queue_round_trip_ms: roundTrip,
+    local_images_per_s: localRate,
+    queue_1_worker_images_per_s: rates[0]!,
+    queue_2_workers_images_per_s: rates[1]!,
+    images: images.length,
+    overhead_jobs: overheadJobs,
+    cpu_cores: cores,
+  };
+}
+
+function checkAll(outcomes: ScanOutcome[]): void {
+  for (const oc of outcomes) {
+    if (!('item' in oc) || oc.item.status !== 'ok')
+      throw new Error(`benchmark job did not end ok: ${JSON.stringify(oc).slice(0, 200)}`);
+  }
+}
+
+/** Resized copies of the stills, so every image has its own bytes (equal bytes would share one job). */
+async function distinctImages(stills: string[], n: number, dir: string): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const width = 400 + 4 * Math.floor(i / stills.length);
+      const path = join(dir, `face-${i}-${width}.jpg`);
+      await sharp(stills[i % stills.length]!)
+        .resize({ width })
+        .jpeg({ quality: 92 })
+        .toFile(path);
+      return path;
+    }),
+  );
+}
+
+function tinyFiles(n: number, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return Array.from({ length: n }, (_, i) => {
+    const path = join(dir, `job-${i}.bin`);
+    writeFileSync(path, `queue benchmark job ${i}\n`);
+    return path;
+  });
+}
+
+/** Drops the benchmark queue's jobs, so a run never finds results of an earlier one. */
+async function clearQueue(url: string, key: string): Promise<void> {
+  const connection = redisClient(url);
+  try {
+    await waitForRedis(connection, url);
+    const q = new Queue(scanQueueName(key), { connection });
+    await q.obliterate({ force: true });
+    await q.close();
+  } finally {
+    connection.disconnect();
+  }
+}
+
+async function startWorkerProcess(command: string[], args: string[]): Promise<ChildProcess> {
+  const child = spawn(command[0]!, [...command.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start in 120 s:\n${out}`)), 120_000);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      if (out.includes('taking jobs')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code}:\n${out}`));
+    });
+  });
+  child.stdout!.resume();
+  return child;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
