@@ -2,6 +2,7 @@
 // pre-training, synthetic fakes, FS-Adapter and full fine-tuning transfer, held-out evaluation, a video scan — and
 // one self-contained report. Every finished stage leaves a record, so a re-run resumes where the last one stopped.
 
+import { CROP_PLACEMENT } from '../data/datasets/faceDatasetManifest.js';
 import type { FaceDetectorLike, FaceParserLike } from '../data/datasets/faceTools.js';
 import { DEMO_GROUP_PHOTOS, DEMO_PHOTOS } from '../data/demo/fetchDemoMedia.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
@@ -35,6 +36,7 @@ export async function runQuickstart(
   await records.claim({ quick: o.quick, minutes: o.quick ? null : (o.minutes ?? null) }, layout.out, {
     config: cfg,
     photos: { ...DEMO_PHOTOS, groups: DEMO_GROUP_PHOTOS },
+    cropPlacement: CROP_PLACEMENT,
   });
   const log = hooks.log ?? (() => {});
   const h = { ...hooks, ...(o.threads ? { threads: o.threads } : {}) };
