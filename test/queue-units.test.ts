@@ -84,6 +84,37 @@ test('a scanner that keeps throwing: failed after the allowed attempts, with its
   }
 });
 
+test('equal bytes under two names are one job; submitting them again answers from the stored result', {
+  skip,
+  timeout: 30_000,
+}, async () => {
+  const scanned: string[] = [];
+  const scanner: FileScanner = {
+    scanFile: async (path) => {
+      scanned.push(path);
+      return item(path);
+    },
+  };
+  const worker = await ScanWorker.start({ redisUrl: url, scanner, detectorKey: 'units-dedup' });
+  const producer = await ScanProducer.connect({ redisUrl: url, detectorKey: 'units-dedup' });
+  try {
+    const [a, b] = [join(dir, 'same-a.bin'), join(dir, 'same-b.bin')];
+    writeFileSync(a, 'same bytes');
+    writeFileSync(b, 'same bytes');
+    const first = await producer.scanFiles([a, b], {});
+    assert.equal(first.length, 2);
+    assert.deepEqual(scanned, [a]);
+    const again = await producer.scanFiles([b], {});
+    assert.deepEqual(again, [first[0]]);
+    assert.deepEqual(scanned, [a], 'no second scan');
+    await producer.scanFiles([b], { frames: 5 });
+    assert.deepEqual(scanned, [a, b], 'other options are another job');
+  } finally {
+    await producer.close();
+    await worker.close();
+  }
+});
+
 test('back-pressure: the producer waits while the backlog is full, and finishes once a worker drains it', {
   skip,
   timeout: 60_000,

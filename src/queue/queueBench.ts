@@ -51,7 +51,9 @@ export async function benchQueue(o: QueueBenchOptions): Promise<QueueBenchResult
   await randomVitB16(ckpt);
   const nImages = o.images ?? 24;
   const overheadJobs = o.overheadJobs ?? 300;
-  const images = await distinctImages(o.stills, nImages, join(o.cacheDir, 'queue-images'));
+  const images = await distinctImages(o.stills, nImages, join(o.cacheDir, 'queue-images'), 400);
+  // first jobs of a fresh worker compile its programs: warm every worker before timing
+  const warmUp = await distinctImages(o.stills, 4, join(o.cacheDir, 'queue-warm-up'), 300);
   const key = (await detectorKey({ model: ckpt })).key;
   const cores = cpus().length;
 
@@ -121,6 +123,7 @@ export async function benchQueue(o: QueueBenchOptions): Promise<QueueBenchResult
     );
     const p = await ScanProducer.connect({ redisUrl: o.redisUrl, detectorKey: key });
     try {
+      checkAll(await p.scanFiles(warmUp, {}));
       const t = performance.now();
       checkAll(await p.scanFiles(images, {}));
       const rate = images.length / ((performance.now() - t) / 1000);
@@ -154,11 +157,11 @@ function checkAll(outcomes: ScanOutcome[]): void {
 }
 
 /** Resized copies of the stills, so every image has its own bytes (equal bytes would share one job). */
-async function distinctImages(stills: string[], n: number, dir: string): Promise<string[]> {
+async function distinctImages(stills: string[], n: number, dir: string, width0: number): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   return Promise.all(
     Array.from({ length: n }, async (_, i) => {
-      const width = 400 + 4 * Math.floor(i / stills.length);
+      const width = width0 + 4 * Math.floor(i / stills.length);
       const path = join(dir, `face-${i}-${width}.jpg`);
       await sharp(stills[i % stills.length]!)
         .resize({ width })
