@@ -8,9 +8,9 @@ import { type OracleArray, readOracleArray, readOracleJson } from './oracle.js';
 
 export const GENERATION_RECORD = 'generation_record.json';
 
-/** `<folder>/<stem>.bin` and its `.json` sidecar, relative to the set folder. */
-export function arrayFiles(stem: string): string[] {
-  return [`${stem}.bin`, `${stem}.json`];
+/** An array's `.bin` file and its `.json` sidecar, e.g. of `expected/finetune_logits`, relative to the set folder. */
+export function arrayFiles(relativeStem: string): string[] {
+  return [`${relativeStem}.bin`, `${relativeStem}.json`];
 }
 
 export class FixtureSet {
