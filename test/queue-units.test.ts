@@ -205,3 +205,20 @@ test('serve --queue: uploads are scored by a worker; a media limit is 422, a fai
     await worker.close();
   }
 });
+
+test('an aborted submission (serve timeout) takes its job off the queue and does not submit it again', {
+  skip,
+  timeout: 30_000,
+}, async () => {
+  const producer = await ScanProducer.connect({ redisUrl: url, detectorKey: 'units-abort', sweepMs: 100 });
+  try {
+    const [path] = files('abort', 1);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('scan took too long')), 300);
+    await assert.rejects(producer.scanFile(path!, {}, { signal: controller.signal }), /too long/);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await producer.backlog(), 0);
+  } finally {
+    await producer.close();
+  }
+});

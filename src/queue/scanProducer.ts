@@ -149,7 +149,11 @@ export class ScanProducer {
     try {
       return await abortable(wait!, opts.signal);
     } catch (err) {
-      if (opts.signal?.aborted) await this.queue.remove(id).catch(() => 0);
+      // nobody else waits for this job: drop it, so the sweep does not submit it again
+      if (opts.signal?.aborted && (this.pending.get(id)?.settle.length ?? 0) <= 1) {
+        this.pending.delete(id);
+        await this.queue.remove(id).catch(() => 0);
+      }
       throw err;
     }
   }
