@@ -1,3 +1,4 @@
+import { WASM_BASE64 } from './bilinearRowKernelWasm.js';
 import type { PixelRegion, Span } from './pixelRegion.js';
 
 const f32 = Math.fround;
@@ -91,42 +92,46 @@ export class BilinearResizePlan {
   resize(input: PixelRegion, rows: Span, cols: Span): PixelRegion {
     const width = cols.end - cols.start;
     const height = rows.end - rows.start;
-    const out = new Uint8Array(width * height * 3);
-    const inData = input.data;
+    const src = input.data;
     const inStride = input.width * 3;
+    // The SSE columns are a prefix of every row: the WebAssembly kernel does those (same float32 operations),
+    // the scalar tail is done here in float64 as dlib's tail loop does.
+    let simdCount = 0;
+    while (simdCount < width && this.colIsSimd[cols.start + simdCount] === 1) simdCount++;
+    const colsPtr = 0;
+    const srcPtr = colsPtr + simdCount * 16;
+    const dstPtr = srcPtr + src.length + 16;
+    const kernel = rowKernel(dstPtr + width * height * 3 + 16);
+    const colInts = new Int32Array(kernel.memory.buffer, colsPtr, simdCount * 4);
+    const colFloats = new Float32Array(kernel.memory.buffer, colsPtr, simdCount * 4);
+    for (let k = 0; k < simdCount; k++) {
+      const c = cols.start + k;
+      colInts[k * 4] = (this.colLeft[c] - input.x0) * 3;
+      colInts[k * 4 + 1] = (this.colRight[c] - input.x0) * 3;
+      colFloats[k * 4 + 2] = this.colFrac[c];
+      colFloats[k * 4 + 3] = 1 - this.colFrac[c];
+    }
+    const mem = new Uint8Array(kernel.memory.buffer);
+    mem.set(src, srcPtr);
     for (let r = rows.start; r < rows.end; r++) {
       const tb = this.rowFrac[r];
-      const topBase = (this.rowTop[r] - input.y0) * inStride - input.x0 * 3;
-      const bottomBase = (this.rowBottom[r] - input.y0) * inStride - input.x0 * 3;
-      const tbF = f32(tb);
-      const invTbF = f32(1 - tb);
-      let o = (r - rows.start) * width * 3;
-      for (let c = cols.start; c < cols.end; c++, o += 3) {
-        const tl = topBase + this.colLeft[c] * 3;
-        const tr = topBase + this.colRight[c] * 3;
-        const bl = bottomBase + this.colLeft[c] * 3;
-        const br = bottomBase + this.colRight[c] * 3;
+      const top = (this.rowTop[r] - input.y0) * inStride;
+      const bottom = (this.rowBottom[r] - input.y0) * inStride;
+      const rowOut = dstPtr + (r - rows.start) * width * 3;
+      if (simdCount > 0) kernel.resizeRow(srcPtr, rowOut, colsPtr, simdCount, top, bottom, tb, 1 - tb);
+      // Storing into the Uint8Array truncates, as dlib's unsigned char cast does.
+      for (let k = simdCount; k < width; k++) {
+        const c = cols.start + k;
         const lr = this.colFrac[c];
-        if (this.colIsSimd[c]) {
-          const invLr = f32(1 - lr);
-          const wtl = f32(invTbF * invLr);
-          const wtr = f32(invTbF * lr);
-          const wbl = f32(tbF * invLr);
-          const wbr = f32(tbF * lr);
-          for (let ch = 0; ch < 3; ch++) {
-            const v = f32(
-              f32(f32(f32(wtl * inData[tl + ch]) + f32(wtr * inData[tr + ch])) + f32(wbl * inData[bl + ch])) +
-                f32(wbr * inData[br + ch]),
-            );
-            out[o + ch] = Math.trunc(v);
-          }
-        } else {
-          for (let ch = 0; ch < 3; ch++) {
-            const v =
-              (1 - tb) * ((1 - lr) * inData[tl + ch] + lr * inData[tr + ch]) +
-              tb * ((1 - lr) * inData[bl + ch] + lr * inData[br + ch]);
-            out[o + ch] = Math.trunc(v);
-          }
+        const tl = srcPtr + top + (this.colLeft[c] - input.x0) * 3;
+        const tr = srcPtr + top + (this.colRight[c] - input.x0) * 3;
+        const bl = srcPtr + bottom + (this.colLeft[c] - input.x0) * 3;
+        const br = srcPtr + bottom + (this.colRight[c] - input.x0) * 3;
+        const o = rowOut + k * 3;
+        for (let ch = 0; ch < 3; ch++) {
+          mem[o + ch] =
+            (1 - tb) * ((1 - lr) * mem[tl + ch] + lr * mem[tr + ch]) +
+            tb * ((1 - lr) * mem[bl + ch] + lr * mem[br + ch]);
         }
       }
     }
@@ -137,7 +142,34 @@ export class BilinearResizePlan {
       y0: rows.start,
       width,
       height,
-      data: out,
+      data: mem.slice(dstPtr, dstPtr + width * height * 3),
     };
   }
+}
+
+interface RowKernel {
+  memory: WebAssembly.Memory;
+  resizeRow(
+    src: number,
+    dst: number,
+    cols: number,
+    count: number,
+    top: number,
+    bottom: number,
+    tb: number,
+    invTb: number,
+  ): void;
+}
+
+let kernel: RowKernel | undefined;
+
+/** The bilinearRowKernel.wat instance, its memory grown to at least `bytes`. */
+function rowKernel(bytes: number): RowKernel {
+  if (!kernel) {
+    const module = new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
+    kernel = new WebAssembly.Instance(module).exports as unknown as RowKernel;
+  }
+  const have = kernel.memory.buffer.byteLength;
+  if (have < bytes) kernel.memory.grow(Math.ceil((bytes - have) / 65536));
+  return kernel;
 }

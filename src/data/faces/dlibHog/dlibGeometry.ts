@@ -56,29 +56,31 @@ function fhogToImage(p: number, cellSize: number, padding: number): number {
 }
 
 /**
- * The image rectangle (on the 2× upsampled image) of the detection window whose saliency peak is at padded
- * feature position (row, col) of pyramid level `level`: detect_from_fhog_pyramid's
- * `pyr.rect_up(fe.feats_to_image(centered_rect(point(c, r), w, h), ...), l)`.
+ * The rectangle, in pixels of its pyramid level, of the detection window whose saliency peak is at padded
+ * feature position (row, col): `fe.feats_to_image(centered_rect(point(c, r), w, h), ...)` in
+ * detect_from_fhog_pyramid (scan_fhog_pyramid.h).
  */
-export function windowRectOnUpsampled(
+export function windowRectOnLevel(
   row: number,
   col: number,
-  level: number,
   windowCells: { width: number; height: number },
   cellSize: number,
   fhogPadding: { rows: number; cols: number },
 ): DlibRect {
   const left = col - Math.trunc(windowCells.width / 2);
   const top = row - Math.trunc(windowCells.height / 2);
-  const right = left + windowCells.width - 1;
-  const bottom = top + windowCells.height - 1;
-  const up = (v: number) => roundHalfUp(pyramid6PointUp(v, level));
   return {
-    left: up(fhogToImage(left, cellSize, fhogPadding.cols)),
-    top: up(fhogToImage(top, cellSize, fhogPadding.rows)),
-    right: up(fhogToImage(right, cellSize, fhogPadding.cols)),
-    bottom: up(fhogToImage(bottom, cellSize, fhogPadding.rows)),
+    left: fhogToImage(left, cellSize, fhogPadding.cols),
+    top: fhogToImage(top, cellSize, fhogPadding.rows),
+    right: fhogToImage(left + windowCells.width - 1, cellSize, fhogPadding.cols),
+    bottom: fhogToImage(top + windowCells.height - 1, cellSize, fhogPadding.rows),
   };
+}
+
+/** A level's rectangle on the 2× upsampled image: `pyramid_down<6>::rect_up(rect, level)`, rounded. */
+export function levelRectToUpsampled(r: DlibRect, level: number): DlibRect {
+  const up = (v: number) => roundHalfUp(pyramid6PointUp(v, level));
+  return { left: up(r.left), top: up(r.top), right: up(r.right), bottom: up(r.bottom) };
 }
 
 /** A rectangle of the 2× upsampled image back on the original: `pyramid_down<2>::rect_down`, rounded. */

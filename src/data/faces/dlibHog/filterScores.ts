@@ -114,35 +114,47 @@ export function filterScores(
   if (h === 0 || w === 0) return { rows: { start: r0, end: r1 }, cols: { start: c0, end: c1 }, scores };
   const fr = filter.rows;
   const fc = filter.cols;
+  // the padded feature rows/cols these positions read, copied densely with zeros for the padding
+  const pr0 = r0 - grid.firstRow;
+  const pc0 = c0 - grid.firstCol;
+  const dh = h + fr - 1;
+  const dw = w + fc - 1;
+  const dense = new Float32Array(dh * dw);
   const planeSize = feats.rows * feats.cols;
-  // padded feature value (pr, pc) of plane p; zero in the padding
-  const feature = (p: number, pr: number, pc: number): number => {
-    const y = pr - grid.padTop - feats.y0;
-    const x = pc - grid.padLeft - feats.x0;
-    if (y < 0 || x < 0 || y >= feats.rows || x >= feats.cols) return 0;
-    return feats.data[p * planeSize + y * feats.cols + x];
-  };
-  const scratchRows = h + fr - 1;
-  const scratch = new Float64Array(scratchRows * w);
-  const rowValues = new Float64Array(fc);
-  const colValues = new Float64Array(fr);
+  const simd = new Uint8Array(w);
+  for (let k = 0; k < w; k++) simd[k] = c0 + k < grid.simdEndCol ? 1 : 0;
+  const scratch = new Float64Array(dh * w);
+  const values = new Float64Array(Math.max(fr, fc));
   const saliency = new Float64Array(h * w);
   let first = true;
+  let densePlane = -1;
   if (!filter.useSeparable) throw new Error('full (non-separable) fHOG filters are not implemented');
   for (const term of filter.separable) {
     if (term.plane >= FHOG_PLANES) throw new Error(`filter plane ${term.plane} out of range`);
-    for (let sr = 0; sr < scratchRows; sr++) {
-      const pr = r0 - grid.firstRow + sr;
+    if (term.plane !== densePlane) {
+      densePlane = term.plane;
+      dense.fill(0);
+      for (let i = 0; i < dh; i++) {
+        const y = pr0 + i - grid.padTop - feats.y0;
+        if (y < 0 || y >= feats.rows) continue;
+        for (let j = 0; j < dw; j++) {
+          const x = pc0 + j - grid.padLeft - feats.x0;
+          if (x >= 0 && x < feats.cols)
+            dense[i * dw + j] = feats.data[term.plane * planeSize + y * feats.cols + x];
+        }
+      }
+    }
+    // row filter over every row the column filter reads, then the column filter
+    for (let i = 0; i < dh; i++) {
       for (let k = 0; k < w; k++) {
-        const c = c0 + k;
-        for (let n = 0; n < fc; n++) rowValues[n] = feature(term.plane, pr, c - grid.firstCol + n);
-        scratch[sr * w + k] = correlate(term.row, rowValues, c < grid.simdEndCol);
+        for (let n = 0; n < fc; n++) values[n] = dense[i * dw + k + n];
+        scratch[i * w + k] = correlate(term.row, values, simd[k] === 1);
       }
     }
     for (let i = 0; i < h; i++) {
       for (let k = 0; k < w; k++) {
-        for (let m = 0; m < fr; m++) colValues[m] = scratch[(i + m) * w + k];
-        const v = correlate(term.col, colValues, c0 + k < grid.simdEndCol);
+        for (let m = 0; m < fr; m++) values[m] = scratch[(i + m) * w + k];
+        const v = correlate(term.col, values, simd[k] === 1);
         saliency[i * w + k] = first ? v : f32(saliency[i * w + k] + v);
       }
     }
