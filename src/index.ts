@@ -36,6 +36,9 @@ export {
 } from './detect/index.js';
 export { type NormStats, normStatsForCheckpoint } from './io/normStats.js';
 export { type DetectorSpec, detectorSpec, detectorWeights, traceDetector } from './models/detectorGraph.js';
+export { DETECTOR_KINDS, type DetectorKind, isFasKind } from './models/detectorKind.js';
+export { type DetectorLoadOptions, type LoadedDetector, loadDetector } from './models/detectorLoader.js';
+export { DetectorRunner } from './models/detectorRunner.js';
 export { exportDetectorOnnx } from './models/exportOnnx.js';
 export { loadStateDict } from './models/loadStateDict.js';
 export { createScanServer, HttpError, type ScanServer, type ScanServerOptions } from './server/index.js';

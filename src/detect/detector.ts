@@ -1,13 +1,7 @@
 // The scanning API: media in, typed per-face / per-frame / per-track / per-item results out.
 //   image → faces (detector) → crops (named recipe) → normalised tensors → batched model runs → P(fake)
 //   video → sampled frames (uniform 32 by default, SPEC §6.1) → the same per frame → tracks → mean (SPEC §7.2)
-import {
-  type CropRecipe,
-  cropRecipe,
-  DEFAULT_RECIPE,
-  FAS_RECIPE,
-  type FaceCrop,
-} from '../data/crops/index.js';
+import { type CropRecipe, cropRecipe, type FaceCrop } from '../data/crops/index.js';
 import { listInputFiles } from '../data/datasets/listInputFiles.js';
 import { FaceDetector } from '../data/faces/index.js';
 import { resizeRgb } from '../data/image/resize.js';
@@ -26,8 +20,10 @@ import { toTensorNormalized } from '../data/transforms/normalize.js';
 import { aggregateVideos, type VideoAggregation } from '../eval/videoAggregation.js';
 import { attentionRollout } from './attentionRollout.js';
 import { type Calibration, checkThreshold, DEFAULT_THRESHOLD, readCalibration } from './calibration.js';
+import { defaultRecipeFor } from './defaultRecipe.js';
 import { linkTracks } from './faceTracks.js';
 import { overlayHeatmap, pngDataUri } from './heatmapImage.js';
+import { modelInfo } from './modelInfo.js';
 import type { ReconstructionExplainer } from './reconstructionMap.js';
 import type {
   FaceResult,
@@ -138,8 +134,7 @@ export class Detector {
       batch: opts.batch,
       threads: opts.threads,
     });
-    const fas = model.spec.kind === 'fas' || model.spec.kind === 'fas-fs-adapter';
-    const recipe = cropRecipe(opts.recipe ?? (fas ? FAS_RECIPE : DEFAULT_RECIPE));
+    const recipe = cropRecipe(opts.recipe ?? defaultRecipeFor(model.spec.kind));
     // every recipe places its crop from the face mesh (crops/faceRect.ts), so the mesh always runs
     const faces = await FaceDetector.create({ maxFaces: opts.maxFaces ?? 10 });
     let reconstruction: ReconstructionExplainer | undefined;
@@ -156,22 +151,14 @@ export class Detector {
 
   /** What every result records about the model. */
   get info(): ModelInfo {
-    const { norm, spec } = this.model;
-    return {
-      kind: spec.kind,
-      size: spec.size,
-      img_size: spec.encoder.imgSize,
+    return modelInfo({
+      spec: this.model.spec,
+      norm: this.model.norm,
+      checkpoint: this.model.checkpoint,
       recipe: this.recipe.name,
       threshold: this.threshold,
-      threshold_source: this.thresholdSource,
-      normalisation: {
-        mean: [...norm.stats.mean],
-        std: [...norm.stats.std],
-        source: norm.path ?? norm.source,
-        ...(norm.warning ? { warning: norm.warning } : {}),
-      },
-      checkpoint: this.model.name,
-    };
+      thresholdSource: this.thresholdSource,
+    });
   }
 
   /** model runs so far (batches) */

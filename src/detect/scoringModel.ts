@@ -4,10 +4,9 @@
 import { basename } from 'node:path';
 import { compile, type Executable, Graph, reduceMean, type Tensor } from '../graph/index.js';
 import type { NormStats, ResolvedNormStats } from '../io/normStats.js';
-import { normStatsForCheckpoint } from '../io/normStats.js';
-import { type DetectorSpec, detectorSpec, detectorWeights, traceDetector } from '../models/detectorGraph.js';
+import { type DetectorSpec, detectorWeights, traceDetector } from '../models/detectorGraph.js';
+import { loadDetector } from '../models/detectorLoader.js';
 import { exportDetectorOnnx } from '../models/exportOnnx.js';
-import { loadStateDict } from '../models/loadStateDict.js';
 import { tapAttention } from '../nn/attention.js';
 import type { StateDict } from '../nn/stateDict.js';
 
@@ -38,17 +37,8 @@ export class ScoringModel {
   ) {}
 
   static async load(path: string, opts: ScoringModelOptions = {}): Promise<ScoringModel> {
-    const { stateDict } = await loadStateDict(path);
-    const spec = detectorSpec(stateDict, { numHeads: opts.numHeads });
-    if (spec.kind === 'encoder') {
-      throw new Error(
-        `${path} is a pre-trained encoder without a classification head; scanning needs a fine-tuned detector (DfD/DiFF/FAS checkpoint)`,
-      );
-    }
-    // SPEC §2.6: DfD/DiFF detectors fall back to VGGFace2 statistics, FAS models to ImageNet.
-    const fallback = spec.kind === 'fas' || spec.kind === 'fas-fs-adapter' ? 'imagenet' : 'vggface2';
-    const norm = normStatsForCheckpoint(path, fallback);
-    return ScoringModel.fromStateDict(spec, stateDict, norm, path, opts);
+    const det = await loadDetector(path, { numHeads: opts.numHeads });
+    return ScoringModel.fromStateDict(det.spec, det.stateDict, det.norm, path, opts);
   }
 
   static async fromStateDict(

@@ -2,17 +2,18 @@
 // the FS-Adapter ViT, or the FAS model (and its FS-Adapter variant). One place turns a state dict into a traced
 // scoring graph, shared by scanning, evaluation and ONNX export.
 import { type Graph, reshape, slice, softmax, type Tensor } from '../graph/index.js';
-import { Scope } from '../nn/scope.js';
+import { type ParamSpec, Scope } from '../nn/scope.js';
 import type { StateDict } from '../nn/stateDict.js';
 import type { VitConfig as EncoderConfig } from '../nn/vit.js';
 import { detectCheckpoint } from './checkpointKind.js';
+import { type DetectorKind, isDetectorKind, isFasKind } from './detectorKind.js';
 import { encoderConfig } from './encoderConfig.js';
 import { fasAdapterModel, fasModel, prepareFasStateDict } from './fasModel.js';
 import { fsAdapterVit } from './fsAdapter.js';
 import { fsvfmEncoder } from './fsvfmPretrain.js';
+import type { VitConfig as SizeConfig } from './sizes.js';
 import { vitClassifier } from './vitClassifier.js';
 
-export type DetectorKind = 'finetune-vit' | 'fs-adapter' | 'fas' | 'fas-fs-adapter';
 export type ScoringKind = DetectorKind | 'encoder';
 
 export interface DetectorSpec {
@@ -37,6 +38,8 @@ export interface DetectorTrace {
   features: Tensor;
   /** parameters the graph reads, by name */
   paramNames: string[];
+  /** the same parameters with their shapes */
+  params: ParamSpec[];
 }
 
 /** Recognises the detector in a state dict; `numHeads` is needed for custom sizes (heads are not stored). */
@@ -49,32 +52,40 @@ export function detectorSpec(sd: StateDict, opts: { numHeads?: number } = {}): D
       `this ${det.config.embedDim}-wide custom model does not record its head count: pass --num_heads`,
     );
   }
-  const kind: ScoringKind =
-    det.kind === 'finetune-vit' ||
-    det.kind === 'fs-adapter' ||
-    det.kind === 'fas' ||
-    det.kind === 'fas-fs-adapter'
-      ? det.kind
-      : det.kind === 'pretrain-online' || det.kind === 'pretrain-target' || det.kind === 'encoder-only'
-        ? 'encoder'
-        : (() => {
-            throw new Error(`cannot score with a checkpoint of kind '${det.kind}'`);
-          })();
+  const kind: ScoringKind = isDetectorKind(det.kind)
+    ? det.kind
+    : det.kind === 'pretrain-online' || det.kind === 'pretrain-target' || det.kind === 'encoder-only'
+      ? 'encoder'
+      : (() => {
+          throw new Error(`cannot score with a checkpoint of kind '${det.kind}'`);
+        })();
   const head = sd.get(`${det.prefix}head.weight`);
   const adapter = sd.get(`${det.prefix}adapter.linear1.weight`);
   return {
     kind,
     encoder: encoderConfig(cfg, { posEmbedTrainable: true }),
     globalPool: det.globalPool ?? true,
-    numClasses: kind === 'fas' || kind === 'fas-fs-adapter' ? 2 : (head?.shape[0] ?? 2),
+    numClasses: isFasKind(kind) ? 2 : (head?.shape[0] ?? 2),
     reduction: adapter ? cfg.embedDim / adapter.shape[0]! : 4,
     size: det.size,
   };
 }
 
+/** The spec of a detector whose size was resolved (and checked) against its checkpoint. */
+export function detectorSpecOfSize(kind: DetectorKind, size: SizeConfig, globalPool: boolean): DetectorSpec {
+  return {
+    kind,
+    encoder: encoderConfig(size, { posEmbedTrainable: true }),
+    globalPool,
+    numClasses: size.numClasses,
+    reduction: size.adapterReduction,
+    size: size.name,
+  };
+}
+
 /** The state dict as the traced graph names it (FAS: the embedder alias dropped after checking it). */
 export function detectorWeights(spec: DetectorSpec, sd: StateDict): StateDict {
-  return spec.kind === 'fas' || spec.kind === 'fas-fs-adapter' ? prepareFasStateDict(sd) : sd;
+  return isFasKind(spec.kind) ? prepareFasStateDict(sd) : sd;
 }
 
 /** Traces the eval-mode scoring graph for a batch of normalised [N,3,H,W] images. */
@@ -122,5 +133,6 @@ export function traceDetector(g: Graph, spec: DetectorSpec, batch: number): Dete
       break;
   }
   const pFake = logits ? reshape(slice(softmax(logits, -1), 1, 0, 1), [batch]) : null;
-  return { images, logits, pFake, features, paramNames: s.registry.list().map((p) => p.name) };
+  const params = s.registry.list();
+  return { images, logits, pFake, features, paramNames: params.map((p) => p.name), params };
 }

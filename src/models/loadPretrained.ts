@@ -9,6 +9,7 @@ import type { RandomSource } from '../nn/random.js';
 import type { ParamSpec } from '../nn/scope.js';
 import type { StateDict } from '../nn/stateDict.js';
 import { type DetectedCheckpoint, detectCheckpoint } from './checkpointKind.js';
+import { isDetectorKind, isFasKind } from './detectorKind.js';
 import { prepareFasStateDict } from './fasModel.js';
 import { FS_ADAPTER_MISSING_FROM_PRETRAIN } from './fsAdapter.js';
 import { loadStateDict } from './loadStateDict.js';
@@ -17,8 +18,6 @@ import { MODEL_NAMES, type VitConfig as SizeConfig, vitSize } from './sizes.js';
 /** The downstream architectures of SPEC §1.6–1.8. */
 export type DownstreamKind = 'classifier' | 'fs-adapter' | 'fas' | 'fas-fs-adapter';
 
-/** Checkpoint kinds that are fine-tuned detectors (what `eval` consumes). */
-export const DETECTOR_KINDS = ['finetune-vit', 'fs-adapter', 'fas', 'fas-fs-adapter'] as const;
 /** Checkpoint kinds a downstream model can be initialised from. */
 export const PRETRAIN_KINDS = ['pretrain-online', 'pretrain-target', 'encoder-only'] as const;
 
@@ -32,11 +31,11 @@ export interface ReadCheckpoint {
 /** Key prefixes other SSL code puts in front of encoder names; stripped on load (SPEC §2.5, FAS loader). */
 const FOREIGN_PREFIXES = ['module.', 'target_encoder.'];
 
-function stripPrefixes(sd: StateDict): StateDict {
+export function stripForeignPrefixes<T>(sd: ReadonlyMap<string, T>): ReadonlyMap<string, T> {
   let out = sd;
   for (const p of FOREIGN_PREFIXES) {
     if (![...out.keys()].some((k) => k.startsWith(p))) continue;
-    const next: StateDict = new Map();
+    const next = new Map<string, T>();
     for (const [k, v] of out) next.set(k.startsWith(p) ? k.slice(p.length) : k, v);
     out = next;
   }
@@ -55,7 +54,7 @@ export async function readCheckpoint(path: string): Promise<ReadCheckpoint> {
   } catch (err) {
     throw new Error(`cannot read checkpoint ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const stateDict = stripPrefixes(loaded.stateDict);
+  const stateDict = new Map(stripForeignPrefixes(loaded.stateDict));
   return { path, stateDict, format: loaded.format, detected: detectCheckpoint(stateDict) };
 }
 
@@ -141,7 +140,7 @@ export function initFromPretrained(
   opts: PretrainedLoadOptions,
 ): PretrainedLoad {
   const kind = ckpt.detected.kind;
-  if ((DETECTOR_KINDS as readonly string[]).includes(kind)) {
+  if (isDetectorKind(kind)) {
     throw new Error(
       `${ckpt.path} is a fine-tuned detector checkpoint (${kind}), not a pre-training one; --finetune needs the pre-training checkpoint (checkpoint-*.pth of fsvfm pretrain or the released pretrained_models/…) or an encoder .safetensors`,
     );
@@ -151,8 +150,7 @@ export function initFromPretrained(
       `${ckpt.path} holds no ViT encoder (no cls_token / patch_embed.proj.weight); is it an FS-VFM checkpoint?`,
     );
   }
-  const fas = opts.kind === 'fas' || opts.kind === 'fas-fs-adapter';
-  const prefix = fas ? 'backbone.vit.' : '';
+  const prefix = isFasKind(opts.kind) ? 'backbone.vit.' : '';
   const src = ckpt.stateDict;
   // size check first, with both shapes in the message
   const checkShape = (key: string): void => {
@@ -238,8 +236,7 @@ export function loadDetectorStrict(ckpt: ReadCheckpoint, specs: readonly ParamSp
       `${ckpt.path} is a ${kind} checkpoint, not a fine-tuned detector; evaluate the checkpoint-min_val_loss.pth written by fsvfm finetune (or a released finetuned_models/… file), or fine-tune this one first`,
     );
   }
-  const sd =
-    kind === 'fas' || kind === 'fas-fs-adapter' ? prepareFasStateDict(ckpt.stateDict) : ckpt.stateDict;
+  const sd = isFasKind(kind) ? prepareFasStateDict(ckpt.stateDict) : ckpt.stateDict;
   const names = new Set(specs.map((s) => s.name));
   const missing = specs.filter((s) => !sd.has(s.name)).map((s) => s.name);
   // the FS-Adapter FAS model stores an unused `backbone.vit.head` (SPEC §2.3(g)): not part of the graph

@@ -1,8 +1,10 @@
 // What makes two detectors give the same results: the checkpoint's bytes and the options that change a result
 // (crop recipe, face limits, threshold). Producers and workers compute it independently from their own files;
 // the scan queue is named after it, so a worker only takes jobs meant for the detector it runs.
-import { cropRecipe, DEFAULT_RECIPE } from '../data/crops/index.js';
+import { cropRecipe } from '../data/crops/index.js';
+import { defaultRecipeFor } from '../detect/defaultRecipe.js';
 import { DEFAULT_THRESHOLD, type DetectorOptions, readCalibration } from '../detect/index.js';
+import { checkpointKindOfFile } from '../models/detectorLoader.js';
 import { sha256File, sha256Text } from './fileHash.js';
 
 export interface DetectorKey {
@@ -24,7 +26,8 @@ export async function detectorKey(opts: DetectorOptions): Promise<DetectorKey> {
   const facts: DetectorKey['facts'] = {
     model_sha256: await sha256File(opts.model),
     num_heads: opts.numHeads ?? null,
-    recipe: cropRecipe(opts.recipe ?? DEFAULT_RECIPE).name,
+    // the recipe a Detector of this model picks when none is asked for
+    recipe: cropRecipe(opts.recipe ?? defaultRecipeFor(await checkpointKindOfFile(opts.model))).name,
     min_face: opts.minFaceSize ?? 40,
     max_faces: opts.maxFaces ?? 10,
     threshold,

@@ -7,10 +7,10 @@ import type { Command } from 'commander';
 import type { OnnxModel } from '../../graph/index.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { openWeightsFile, type WeightsFile, type WeightsTensor } from '../../io/checkpointFile.js';
-import { normStatsForCheckpoint } from '../../io/normStats.js';
 import { writeSafetensors } from '../../io/safetensors.js';
 import { type DetectedCheckpoint, detectCheckpoint, encoderKeys } from '../../models/checkpointKind.js';
 import { detectorSpec } from '../../models/detectorGraph.js';
+import { detectorNormStats, isDetectorKind } from '../../models/detectorKind.js';
 import { exportDetectorOnnx } from '../../models/exportOnnx.js';
 import type { StateDict } from '../../nn/stateDict.js';
 import { UserError } from '../userError.js';
@@ -93,7 +93,7 @@ const toOnnx: ConvertTarget = async (ctx) => {
   let model: OnnxModel;
   try {
     const spec = detectorSpec(sd, { numHeads: ctx.numHeads });
-    const stats = normStatsForCheckpoint(ctx.input, 'vggface2');
+    const stats = detectorNormStats(ctx.input, spec.kind);
     model = exportDetectorOnnx(spec, sd, {
       batch: ctx.batch,
       metadata: {
@@ -126,7 +126,7 @@ function selectTensors(
   const all = [...w.tensors];
   if (part === 'all') return all;
   if (part === 'detector') {
-    if (!['finetune-vit', 'fs-adapter', 'fas', 'fas-fs-adapter'].includes(detected.kind)) {
+    if (!isDetectorKind(detected.kind)) {
       throw new UserError(
         `${w.path} is a ${detected.kind} checkpoint, not a detector; use --part encoder or --part all`,
       );

@@ -1,13 +1,5 @@
 // Evaluation protocols (SPEC §7.5): the programmatic API behind `fsvfm eval`.
 export {
-  type Detector,
-  type DetectorKind,
-  type DetectorLoadOptions,
-  DetectorRunner,
-  detectorLogits,
-  loadDetector,
-} from './detector.js';
-export {
   type EvaluateCallbacks,
   type EvaluateOptions,
   type EvaluateOutcome,

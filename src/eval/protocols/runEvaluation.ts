@@ -8,6 +8,8 @@ import type { LabelFileDelimiter } from '../../data/folders/index.js';
 import { DEFAULT_EVAL_TRANSFORM, type EvalTransformName } from '../../data/transforms/evalTransforms.js';
 import type { RuntimeOptions } from '../../graph/index.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
+import { type LoadedDetector, loadDetector } from '../../models/detectorLoader.js';
+import { DetectorRunner } from '../../models/detectorRunner.js';
 import { predictionsFromLogits } from '../accuracy.js';
 import { meanCrossEntropyFloat32, probRealFloat32 } from '../float32Softmax.js';
 import { renderHtmlReport } from '../htmlReport.js';
@@ -35,7 +37,6 @@ import {
 } from '../resultSchema.js';
 import { summarizeBinary } from '../summary.js';
 import { aggregateVideos, type NoFacePolicy, type VideoAggregation } from '../videoAggregation.js';
-import { type Detector, DetectorRunner, loadDetector } from './detector.js';
 import { type ScoredSample, scoreSamples } from './scoreImages.js';
 import { fasTestSet, folderOrListTestSet, type ProtocolName, type TestSet } from './testSets.js';
 
@@ -87,7 +88,12 @@ export interface EvaluateOutcome {
   result: EvaluationResult;
   official: OfficialSetMetrics[];
   files: { json: string; html: string; scores: string; testResults?: string; performanceCsv?: string };
-  detector: { kind: Detector['kind']; size: string; norm: Detector['norm']['source']; inputSize: number };
+  detector: {
+    kind: LoadedDetector['kind'];
+    size: string;
+    norm: LoadedDetector['norm']['source'];
+    inputSize: number;
+  };
   /** images that could not be read, per set */
   unreadable: { set: string; file: string; error: string }[];
 }
@@ -212,12 +218,20 @@ export async function evaluate(opts: EvaluateOptions, cb: EvaluateCallbacks = {}
     numHeads: opts.numHeads,
     embedDim: opts.embedDim,
     depth: opts.depth,
-    normFallback: fas ? 'imagenet' : 'vggface2',
   });
+  if (detector.size.numClasses !== 2)
+    throw new Error(
+      `${opts.checkpoint} has a ${detector.size.numClasses}-class head; the protocols need a binary (fake/real) detector`,
+    );
   cb.onLog?.(
     `detector: ${detector.kind}, size ${detector.size.name} (D=${detector.size.embedDim}, depth ${detector.size.depth}), input ${detector.inputSize}, normalisation ${detector.norm.source}${detector.norm.path ? ` (${detector.norm.path})` : ''}`,
   );
-  const runner = await DetectorRunner.create(detector, opts.batchSize ?? 32, opts.runtime);
+  const runner = await DetectorRunner.create(
+    detector.spec,
+    opts.batchSize ?? 32,
+    opts.runtime,
+    detector.stateDict,
+  );
   const transform = opts.transform ?? DEFAULT_EVAL_TRANSFORM;
   const evaluated: EvaluatedSet[] = [];
   const official: OfficialSetMetrics[] = [];

@@ -4,7 +4,7 @@
 import { decodeImage } from '../../data/media/decodeImage.js';
 import { type EvalTransformName, evalTransform } from '../../data/transforms/evalTransforms.js';
 import type { NormStats } from '../../data/transforms/normalize.js';
-import type { DetectorRunner } from './detector.js';
+import { type DetectorRunner, scoreInBatches } from '../../models/detectorRunner.js';
 import type { TestSample } from './testSets.js';
 
 export interface ScoredSample extends TestSample {
@@ -18,6 +18,8 @@ export interface ScoreProgress {
   total: number;
 }
 
+type Decoded = { tensor: Float32Array } | { error: string };
+
 /** Runs every sample through the detector in order; `onProgress` is called after each batch. */
 export async function scoreSamples(
   runner: DetectorRunner,
@@ -30,11 +32,9 @@ export async function scoreSamples(
   },
 ): Promise<ScoredSample[]> {
   const per = 3 * runner.inputSize * runner.inputSize;
-  const out: ScoredSample[] = [];
-  for (let start = 0; start < samples.length; start += runner.batchSize) {
-    if (opts.signal?.aborted) throw new Error('evaluation interrupted');
-    const chunk = samples.slice(start, start + runner.batchSize);
-    const tensors = await Promise.all(
+  /** the readable images of a chunk, packed; `decoded` keeps every sample's outcome in chunk order */
+  const load = async (chunk: readonly TestSample[]) => {
+    const decoded: Decoded[] = await Promise.all(
       chunk.map(async (s) => {
         try {
           const { image } = await decodeImage(s.path);
@@ -44,15 +44,20 @@ export async function scoreSamples(
         }
       }),
     );
-    const ok = tensors.map((t, i) => ('tensor' in t ? i : -1)).filter((i) => i >= 0);
-    const batch = new Float32Array(ok.length * per);
+    const ok = decoded.map((t, i) => ('tensor' in t ? i : -1)).filter((i) => i >= 0);
+    const images = new Float32Array(ok.length * per);
     ok.forEach((i, k) => {
-      batch.set((tensors[i] as { tensor: Float32Array }).tensor, k * per);
+      images.set((decoded[i] as { tensor: Float32Array }).tensor, k * per);
     });
-    const logits = ok.length ? await runner.logits(batch, ok.length) : new Float32Array(0);
-    const row = new Map(ok.map((i, k) => [i, [logits[2 * k]!, logits[2 * k + 1]!] as [number, number]]));
+    return { images, count: ok.length, ok, decoded };
+  };
+  const out: ScoredSample[] = [];
+  for await (const { start, chunk, packed, logits } of scoreInBatches(runner, samples, load, opts.signal)) {
+    const row = new Map(
+      packed.ok.map((i, k) => [i, [logits[2 * k]!, logits[2 * k + 1]!] as [number, number]]),
+    );
     chunk.forEach((s, i) => {
-      const t = tensors[i]!;
+      const t = packed.decoded[i]!;
       out.push({ ...s, logits: row.get(i) ?? null, ...('error' in t ? { error: t.error } : {}) });
     });
     opts.onProgress?.({ done: Math.min(samples.length, start + chunk.length), total: samples.length });

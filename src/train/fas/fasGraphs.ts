@@ -1,6 +1,7 @@
-// The FAS training and evaluation graphs: CE on token-0 logits (+ weight_cl · real-anchor loss for the FS-Adapter),
+// The FAS training graph and its eval-mode detector: CE on token-0 logits (+ weight_cl · real-anchor loss for the FS-Adapter),
 // plus 0.5 · wd · Σp² over the trainable parameters, which is Adam's L2-coupled weight decay (g + wd·p).
 import { add, crossEntropy, Graph, mul, mulScalar, reduceSum, type Tensor } from '../../graph/index.js';
+import type { DetectorSpec } from '../../models/detectorGraph.js';
 import { fasAdapterModel, fasModel, isFasAdapterTrainable } from '../../models/fasModel.js';
 import { Scope } from '../../nn/scope.js';
 import type { VitConfig as EncoderConfig } from '../../nn/vit.js';
@@ -61,14 +62,14 @@ export function buildFasTrainGraph(r: ResolvedFasOptions, m: FasModelConfig, bat
   return { scope: s, loss, metrics, isTrainable };
 }
 
-export function buildFasEvalGraph(
-  r: ResolvedFasOptions,
-  m: FasModelConfig,
-  batch: number,
-): { scope: Scope; logits: Tensor } {
-  const S = m.encoder.imgSize;
-  const g = new Graph();
-  const s = Scope.root(g);
-  const images = g.input('images', 'float32', [batch, 3, S, S]);
-  return { scope: s, logits: logitsOf(s, images, m, r.trainable === 'fs-adapter').logits };
+/** The same model as an eval-mode detector, for the evaluations of a run through the shared detector runner. */
+export function fasValidationSpec(r: ResolvedFasOptions, m: FasModelConfig): DetectorSpec {
+  return {
+    kind: r.trainable === 'fs-adapter' ? 'fas-fs-adapter' : 'fas',
+    encoder: m.encoder,
+    globalPool: true,
+    numClasses: 2,
+    reduction: m.adapterReduction,
+    size: r.model ?? 'custom',
+  };
 }

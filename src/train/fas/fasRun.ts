@@ -7,8 +7,9 @@ import { SeededRng } from '../../data/random/seededRng.js';
 import { fasTestTransform, fasTrainTransform } from '../../data/transforms/fasHsvJitter.js';
 import { gauss } from '../../data/transforms/rng.js';
 import { officialFasEval } from '../../eval/officialFas.js';
-import { compile, type Executable, type HostTensor } from '../../graph/index.js';
+import type { HostTensor } from '../../graph/index.js';
 import type { ResolvedNormStats } from '../../io/normStats.js';
+import { DetectorRunner, scoreInBatches } from '../../models/detectorRunner.js';
 import { normalizeFasClassifier } from '../../models/fasModel.js';
 import { initFromPretrained, type ReadCheckpoint } from '../../models/loadPretrained.js';
 import { seededRandom } from '../../nn/random.js';
@@ -22,7 +23,7 @@ import { saveDetector } from '../run/saveDetector.js';
 import type { RunPosition, TrainingTask } from '../run/trainingRun.js';
 import { BalancedDomainSampler } from './balancedSampler.js';
 import { fasCheckpointName, saveFasCheckpoint, unusedAdapterHead } from './fasCheckpoint.js';
-import { buildFasEvalGraph, buildFasTrainGraph, type FasModelConfig } from './fasGraphs.js';
+import { buildFasTrainGraph, type FasModelConfig, fasValidationSpec } from './fasGraphs.js';
 import type { ResolvedFasOptions } from './fasOptions.js';
 import type { FasDomain } from './fasSources.js';
 import type { FasCallbacks, FasEvaluation } from './fasTypes.js';
@@ -56,7 +57,7 @@ export class FasRun implements TrainingTask<FasEvaluation | null> {
     private readonly sampler: BalancedDomainSampler,
     private readonly rng: SeededRng,
     private readonly trainer: GraphTrainer,
-    private readonly evaluator: { exe: Executable; params: string[]; batch: number },
+    private readonly evaluator: DetectorRunner,
     private readonly extraHead: StateDict,
   ) {
     this.epochs = Math.ceil(c.r.iterations / c.r.evalEvery);
@@ -90,12 +91,7 @@ export class FasRun implements TrainingTask<FasEvaluation | null> {
     );
     const extraHead: StateDict = adapter ? unusedAdapterHead(c.embedDim, run) : new Map();
     const evalBatch = Math.min(r.evalBatchSize, c.test.length);
-    const evalGraph = buildFasEvalGraph(r, c.model, evalBatch);
-    const evaluator = {
-      exe: await compile({ logits: evalGraph.logits }, r.runtime ?? {}),
-      params: evalGraph.scope.registry.list().map((p) => p.name),
-      batch: evalBatch,
-    };
+    const evaluator = await DetectorRunner.create(fasValidationSpec(r, c.model), evalBatch, r.runtime ?? {});
     return new FasRun(c, run, sampler, rng, trainer, evaluator, extraHead);
   }
 
@@ -142,23 +138,13 @@ export class FasRun implements TrainingTask<FasEvaluation | null> {
   async validate(epoch: number): Promise<FasEvaluation | null> {
     const { r, test, norm, cache } = this.c;
     if (this.stepsIn(epoch) < r.evalEvery) return null;
-    const { exe, params, batch: evalB } = this.evaluator;
     const S = this.c.model.encoder.imgSize;
-    const feeds: Record<string, HostTensor> = {};
-    for (const name of params) {
-      const t = this.trainer.state.params.get(name)!;
-      feeds[name] = f32(t.data as Float32Array, t.shape);
-    }
+    this.evaluator.setWeights(this.trainer.state.params);
+    const load = (chunk: readonly LabeledSample[]) =>
+      loadBatch(chunk, cache, S, (img) => fasTestTransform(img, norm.stats, S));
     const logits: number[][] = [];
-    for (let i = 0; i < test.length; i += evalB) {
-      const b = await loadBatch(test.slice(i, i + evalB), cache, S, (img) =>
-        fasTestTransform(img, norm.stats, S),
-      );
-      const padded = new Float32Array(evalB * 3 * S * S);
-      padded.set(b.images);
-      const z = (await exe.run({ ...feeds, images: f32(padded, [evalB, 3, S, S]) })).logits!
-        .data as Float32Array;
-      for (let k = 0; k < b.count; k++) logits.push([z[2 * k]!, z[2 * k + 1]!]);
+    for await (const { packed, logits: z } of scoreInBatches(this.evaluator, test, load)) {
+      for (let k = 0; k < packed.count; k++) logits.push([z[2 * k]!, z[2 * k + 1]!]);
     }
     const ev = officialFasEval({
       logits,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readFasSplit } from '../../data/folders/index.js';
 import { formatFasPerformanceCsv } from '../../eval/officialReports.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
-import { normStatsForCheckpoint } from '../../io/normStats.js';
+import { detectorNormStats } from '../../models/detectorKind.js';
 import { encoderConfig } from '../../models/encoderConfig.js';
 import { readCheckpoint, resolveModelSize } from '../../models/loadPretrained.js';
 import { DecodedImageCache } from '../finetune/imageBatches.js';
@@ -22,7 +22,7 @@ async function fasContext(r: ResolvedFasOptions, hooks: FasCallbacks): Promise<F
   const test = readFasSplit(r.dataRoot, protocol.target, 'test');
   const ckpt = await readCheckpoint(r.ptModel);
   const size = resolveModelSize(ckpt, r.model, { numHeads: r.numHeads });
-  const norm = normStatsForCheckpoint(r.ptModel, 'imagenet');
+  const norm = detectorNormStats(r.ptModel, r.trainable === 'fs-adapter' ? 'fas-fs-adapter' : 'fas');
   hooks.onLog?.(
     `FAS ${r.config}: sources ${domains.map((d) => d.name).join(', ')} → target ${protocol.target} (${test.length} test frames); normalisation ${norm.source}`,
   );

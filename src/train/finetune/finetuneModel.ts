@@ -1,7 +1,8 @@
 // The fine-tuning graphs (SPEC §1.6, §1.8, §4.6): the train-mode loss — soft-target CE on mixed images, plus
-// weight_cl · real-anchor loss on the pre-mixup labels for the FS-Adapter — and the eval-mode logits used for
-// validation. Both declare the same parameters (official key names).
+// weight_cl · real-anchor loss on the pre-mixup labels for the FS-Adapter — and the same model as the eval-mode
+// detector used for validation. Both declare the same parameters (official key names).
 import { add, Graph, mulScalar, softCrossEntropy, type Tensor } from '../../graph/index.js';
+import type { DetectorSpec } from '../../models/detectorGraph.js';
 import { fsAdapterVit, isFsAdapterTrainable } from '../../models/fsAdapter.js';
 import { vitClassifier } from '../../models/vitClassifier.js';
 import { Scope } from '../../nn/scope.js';
@@ -76,14 +77,14 @@ export function buildTrainGraph(m: FinetuneModelSpec, batch: number, lossScale =
   };
 }
 
-/** Eval-mode logits [B, C] for validation (drop path off). */
-export function buildEvalGraph(m: FinetuneModelSpec, batch: number): { scope: Scope; logits: Tensor } {
-  const g = new Graph();
-  const s = Scope.root(g);
-  const size = m.encoder.imgSize;
-  const { logits } = logitsOf(s, g.input('images', 'float32', [batch, 3, size, size]), {
-    ...m,
+/** The same model as an eval-mode detector (drop path off), for validation through the shared detector runner. */
+export function validationDetectorSpec(m: FinetuneModelSpec, sizeName: string): DetectorSpec {
+  return {
+    kind: m.trainable === 'fs-adapter' ? 'fs-adapter' : 'finetune-vit',
     encoder: { ...m.encoder, dropPath: 0 },
-  });
-  return { scope: s, logits };
+    globalPool: true,
+    numClasses: m.numClasses,
+    reduction: m.adapterReduction,
+    size: sizeName,
+  };
 }

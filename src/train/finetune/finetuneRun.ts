@@ -153,7 +153,6 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
       samples: s.data.val,
       numClasses: s.data.numClasses,
       realIndex: s.data.realIndex,
-      batchSize: r.batchSize,
       imgSize: s.size.imgSize,
       norm: s.norm.stats,
       transform: r.valTransform ?? 'resize256-centercrop224',

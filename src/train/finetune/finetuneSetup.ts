@@ -5,13 +5,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeededRng } from '../../data/random/seededRng.js';
 import { gauss } from '../../data/transforms/rng.js';
-import { compile, type Executable } from '../../graph/index.js';
-import {
-  IMAGENET_STATS,
-  NORM_STATS_FILE,
-  normStatsForCheckpoint,
-  type ResolvedNormStats,
-} from '../../io/normStats.js';
+import { IMAGENET_STATS, NORM_STATS_FILE, type ResolvedNormStats } from '../../io/normStats.js';
+import { detectorNormStats } from '../../models/detectorKind.js';
+import { DetectorRunner } from '../../models/detectorRunner.js';
 import { encoderConfig } from '../../models/encoderConfig.js';
 import { initFromPretrained, readCheckpoint, resolveModelSize } from '../../models/loadPretrained.js';
 import type { VitConfig } from '../../models/sizes.js';
@@ -23,7 +19,12 @@ import { layerDecayGroups } from '../paramGroups.js';
 import type { RunPosition } from '../run/trainingRun.js';
 import { loadFinetuneResume } from './finetuneCheckpoint.js';
 import { type FinetuneData, loadFinetuneData } from './finetuneData.js';
-import { buildEvalGraph, buildTrainGraph, type FinetuneModelSpec, type TrainGraph } from './finetuneModel.js';
+import {
+  buildTrainGraph,
+  type FinetuneModelSpec,
+  type TrainGraph,
+  validationDetectorSpec,
+} from './finetuneModel.js';
 import type { ResolvedFinetuneOptions } from './finetuneOptions.js';
 import { pairedCount, pairedEpochLength } from './pairedOrder.js';
 
@@ -40,8 +41,8 @@ export interface FinetuneSetup {
   /** the data generator: augmentation, Mixup/CutMix and drop-path masks (its state is resumed) */
   rng: SeededRng;
   trainer: GraphTrainer;
-  /** the validation graph and the parameters it reads (null: no validation split) */
-  evaluator: { exe: Executable; params: string[] } | null;
+  /** the validation model (null: no validation split) */
+  evaluator: DetectorRunner | null;
   start: RunPosition;
   bestValLoss: number;
 }
@@ -81,7 +82,8 @@ function loadData(r: ResolvedFinetuneOptions, log: (line: string) => void) {
 function normStats(r: ResolvedFinetuneOptions): ResolvedNormStats {
   if (r.normalizeFromImagenet) return { stats: IMAGENET_STATS, source: 'imagenet' };
   const beside = join(r.outputDir, NORM_STATS_FILE);
-  return normStatsForCheckpoint(existsSync(beside) ? beside : r.finetune, 'vggface2');
+  const kind = r.trainable === 'fs-adapter' ? 'fs-adapter' : 'finetune-vit';
+  return detectorNormStats(existsSync(beside) ? beside : r.finetune, kind);
 }
 
 async function resumed(
@@ -190,12 +192,8 @@ export async function setUpFinetune(
       rng: { uniform: () => rng.uniform(), normal: () => gauss(rng) },
     },
   );
-  const evalGraph = data.val ? buildEvalGraph(spec, r.batchSize) : null;
-  const evaluator = evalGraph
-    ? {
-        exe: await compile({ logits: evalGraph.logits }, r.runtime ?? {}),
-        params: evalGraph.scope.registry.list().map((p) => p.name),
-      }
+  const evaluator = data.val
+    ? await DetectorRunner.create(validationDetectorSpec(spec, size.name), r.batchSize, r.runtime ?? {})
     : null;
   logPairing(r, data, log);
   return {

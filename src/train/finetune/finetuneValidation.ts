@@ -3,8 +3,8 @@
 import type { LabeledSample } from '../../data/folders/imageFolder.js';
 import { type EvalTransformName, evalTransform } from '../../data/transforms/evalTransforms.js';
 import { rocAucRaw } from '../../eval/auc.js';
-import type { Executable, HostTensor } from '../../graph/index.js';
 import type { NormStats } from '../../io/normStats.js';
+import { type DetectorRunner, scoreInBatches } from '../../models/detectorRunner.js';
 import type { StateDict } from '../../nn/stateDict.js';
 import { type DecodedImageCache, loadBatch } from './imageBatches.js';
 
@@ -18,11 +18,10 @@ export interface FinetuneValidation {
 }
 
 export interface ValidationInputs {
-  evaluator: { exe: Executable; params: string[] };
+  evaluator: DetectorRunner;
   samples: readonly LabeledSample[];
   numClasses: number;
   realIndex: number | null;
-  batchSize: number;
   imgSize: number;
   norm: NormStats;
   transform: EvalTransformName;
@@ -41,29 +40,17 @@ export async function validateFinetune(
   params: StateDict,
   onProgress?: (p: { done: number; total: number }) => void,
 ): Promise<FinetuneValidation> {
-  const { batchSize: B, imgSize: S, numClasses: C } = v;
-  const feeds: Record<string, HostTensor> = {};
-  for (const name of v.evaluator.params) {
-    const t = params.get(name)!;
-    feeds[name] = { dtype: 'float32', shape: t.shape, data: t.data };
-  }
+  const { imgSize: S, numClasses: C } = v;
+  v.evaluator.setWeights(params);
   const realIdx = v.realIndex ?? 1;
   let batchLossSum = 0;
   let batches = 0;
   let correct = 0;
   const scores: number[] = [];
   const isReal: number[] = [];
-  for (let i = 0; i < v.samples.length; i += B) {
-    const b = await loadBatch(v.samples.slice(i, i + B), v.cache, S, (img) =>
-      evalTransform(v.transform, img, v.norm, S),
-    );
-    const padded = new Float32Array(B * 3 * S * S);
-    padded.set(b.images);
-    const out = await v.evaluator.exe.run({
-      ...feeds,
-      images: { dtype: 'float32', shape: [B, 3, S, S], data: padded },
-    });
-    const z = out.logits!.data as Float32Array;
+  const load = (chunk: readonly LabeledSample[]) =>
+    loadBatch(chunk, v.cache, S, (img) => evalTransform(v.transform, img, v.norm, S));
+  for await (const { start, packed: b, logits: z } of scoreInBatches(v.evaluator, v.samples, load)) {
     let sum = 0;
     for (let k = 0; k < b.count; k++) {
       const s = scoreRow(Array.from(z.subarray(k * C, (k + 1) * C)), b.labels[k]!, realIdx);
@@ -74,7 +61,7 @@ export async function validateFinetune(
     }
     batchLossSum += sum / b.count;
     batches++;
-    onProgress?.({ done: Math.min(v.samples.length, i + B), total: v.samples.length });
+    onProgress?.({ done: Math.min(v.samples.length, start + b.count), total: v.samples.length });
   }
   return {
     valLoss: batchLossSum / batches,

@@ -2,10 +2,10 @@
 export { loadFinetuneResume, saveFinetuneCheckpoint } from './finetuneCheckpoint.js';
 export { type FinetuneData, type FinetuneDataOptions, loadFinetuneData } from './finetuneData.js';
 export {
-  buildEvalGraph,
   buildTrainGraph,
   type FinetuneModelSpec,
   type TrainableModules,
+  validationDetectorSpec,
 } from './finetuneModel.js';
 export { type FinetuneDefaults, type FinetuneOptions, finetuneDefaults } from './finetuneOptions.js';
 export type {

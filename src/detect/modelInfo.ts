@@ -1,0 +1,33 @@
+// The `model` block every scan result carries: what was scored with which crops, threshold and normalisation.
+import { basename } from 'node:path';
+import type { ResolvedNormStats } from '../io/normStats.js';
+import type { DetectorSpec } from '../models/detectorGraph.js';
+import type { ModelInfo } from './scanResult.js';
+
+export interface ModelFacts {
+  spec: DetectorSpec;
+  norm: ResolvedNormStats;
+  checkpoint: string;
+  recipe: string;
+  threshold: number;
+  thresholdSource: string;
+}
+
+export function modelInfo(f: ModelFacts): ModelInfo {
+  const { norm, spec } = f;
+  return {
+    kind: spec.kind,
+    size: spec.size,
+    img_size: spec.encoder.imgSize,
+    recipe: f.recipe,
+    threshold: f.threshold,
+    threshold_source: f.thresholdSource,
+    normalisation: {
+      mean: [...norm.stats.mean],
+      std: [...norm.stats.std],
+      source: norm.path ?? norm.source,
+      ...(norm.warning ? { warning: norm.warning } : {}),
+    },
+    checkpoint: basename(f.checkpoint),
+  };
+}
