@@ -36,7 +36,11 @@ export interface QueueBenchResult {
   queue_overhead_ms_per_job: number;
   /** one job submitted alone until its result is back, median (ms) */
   queue_round_trip_ms: number;
+  /** Redis server CPU time per job in the batch (ms): what bounds one Redis, whatever the number of workers */
+  redis_cpu_ms_per_job: number;
+  /** in-process, before the queue runs and after them (the machine's speed drifts) */
   local_images_per_s: number;
+  local_images_per_s_after: number;
   queue_1_worker_images_per_s: number;
   queue_2_workers_images_per_s: number;
   images: number;
@@ -57,18 +61,9 @@ export async function benchQueue(o: QueueBenchOptions): Promise<QueueBenchResult
   const key = (await detectorKey({ model: ckpt })).key;
   const cores = cpus().length;
 
-  const detector = await Detector.create({ model: ckpt });
-  let sample: ScanItem;
-  let localRate: number;
-  try {
-    sample = await detector.scanImage(images[0]!); // warm-up, and a real item for the stand-in to answer with
-    const t = performance.now();
-    for (const p of images) await detector.scanImage(p);
-    localRate = images.length / ((performance.now() - t) / 1000);
-    log(`in-process: ${localRate.toFixed(2)} images/s`);
-  } finally {
-    detector.dispose();
-  }
+  // warm-up, and a real item for the stand-in scanner to answer with
+  const { rate: localRate, sample } = await scanInProcess(ckpt, images);
+  log(`in-process: ${localRate.toFixed(2)} images/s`);
 
   // the queue's own cost: a stand-in scanner in this process, tiny distinct files
   const tiny = tinyFiles(overheadJobs, join(o.cacheDir, 'queue-tiny'));
@@ -82,11 +77,14 @@ export async function benchQueue(o: QueueBenchOptions): Promise<QueueBenchResult
   const producer = await ScanProducer.connect({ redisUrl: o.redisUrl, detectorKey: standInKey });
   let overhead: number;
   let roundTrip: number;
+  let redisCpu: number;
   try {
     const half = Math.floor(tiny.length / 2);
+    const cpu0 = await redisCpuSeconds(o.redisUrl);
     let t = performance.now();
     checkAll(await producer.scanFiles(tiny.slice(0, half), {}));
     overhead = (performance.now() - t) / half;
+    redisCpu = (((await redisCpuSeconds(o.redisUrl)) - cpu0) * 1000) / half;
     const trips: number[] = [];
     for (const p of tiny.slice(half, half + 50)) {
       t = performance.now();
@@ -95,7 +93,7 @@ export async function benchQueue(o: QueueBenchOptions): Promise<QueueBenchResult
     }
     roundTrip = trips.sort((a, b) => a - b)[trips.length >> 1]!;
     log(
-      `queue overhead: ${overhead.toFixed(2)} ms per job in a batch, ${roundTrip.toFixed(2)} ms round trip`,
+      `queue overhead: ${overhead.toFixed(2)} ms per job in a batch (Redis CPU ${redisCpu.toFixed(2)} ms), ${roundTrip.toFixed(2)} ms round trip`,
     );
   } finally {
     await producer.close();
@@ -137,16 +135,33 @@ export async function benchQueue(o: QueueBenchOptions): Promise<QueueBenchResult
     }
   }
   await clearQueue(o.redisUrl, key);
+  const { rate: localAfter } = await scanInProcess(ckpt, images);
+  log(`in-process again: ${localAfter.toFixed(2)} images/s`);
   return {
     queue_overhead_ms_per_job: overhead,
     queue_round_trip_ms: roundTrip,
+    redis_cpu_ms_per_job: redisCpu,
     local_images_per_s: localRate,
+    local_images_per_s_after: localAfter,
     queue_1_worker_images_per_s: rates[0]!,
     queue_2_workers_images_per_s: rates[1]!,
     images: images.length,
     overhead_jobs: overheadJobs,
     cpu_cores: cores,
   };
+}
+
+/** Images per second of a Detector in this process, scanning files one after another as `fsvfm scan` does. */
+async function scanInProcess(ckpt: string, images: string[]): Promise<{ rate: number; sample: ScanItem }> {
+  const detector = await Detector.create({ model: ckpt });
+  try {
+    const sample = await detector.scanFile(images[0]!);
+    const t = performance.now();
+    for (const p of images) await detector.scanFile(p);
+    return { rate: images.length / ((performance.now() - t) / 1000), sample };
+  } finally {
+    detector.dispose();
+  }
 }
 
 function checkAll(outcomes: ScanOutcome[]): void {
@@ -179,6 +194,20 @@ function tinyFiles(n: number, dir: string): string[] {
     writeFileSync(path, `queue benchmark job ${i}\n`);
     return path;
   });
+}
+
+/** CPU seconds the Redis server has used (user + system), from INFO. */
+async function redisCpuSeconds(url: string): Promise<number> {
+  const connection = redisClient(url);
+  try {
+    await waitForRedis(connection, url);
+    const info = await connection.info('cpu');
+    const field = (name: string): number =>
+      Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
+    return field('used_cpu_user') + field('used_cpu_sys');
+  } finally {
+    connection.disconnect();
+  }
 }
 
 /** Drops the benchmark queue's jobs, so a run never finds results of an earlier one. */
