@@ -93,40 +93,49 @@ export class BilinearResizePlan {
     const width = cols.end - cols.start;
     const height = rows.end - rows.start;
     const src = input.data;
-    const inStride = input.width * 3;
+    // only the input rows/cols this output reads go to the kernel's memory (the input may be a whole image)
+    const need = this.inputSpans(rows, cols);
+    const x0 = need.cols.start;
+    const y0 = need.rows.start;
+    const inStride = (need.cols.end - x0) * 3;
+    const inRows = need.rows.end - y0;
     // The SSE columns are a prefix of every row: the WebAssembly kernel does those (same float32 operations),
     // the scalar tail is done here in float64 as dlib's tail loop does.
     let simdCount = 0;
     while (simdCount < width && this.colIsSimd[cols.start + simdCount] === 1) simdCount++;
     const colsPtr = 0;
     const srcPtr = colsPtr + simdCount * 16;
-    const dstPtr = srcPtr + src.length + 16;
+    const dstPtr = srcPtr + inStride * inRows + 16;
     const kernel = rowKernel(dstPtr + width * height * 3 + 16);
     const colInts = new Int32Array(kernel.memory.buffer, colsPtr, simdCount * 4);
     const colFloats = new Float32Array(kernel.memory.buffer, colsPtr, simdCount * 4);
     for (let k = 0; k < simdCount; k++) {
       const c = cols.start + k;
-      colInts[k * 4] = (this.colLeft[c] - input.x0) * 3;
-      colInts[k * 4 + 1] = (this.colRight[c] - input.x0) * 3;
+      colInts[k * 4] = (this.colLeft[c] - x0) * 3;
+      colInts[k * 4 + 1] = (this.colRight[c] - x0) * 3;
       colFloats[k * 4 + 2] = this.colFrac[c];
       colFloats[k * 4 + 3] = 1 - this.colFrac[c];
     }
     const mem = new Uint8Array(kernel.memory.buffer);
-    mem.set(src, srcPtr);
+    const srcStride = input.width * 3;
+    for (let y = 0; y < inRows; y++) {
+      const from = (y + y0 - input.y0) * srcStride + (x0 - input.x0) * 3;
+      mem.set(src.subarray(from, from + inStride), srcPtr + y * inStride);
+    }
     for (let r = rows.start; r < rows.end; r++) {
       const tb = this.rowFrac[r];
-      const top = (this.rowTop[r] - input.y0) * inStride;
-      const bottom = (this.rowBottom[r] - input.y0) * inStride;
+      const top = (this.rowTop[r] - y0) * inStride;
+      const bottom = (this.rowBottom[r] - y0) * inStride;
       const rowOut = dstPtr + (r - rows.start) * width * 3;
       if (simdCount > 0) kernel.resizeRow(srcPtr, rowOut, colsPtr, simdCount, top, bottom, tb, 1 - tb);
       // Storing into the Uint8Array truncates, as dlib's unsigned char cast does.
       for (let k = simdCount; k < width; k++) {
         const c = cols.start + k;
         const lr = this.colFrac[c];
-        const tl = srcPtr + top + (this.colLeft[c] - input.x0) * 3;
-        const tr = srcPtr + top + (this.colRight[c] - input.x0) * 3;
-        const bl = srcPtr + bottom + (this.colLeft[c] - input.x0) * 3;
-        const br = srcPtr + bottom + (this.colRight[c] - input.x0) * 3;
+        const tl = srcPtr + top + (this.colLeft[c] - x0) * 3;
+        const tr = srcPtr + top + (this.colRight[c] - x0) * 3;
+        const bl = srcPtr + bottom + (this.colLeft[c] - x0) * 3;
+        const br = srcPtr + bottom + (this.colRight[c] - x0) * 3;
         const o = rowOut + k * 3;
         for (let ch = 0; ch < 3; ch++) {
           mem[o + ch] =

@@ -24,6 +24,8 @@ export interface DlibFaceRectOptions {
   minScore?: number;
   /** a window must overlap the guess by more than this IoU to be this face's (default 0.3) */
   minIou?: number;
+  /** how many times the scan may widen when its best window lies on the edge of the scanned range (default 2) */
+  maxWiden?: number;
 }
 
 export interface DlibFaceRectResult {
@@ -47,7 +49,7 @@ export class DlibFaceScanner {
   private readonly model: FrontalFaceModel = frontalFaceModel();
   private readonly pyramid: LocalPyramid;
 
-  constructor(private readonly image: RgbImage) {
+  constructor(image: RgbImage) {
     this.pyramid = new LocalPyramid(
       image,
       this.model.minPyramidLayerWidth,
@@ -56,9 +58,13 @@ export class DlibFaceScanner {
     );
   }
 
-  /** The best-scoring dlib window overlapping the guess (what dlib would report for this face), or null. */
+  /**
+   * The best-scoring dlib window overlapping the guess (what dlib would report for this face), or null. Scans
+   * the levels and positions around the guess; when the best window lies on the edge of what was scanned (the
+   * guess was further off than the radii assume), scans again with the range widened on that side.
+   */
   faceRect(guess: DlibRect, options: DlibFaceRectOptions = {}): DlibFaceRectResult | null {
-    const { levelRadius = 1, cellRadius = 3, minScore = 0, minIou = 0.3 } = options;
+    const { levelRadius = 1, cellRadius = 3, minScore = 0, minIou = 0.3, maxWiden = 2 } = options;
     const m = this.model;
     // the guess on the upsampled image dlib scans
     const up = {
@@ -68,15 +74,74 @@ export class DlibFaceScanner {
       bottom: pyramid2.upY(guess.bottom),
     };
     const side = Math.sqrt(Math.max(1, up.right - up.left) * Math.max(1, up.bottom - up.top));
-    const window0 = windowRectOnLevel(0, 0, m.windowCells, m.cellSize, m.fhogPadding);
-    const windowSide = window0.right - window0.left;
-    const bestLevel = Math.round(Math.log(side / windowSide) / Math.log(1.2));
-    const levels: number[] = [];
-    for (let l = bestLevel - levelRadius; l <= bestLevel + levelRadius; l++) {
-      if (l >= 0 && l < this.pyramid.levelCount) levels.push(l);
+    const bestLevel = Math.round(Math.log(side / this.window.side) / Math.log(1.2));
+    const last = this.pyramid.levelCount - 1;
+    let range: ScanRange = {
+      lowLevel: Math.min(last, Math.max(0, bestLevel - levelRadius)),
+      highLevel: Math.max(0, Math.min(last, bestLevel + levelRadius)),
+      cellRadius,
+    };
+    if (last < 0) return null;
+    let found: ScanBest | null = null;
+    let scanned: ScanRange | null = null;
+    for (let round = 0; ; round++) {
+      // Widening only in level scans just the new levels; widening in position rescans them all.
+      const levels: number[] = [];
+      for (let level = range.lowLevel; level <= range.highLevel; level++) {
+        const done =
+          scanned !== null &&
+          scanned.cellRadius === range.cellRadius &&
+          level >= scanned.lowLevel &&
+          level <= scanned.highLevel;
+        if (!done) levels.push(level);
+      }
+      const candidate = this.scan(guess, up, levels, range.cellRadius, minIou);
+      if (candidate && (!found || candidate.result.score > found.result.score)) found = candidate;
+      scanned = range;
+      // the best window whatever its score steers the widening; the threshold applies to the final answer
+      const answer = found && found.result.score >= minScore ? found.result : null;
+      if (!found || round >= maxWiden) return answer;
+      const widened: ScanRange = {
+        lowLevel: found.result.level === range.lowLevel ? Math.max(0, range.lowLevel - 1) : range.lowLevel,
+        highLevel:
+          found.result.level === range.highLevel ? Math.min(last, range.highLevel + 1) : range.highLevel,
+        cellRadius: found.onPositionEdge ? range.cellRadius + 2 : range.cellRadius,
+      };
+      if (
+        widened.lowLevel === range.lowLevel &&
+        widened.highLevel === range.highLevel &&
+        widened.cellRadius === range.cellRadius
+      ) {
+        return answer;
+      }
+      range = widened;
     }
-    if (levels.length === 0) return null;
+  }
 
+  /** The window geometry: its side in level pixels and its centre relative to its saliency position. */
+  private get window(): { side: number; centreX: number; centreY: number } {
+    const m = this.model;
+    // a window at positive coordinates (fhog_to_image shifts negative ones by a cell)
+    const anchor = 4 * m.windowCells.width;
+    const w = windowRectOnLevel(anchor, anchor, m.windowCells, m.cellSize, m.fhogPadding);
+    return {
+      side: w.right - w.left,
+      centreX: (w.left + w.right) / 2 - anchor * m.cellSize,
+      centreY: (w.top + w.bottom) / 2 - anchor * m.cellSize,
+    };
+  }
+
+  /** The best window overlapping the guess on the given levels, within cellRadius of the guess's centre. */
+  private scan(
+    guess: DlibRect,
+    up: DlibRect,
+    levels: readonly number[],
+    cellRadius: number,
+    minIou: number,
+  ): ScanBest | null {
+    if (levels.length === 0) return null;
+    const m = this.model;
+    const { centreX, centreY } = this.window;
     // saliency positions (padded feature coordinates) to score on each level, and the pixels they need
     const filterShape = { rows: m.filters[0].rows, cols: m.filters[0].cols };
     if (m.filters.some((f) => f.rows !== filterShape.rows || f.cols !== filterShape.cols)) {
@@ -86,10 +151,8 @@ export class DlibFaceScanner {
       const size = this.pyramid.sizes[level];
       const grid = fhogGrid(size.width, size.height, m.cellSize);
       const sal = saliencyGrid(grid.hogRows, grid.hogCols, m.fhogPadding, filterShape);
-      const cx = pyramid6PointDown((up.left + up.right) / 2, level);
-      const cy = pyramid6PointDown((up.top + up.bottom) / 2, level);
-      const col = Math.round((cx - (window0.left + window0.right) / 2) / m.cellSize);
-      const row = Math.round((cy - (window0.top + window0.bottom) / 2) / m.cellSize);
+      const col = Math.round((pyramid6PointDown((up.left + up.right) / 2, level) - centreX) / m.cellSize);
+      const row = Math.round((pyramid6PointDown((up.top + up.bottom) / 2, level) - centreY) / m.cellSize);
       const rows: Span = { start: row - cellRadius, end: row + cellRadius + 1 };
       const cols: Span = { start: col - cellRadius, end: col + cellRadius + 1 };
       const feat = featureSpansFor(sal, filterShape, rows, cols);
@@ -99,28 +162,44 @@ export class DlibFaceScanner {
     });
     const regions = this.pyramid.regions(plans.map((p) => p.request));
 
-    let best: DlibFaceRectResult | null = null;
+    let best: ScanBest | null = null;
     for (const p of plans) {
       const region = regions.get(p.level);
       if (!region || p.grid.hogRows === 0 || p.grid.hogCols === 0) continue;
       const feats: FhogBlock = fhogFeatures(region, p.grid, p.feat.rows, p.feat.cols);
-      m.filters.forEach((filter, detector) => {
-        const s = filterScores(filter, feats, p.sal, p.rows, p.cols);
+      for (let detector = 0; detector < m.filters.length; detector++) {
+        const s = filterScores(m.filters[detector], feats, p.sal, p.rows, p.cols);
         const w = s.cols.end - s.cols.start;
         for (let r = s.rows.start; r < s.rows.end; r++) {
           for (let c = s.cols.start; c < s.cols.end; c++) {
             const score = s.scores[(r - s.rows.start) * w + (c - s.cols.start)];
-            if (score < minScore || (best && score <= best.score)) continue;
+            if (best && score <= best.result.score) continue;
             const onLevel = windowRectOnLevel(r, c, m.windowCells, m.cellSize, m.fhogPadding);
             const rect = upsampledRectToOriginal(levelRectToUpsampled(onLevel, p.level));
             if (rectIou(rect, guess) <= minIou) continue;
-            best = { rect, score, level: p.level, detector };
+            best = {
+              result: { rect, score, level: p.level, detector },
+              onPositionEdge:
+                r === p.rows.start || r === p.rows.end - 1 || c === p.cols.start || c === p.cols.end - 1,
+            };
           }
         }
-      });
+      }
     }
     return best;
   }
+}
+
+interface ScanBest {
+  result: DlibFaceRectResult;
+  /** on the border of the scanned positions: a better window may lie just outside */
+  onPositionEdge: boolean;
+}
+
+interface ScanRange {
+  lowLevel: number;
+  highLevel: number;
+  cellRadius: number;
 }
 
 /** One face: `new DlibFaceScanner(img).faceRect(guess, options)`. */
