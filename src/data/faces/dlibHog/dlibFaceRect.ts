@@ -65,7 +65,6 @@ export class DlibFaceScanner {
    */
   faceRect(guess: DlibRect, options: DlibFaceRectOptions = {}): DlibFaceRectResult | null {
     const { levelRadius = 1, cellRadius = 3, minScore = 0, minIou = 0.3, maxWiden = 2 } = options;
-    const m = this.model;
     // the guess on the upsampled image dlib scans
     const up = {
       left: pyramid2.upX(guess.left),
