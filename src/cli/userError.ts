@@ -11,3 +11,14 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/** Library errors about the user's input become UserErrors (message only); programming errors keep their stack. */
+export function asUserError(err: unknown): unknown {
+  if (err instanceof UserError) return err;
+  if (
+    err instanceof Error &&
+    !(err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError)
+  )
+    return new UserError(err.message);
+  return err;
+}

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { runEngineBench } from '../../benchmarks/engineBench.js';
+import { positiveInt } from '../args.js';
 
 export function registerBenchEngine(bench: Command): void {
   bench
@@ -8,11 +9,15 @@ export function registerBenchEngine(bench: Command): void {
     .description(
       'ViT-S/B forward img/s (224 px) and one MAE ViT-S training step, against a pure-TypeScript sgemm baseline',
     )
-    .option('--threads <n>', 'intra-op threads', String(Math.min(2, availableParallelism())))
+    .option(
+      '--threads <n>',
+      'intra-op threads',
+      positiveInt('--threads'),
+      Math.min(2, availableParallelism()),
+    )
     .option('--json', 'print only the JSON result line')
-    .action(async (opts: { threads: string; json?: boolean }) => {
-      const threads = Number(opts.threads);
-      const result = await runEngineBench(threads, opts.json ? undefined : (line) => console.log(line));
+    .action(async (opts: { threads: number; json?: boolean }) => {
+      const result = await runEngineBench(opts.threads, opts.json ? undefined : (line) => console.log(line));
       console.log(JSON.stringify(result));
     });
 }

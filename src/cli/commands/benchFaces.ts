@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { benchFacePipeline } from '../../data/datasets/index.js';
 import { demoMediaPaths } from '../../data/demo/index.js';
+import { positiveInt } from '../args.js';
 import { UserError } from '../userError.js';
-import { positiveInt } from './faces.js';
 
 export function registerBenchFaces(bench: Command): void {
   bench

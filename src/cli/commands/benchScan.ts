@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { benchScan } from '../../detect/scanBench.js';
-import { positiveInt } from './faces.js';
+import { positiveInt } from '../args.js';
 import { redisUrl } from './queueOptions.js';
 
 export function registerBenchScan(bench: Command): void {

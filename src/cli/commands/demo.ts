@@ -11,8 +11,9 @@ import {
   fetchDemoMedia,
   packedMediaPaths,
 } from '../../data/demo/index.js';
+import { positiveInt } from '../args.js';
+import { runFaces } from '../runFaces.js';
 import { UserError } from '../userError.js';
-import { runFaces } from './faces.js';
 
 const DEFAULT_DIR = '.cache/demo';
 
@@ -39,19 +40,17 @@ export function registerDemo(program: Command): void {
     .command('build')
     .description('build the demo datasets: pretrain layout from all media, identity-split imagefolder layout')
     .option('--dir <dir>', 'cache folder holding the fetched media', DEFAULT_DIR)
-    .option('--frames <n>', 'frames per video', String(DEMO_FRAMES_PER_VIDEO))
-    .action(async (o: { dir: string; frames: string }) => {
+    .option('--frames <n>', 'frames per video', positiveInt('--frames'), DEMO_FRAMES_PER_VIDEO)
+    .action(async (o: { dir: string; frames: number }) => {
+      const { frames } = o;
       const dir = resolve(o.dir);
       const missing = [...packedMediaPaths(dir), ...demoMediaPaths(dir).stills].find((p) => !existsSync(p));
       if (missing)
         throw new UserError(`demo media missing (${missing}); run \`fsvfm demo fetch --dir ${o.dir}\` first`);
-      const frames = Number(o.frames);
-      if (!Number.isInteger(frames) || frames < 1)
-        throw new UserError(`--frames must be a positive integer, got "${o.frames}"`);
       for (const b of demoBuildPlan(dir)) {
         const m = await runFaces({
           inputs: b.inputs,
-          out: b.out,
+          outDir: b.out,
           layout: b.layout,
           className: b.className,
           allFaces: b.allFaces,

@@ -10,8 +10,9 @@ import {
   VIDEO_AGGREGATIONS,
   type VideoAggregation,
 } from '../../eval/videoAggregation.js';
-import { UserError } from '../userError.js';
-import { asUserError, intArg, interruptOnSigint } from './finetune.js';
+import { intArg } from '../args.js';
+import { interruptOnSigint } from '../interrupt.js';
+import { asUserError, UserError } from '../userError.js';
 
 interface EvalFlags {
   protocol: string;
@@ -44,7 +45,7 @@ async function runEvalCommand(f: EvalFlags): Promise<void> {
     throw new UserError(`--aggregate must be one of ${VIDEO_AGGREGATIONS.join(', ')}, got '${f.aggregate}'`);
   if (!(NO_FACE_POLICIES as readonly string[]).includes(f.face))
     throw new UserError(`--no-face must be one of ${NO_FACE_POLICIES.join(', ')}, got '${f.face}'`);
-  const stop = interruptOnSigint('batch');
+  const stop = interruptOnSigint('stopping after the current batch');
   const bar =
     f.progress !== false && process.stderr.isTTY
       ? new cliProgress.SingleBar(

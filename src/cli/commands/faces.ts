@@ -1,15 +1,9 @@
 // `fsvfm faces`: images and videos → face crops (+ parsing maps) in a training layout, with a manifest.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import cliProgress from 'cli-progress';
-import { type Command, InvalidArgumentError } from 'commander';
-import { cropRecipe, DEFAULT_RECIPE } from '../../data/crops/index.js';
-import {
-  buildFaceDataset,
-  DatasetConfigError,
-  type DatasetLayout,
-  type FaceDatasetManifest,
-} from '../../data/datasets/index.js';
+import type { Command } from 'commander';
+import { DEFAULT_RECIPE } from '../../data/crops/index.js';
+import { positiveInt, positiveNumber } from '../args.js';
+import { runFaces } from '../runFaces.js';
 import { UserError } from '../userError.js';
 
 interface FacesOptions {
@@ -23,99 +17,6 @@ interface FacesOptions {
   allFaces?: boolean;
   size: string;
   json?: boolean;
-}
-
-export function positiveInt(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1)
-      throw new InvalidArgumentError(`${name} must be a positive integer, got "${v}"`);
-    return n;
-  };
-}
-
-export interface RunFacesArgs {
-  inputs: string[];
-  out: string;
-  layout: DatasetLayout;
-  frames?: number;
-  fps?: number;
-  recipe?: string;
-  className?: string;
-  jobs?: number;
-  allFaces?: boolean;
-  cropSize?: 'native' | 224;
-  /** show a progress bar on stderr when it is a terminal (default true) */
-  progress?: boolean;
-}
-
-/** The work of `fsvfm faces`, callable from other commands (demo build). Ctrl-C stops after the current files. */
-export async function runFaces(a: RunFacesArgs): Promise<FaceDatasetManifest> {
-  for (const i of a.inputs) if (!existsSync(i)) throw new UserError(`input ${i} does not exist`);
-  try {
-    cropRecipe(a.recipe ?? DEFAULT_RECIPE);
-  } catch (err) {
-    throw new UserError((err as Error).message);
-  }
-  // loaded on use: the face models pull in tfjs, which `fsvfm --help` should not pay for
-  const { createFaceDetector, createFaceParser } = await import('../../data/datasets/realFaceTools.js');
-  const detector = await createFaceDetector();
-  const parser = a.layout === 'pretrain' ? await createFaceParser() : undefined;
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write(
-      '\nstopping after the files in progress (Ctrl-C again to quit now); re-run to resume\n',
-    );
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
-  const bar =
-    a.progress !== false && process.stderr.isTTY
-      ? new cliProgress.SingleBar(
-          {
-            format:
-              'faces |{bar}| {value}/{total} files | {crops} crops | {errors} errors | ETA {eta_formatted}',
-            etaBuffer: 20,
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
-  let crops = 0;
-  let errors = 0;
-  let started = false;
-  try {
-    return await buildFaceDataset({
-      inputs: a.inputs,
-      outDir: a.out,
-      layout: a.layout,
-      frames: a.frames,
-      fps: a.fps,
-      recipe: a.recipe,
-      className: a.className,
-      jobs: a.jobs,
-      allFaces: a.allFaces,
-      cropSize: a.cropSize,
-      detector,
-      parser,
-      signal: abort.signal,
-      onProgress: ({ done, total, entry }) => {
-        crops += entry.crops;
-        if (entry.status === 'error') errors++;
-        if (!started) bar?.start(total, 0, { crops, errors });
-        started = true;
-        bar?.update(done, { crops, errors });
-      },
-    });
-  } catch (err) {
-    if (err instanceof DatasetConfigError) throw new UserError(err.message);
-    throw err;
-  } finally {
-    bar?.stop();
-    process.off('SIGINT', onSigint);
-    await detector.dispose?.();
-    await parser?.dispose?.();
-  }
 }
 
 export function registerFaces(program: Command): void {
@@ -137,11 +38,7 @@ export function registerFaces(program: Command): void {
       positiveInt('--frames'),
       32,
     )
-    .option('--fps <k>', 'sample k frames per second of video instead of --frames', (v: string) => {
-      const n = Number(v);
-      if (!(n > 0)) throw new InvalidArgumentError(`--fps must be a positive number, got "${v}"`);
-      return n;
-    })
+    .option('--fps <k>', 'sample k frames per second of video instead of --frames', positiveNumber('--fps'))
     .option('--recipe <name>', 'crop recipe: fsfm-dlib-<scale> or aligned-<scale>', DEFAULT_RECIPE)
     .option('--class <name>', 'imagefolder class folder (default: each file’s parent folder name)')
     .option('--all-faces', 'keep every detected face, not only the first')
@@ -161,7 +58,7 @@ export function registerFaces(program: Command): void {
         throw new UserError(`--size must be native or 224, got "${o.size}"`);
       const m = await runFaces({
         inputs,
-        out: o.out,
+        outDir: o.out,
         layout: o.layout,
         frames: o.frames,
         fps: o.fps,

@@ -1,10 +1,12 @@
 // `fsvfm fakes`: synthetic deepfakes (self-blended images or landmark face swaps) from a folder of real face crops.
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { type Command, InvalidArgumentError } from 'commander';
-import type { FaceDetectorLike } from '../../data/datasets/faceTools.js';
-import type { FakeKind, FakesManifest, PairingRule } from '../../data/synthetic/index.js';
+import type { Command } from 'commander';
+import type { FakesFromFolderOptions } from '../../data/synthetic/fakesFromFolder.js';
+import type { FakesManifest } from '../../data/synthetic/index.js';
 import { SBI_STRENGTH_NAMES, type SbiStrength } from '../../data/synthetic/sbiStrength.js';
+import { intArg } from '../args.js';
+import { interruptOnSigint } from '../interrupt.js';
 import { UserError } from '../userError.js';
 
 interface FakesCliOptions {
@@ -18,63 +20,17 @@ interface FakesCliOptions {
   json?: boolean;
 }
 
-export interface RunFakesArgs {
-  input: string;
-  out: string;
-  kind: FakeKind;
-  perImage?: number;
-  seed?: number;
-  pairs?: PairingRule;
-  /** swap triangles: the MediaPipe mesh triangulation (default) or a Delaunay triangulation of each target */
-  triangulation?: 'mesh' | 'delaunay';
-  /** SBI ranges: the original recipe (default) or the stronger one for soft, low-resolution footage */
-  sbiStrength?: SbiStrength;
+export interface RunFakesArgs extends Omit<FakesFromFolderOptions, 'signal' | 'onProgress'> {
   /** show a progress bar on stderr when it is a terminal (default true) */
   progress?: boolean;
-  /** face detector override (tests); default: the MediaPipe face mesh */
-  detector?: FaceDetectorLike;
 }
-
-const integer =
-  (name: string, min: number) =>
-  (v: string): number => {
-    const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < min)
-      throw new InvalidArgumentError(`${name} must be an integer${min > 0 ? ` ≥ ${min}` : ''}, got "${v}"`);
-    return n;
-  };
 
 /** The work of `fsvfm fakes`. Ctrl-C stops after the current image; a re-run resumes. */
 export async function runFakes(a: RunFakesArgs): Promise<FakesManifest> {
   // loaded on use: the generators and face models pull in tfjs, which `fsvfm --help` should not pay for
-  const { buildFakes, FakesInputError, listFakeInputs, meshTriangulation, SBI_STRENGTHS, SwapPairing } =
-    await import('../../data/synthetic/index.js');
-  // bad input is reported before the face models load
-  try {
-    const { images } = listFakeInputs(a.input, a.out);
-    if (a.kind === 'swap')
-      new SwapPairing(
-        images.map((f) => f.relPath),
-        a.pairs ?? 'random',
-        a.seed ?? 0,
-      );
-  } catch (err) {
-    throw new UserError((err as Error).message);
-  }
-  let detector = a.detector;
-  if (!detector) {
-    const { createFaceDetector } = await import('../../data/datasets/realFaceTools.js');
-    detector = await createFaceDetector();
-  }
-  const triangles =
-    a.kind === 'swap' && (a.triangulation ?? 'mesh') === 'mesh' ? await meshTriangulation() : undefined;
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping after the current image (Ctrl-C again to quit now); re-run to resume\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const { fakesFromFolder } = await import('../../data/synthetic/fakesFromFolder.js');
+  const { FakesInputError } = await import('../../data/synthetic/buildFakes.js');
+  const stop = interruptOnSigint('stopping after the current image', { resumable: true });
   const bar =
     a.progress !== false && process.stderr.isTTY
       ? new cliProgress.SingleBar(
@@ -87,17 +43,9 @@ export async function runFakes(a: RunFakesArgs): Promise<FakesManifest> {
       : undefined;
   let started = false;
   try {
-    return await buildFakes({
-      inputDir: a.input,
-      outDir: a.out,
-      kind: a.kind,
-      perImage: a.perImage,
-      seed: a.seed,
-      pairs: a.pairs,
-      detector,
-      triangles,
-      ...(a.kind === 'sbi' ? { sbi: SBI_STRENGTHS[a.sbiStrength ?? 'default'] } : {}),
-      signal: abort.signal,
+    return await fakesFromFolder({
+      ...a,
+      signal: stop.signal,
       onProgress: ({ done, total, samples, problems }) => {
         if (!started) bar?.start(total, 0, { samples, problems });
         started = true;
@@ -109,8 +57,7 @@ export async function runFakes(a: RunFakesArgs): Promise<FakesManifest> {
     throw err;
   } finally {
     bar?.stop();
-    process.off('SIGINT', onSigint);
-    if (!a.detector) await detector.dispose?.();
+    stop.dispose();
   }
 }
 
@@ -126,8 +73,8 @@ export function registerFakes(program: Command): void {
     )
     .requiredOption('--out <dir>', 'dataset folder; fakes go to <dir>/fake_<kind>/ with a manifest.json')
     .requiredOption('--kind <kind>', 'sbi or swap')
-    .option('--per-image <n>', 'fakes made from each image', integer('--per-image', 1), 1)
-    .option('--seed <s>', 'seed of every random draw (same seed, same fakes)', integer('--seed', 0), 0)
+    .option('--per-image <n>', 'fakes made from each image', intArg('--per-image', 1), 1)
+    .option('--seed <s>', 'seed of every random draw (same seed, same fakes)', intArg('--seed', 0), 0)
     .option('--pairs <rule>', 'swap pairing of different identities: random or cycle', 'random')
     .option('--triangulation <t>', 'swap warp triangles: mesh (MediaPipe) or delaunay', 'mesh')
     .option(

@@ -2,8 +2,10 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { FAS_PROTOCOLS, trainFas } from '../../train/fas/index.js';
+import { intArg, numArg } from '../args.js';
+import { finishTrainingRun } from '../finishTrainingRun.js';
+import { interruptOnSigint } from '../interrupt.js';
 import { UserError } from '../userError.js';
-import { finishTrainingRun, intArg, interruptOnSigint, numArg } from './finetune.js';
 
 interface FasFlags {
   config: string;
@@ -34,7 +36,7 @@ async function runFasCommand(f: FasFlags): Promise<void> {
   if (f.trainable !== 'all' && f.trainable !== 'fs-adapter')
     throw new UserError(`--trainable must be all or fs-adapter, got '${f.trainable}'`);
   const trainable = f.trainable;
-  const stop = interruptOnSigint('iteration');
+  const stop = interruptOnSigint('stopping after the current iteration');
   const bar =
     f.progress !== false && process.stderr.isTTY
       ? new cliProgress.SingleBar(

@@ -4,25 +4,10 @@ import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { isEvalTransformName } from '../../data/transforms/evalTransforms.js';
 import { type FinetuneOptions, finetune } from '../../train/finetune/index.js';
+import { intArg, numArg } from '../args.js';
+import { finishTrainingRun } from '../finishTrainingRun.js';
+import { interruptOnSigint } from '../interrupt.js';
 import { UserError } from '../userError.js';
-
-export const intArg =
-  (flag: string, min = 1) =>
-  (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`${flag} must be an integer ≥ ${min}, got "${v}"`);
-    return n;
-  };
-
-export const numArg =
-  (flag: string, min = 0) =>
-  (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min)
-      throw new InvalidArgumentError(`${flag} must be a number ≥ ${min}, got "${v}"`);
-    return n;
-  };
 
 /** `lo,hi` with 0 < lo ≤ hi ≤ 1: a RandomResizedCrop area range. */
 function cropScaleArg(v: string): readonly [number, number] {
@@ -33,52 +18,6 @@ function cropScaleArg(v: string): readonly [number, number] {
       `--crop_scale must be lo,hi with 0 < lo ≤ hi ≤ 1 (e.g. 0.08,1), got "${v}"`,
     );
   return [lo, hi];
-}
-
-/** Library errors about the user's input become UserErrors (message only); programming errors keep their stack. */
-export function asUserError(err: unknown): unknown {
-  if (err instanceof UserError) return err;
-  if (
-    err instanceof Error &&
-    !(err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError)
-  )
-    return new UserError(err.message);
-  return err;
-}
-
-/** Ctrl-C once: stop after the current step (state saved); twice: quit now. */
-/**
- * The common tail of an interruptible training command: runs it, stops the progress bar, prints the JSON summary on
- * stdout, exits 130 when the run was interrupted, and turns failures into user errors.
- */
-export async function finishTrainingRun<R extends { interrupted: boolean }>(
-  run: () => Promise<R>,
-  summary: (r: R) => Record<string, unknown>,
-  bar: { stop(): void } | undefined,
-  stop: { dispose(): void },
-): Promise<void> {
-  try {
-    const r = await run();
-    bar?.stop();
-    process.stdout.write(`${JSON.stringify(summary(r))}\n`);
-    if (r.interrupted) process.exitCode = 130;
-  } catch (err) {
-    bar?.stop();
-    throw asUserError(err);
-  } finally {
-    stop.dispose();
-  }
-}
-
-export function interruptOnSigint(what: string): { signal: AbortSignal; dispose: () => void } {
-  const ctl = new AbortController();
-  const on = () => {
-    if (ctl.signal.aborted) process.exit(130);
-    process.stderr.write(`\nstopping after the current ${what} (Ctrl-C again to quit now)\n`);
-    ctl.abort();
-  };
-  process.on('SIGINT', on);
-  return { signal: ctl.signal, dispose: () => process.off('SIGINT', on) };
 }
 
 interface FinetuneFlags {
@@ -188,7 +127,9 @@ export function finetuneOptionsFromFlags(f: FinetuneFlags): FinetuneOptions {
 }
 
 async function runFinetuneCommand(f: FinetuneFlags): Promise<void> {
-  const stop = interruptOnSigint('step (checkpoint-last.pth is written for --resume)');
+  const stop = interruptOnSigint(
+    'stopping after the current step (checkpoint-last.pth is written for --resume)',
+  );
   const opts = finetuneOptionsFromFlags(f);
   const bar =
     f.progress !== false && process.stderr.isTTY

@@ -1,87 +1,8 @@
 // `fsvfm inspect <file>`: what a checkpoint is (format, kind, size, counts, dtypes, stats file) without loading it.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { openWeightsFile } from '../../io/checkpointFile.js';
-import { NORM_STATS_FILE, readNormStats } from '../../io/normStats.js';
-import { type DetectedCheckpoint, detectCheckpoint } from '../../models/checkpointKind.js';
-import { UserError } from '../userError.js';
-
-export interface InspectReport {
-  file: string;
-  format: 'pth' | 'safetensors';
-  fileSize: number;
-  archiveFolder?: string;
-  formatVersion?: string | null;
-  topLevelKeys?: string[];
-  epoch?: number | null;
-  metadata?: Record<string, string>;
-  kind: DetectedCheckpoint['kind'];
-  size: string;
-  prefix: string;
-  globalPool: boolean | null;
-  config: DetectedCheckpoint['config'];
-  tensors: number;
-  parameters: number;
-  dtypes: Record<string, number>;
-  notes: DetectedCheckpoint['notes'];
-  normStats: { path: string; present: boolean; valid?: boolean; error?: string };
-  bytesRead: number;
-}
-
-export async function inspectCheckpoint(file: string): Promise<InspectReport> {
-  if (!existsSync(file)) throw new UserError(`no such file: ${file}`);
-  let w: Awaited<ReturnType<typeof openWeightsFile>>;
-  try {
-    w = await openWeightsFile(file);
-  } catch (err) {
-    throw new UserError(err instanceof Error ? err.message : String(err));
-  }
-  try {
-    const detected = detectCheckpoint(w.tensors);
-    const dtypes: Record<string, number> = {};
-    for (const t of w.tensors.values()) dtypes[t.dtype] = (dtypes[t.dtype] ?? 0) + 1;
-    const statsPath = join(dirname(file), NORM_STATS_FILE);
-    const normStats: InspectReport['normStats'] = { path: statsPath, present: existsSync(statsPath) };
-    if (normStats.present) {
-      try {
-        readNormStats(statsPath);
-        normStats.valid = true;
-      } catch (err) {
-        normStats.valid = false;
-        normStats.error = err instanceof Error ? err.message : String(err);
-      }
-    }
-    const root = w.torch?.root;
-    const epoch = root instanceof Map ? root.get('epoch') : undefined;
-    return {
-      file,
-      format: w.format,
-      fileSize: w.fileSize,
-      ...(w.torch
-        ? {
-            archiveFolder: w.torch.archivePrefix.replace(/\/$/, ''),
-            formatVersion: w.torch.formatVersion,
-            topLevelKeys: root instanceof Map ? [...root.keys()].map(String) : [],
-            epoch: typeof epoch === 'number' ? epoch : null,
-          }
-        : { metadata: { ...w.metadata } }),
-      kind: detected.kind,
-      size: detected.size,
-      prefix: detected.prefix,
-      globalPool: detected.globalPool,
-      config: detected.config,
-      tensors: detected.numTensors,
-      parameters: detected.numel,
-      dtypes,
-      notes: detected.notes,
-      normStats,
-      bytesRead: w.bytesRead(),
-    };
-  } finally {
-    w.close();
-  }
-}
+import { NORM_STATS_FILE } from '../../io/normStats.js';
+import { type InspectReport, inspectCheckpoint } from '../../models/inspectCheckpoint.js';
+import { asUserError } from '../userError.js';
 
 function printReport(r: InspectReport): void {
   const mb = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MiB`;
@@ -122,7 +43,9 @@ export function registerInspect(program: Command): void {
     .argument('<file>', 'checkpoint file')
     .option('--json', 'print one JSON object')
     .action(async (file: string, opts: { json?: boolean }) => {
-      const report = await inspectCheckpoint(file);
+      const report = await inspectCheckpoint(file).catch((err: unknown) => {
+        throw asUserError(err);
+      });
       if (opts.json) console.log(JSON.stringify(report));
       else printReport(report);
     });

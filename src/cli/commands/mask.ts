@@ -1,11 +1,8 @@
 // `fsvfm mask`: draw facial masks (CRFR-P and the other strategies) over faces, or measure their statistics.
-import { existsSync, mkdirSync, writeSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import sharp from 'sharp';
-import { createRgbImage, type RgbImage } from '../../data/image/rgbImage.js';
-import { maskOverlay, parsingColourImage } from '../../data/masking/maskOverlay.js';
+import { type MaskOverlayFiles, writeMaskOverlays } from '../../data/masking/maskOverlayFiles.js';
 import { maskRunReport } from '../../data/masking/maskRunReport.js';
 import { collectMaskStatistics } from '../../data/masking/maskRunStatistics.js';
 import {
@@ -16,22 +13,21 @@ import {
 import type { MaskStrategy } from '../../data/masking/maskStrategy.js';
 import { type ParsingMap, parsingMapFromNpy } from '../../data/masking/parsingMap.js';
 import { patchLabelSets } from '../../data/masking/patchLabels.js';
-import { countOnes } from '../../data/masking/patchMembership.js';
 import { COVERABLE_REGION_NAMES, type RegionName } from '../../data/masking/regionGroups.js';
 import { SeededRng } from '../../data/random/seededRng.js';
-import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { readNpy } from '../../io/npy.js';
-import { UserError } from '../userError.js';
+import { intArg, positiveInt } from '../args.js';
+import { asUserError, UserError } from '../userError.js';
 
 interface MaskCliOptions {
   parsing: string[];
   strategy: string;
   region?: string;
-  patchSize: string;
+  patchSize: number;
   maskRatio: string;
-  seed: string;
+  seed: number;
   out: string;
-  runs?: string;
+  runs?: number;
   json?: boolean;
 }
 
@@ -60,34 +56,30 @@ export function registerMask(program: Command): void {
     )
     .option('--strategy <name>', `masking strategy: ${MASK_STRATEGY_NAMES.join(', ')}`, 'crfr-p')
     .option('--region <name>', `covered region instead of a random one: ${COVERABLE_REGION_NAMES.join(', ')}`)
-    .option('--patch-size <px>', 'patch size in parsing-map pixels', '16')
+    .option('--patch-size <px>', 'patch size in parsing-map pixels', positiveInt('--patch-size'), 16)
     .option('--mask-ratio <r>', 'fraction of patches masked (floor(r·N) per image)', '0.75')
-    .option('--seed <n>', 'random seed', '0')
+    .option('--seed <n>', 'random seed', intArg('--seed', Number.MIN_SAFE_INTEGER), 0)
     .option('--out <dir>', 'folder for the overlay PNGs', 'fsvfm-masks')
-    .option('--runs <n>', 'statistics mode: run the strategy N times on the maps as one batch')
+    .option(
+      '--runs <n>',
+      'statistics mode: run the strategy N times on the maps as one batch',
+      positiveInt('--runs'),
+    )
     .option('--json', 'print one JSON object')
     .action(async (faces: string[], opts: MaskCliOptions) => {
       const maps = opts.parsing.map(loadParsingMap);
       const strategy = buildStrategy(opts, maps);
-      const seed = parseIntOption(opts.seed, '--seed', Number.MIN_SAFE_INTEGER);
+      const { seed } = opts;
       if (opts.runs !== undefined) {
         if (faces.length > 0)
           throw new UserError(
             '--runs measures mask statistics from the parsing maps only; drop the face images',
           );
-        const runs = parseIntOption(opts.runs, '--runs', 1);
-        runStatistics(strategy, maps, opts, runs, seed);
+        runStatistics(strategy, maps, opts, opts.runs, seed);
         return;
       }
       await writeOverlays(strategy, maps, faces, opts, seed);
     });
-}
-
-function parseIntOption(text: string, flag: string, min: number): number {
-  const v = Number(text);
-  if (!Number.isSafeInteger(v) || v < min)
-    throw new UserError(`${flag} must be an integer${min > 0 ? ` >= ${min}` : ''}, got '${text}'`);
-  return v;
 }
 
 function loadParsingMap(path: string): ParsingMap {
@@ -107,7 +99,7 @@ function buildStrategy(opts: MaskCliOptions, maps: ParsingMap[]): MaskStrategy {
       `unknown --strategy '${opts.strategy}' (choose one of ${MASK_STRATEGY_NAMES.join(', ')})`,
     );
   }
-  const patchSize = parseIntOption(opts.patchSize, '--patch-size', 1);
+  const { patchSize } = opts;
   const maskRatio = Number(opts.maskRatio);
   if (!(maskRatio >= 0 && maskRatio < 1))
     throw new UserError(`--mask-ratio must be in [0, 1), got '${opts.maskRatio}'`);
@@ -171,20 +163,6 @@ function runStatistics(
   }
 }
 
-async function loadFace(path: string, map: ParsingMap): Promise<RgbImage> {
-  if (!existsSync(path)) throw new UserError(`face image not found: ${path}`);
-  try {
-    const { data, info } = await sharp(path)
-      .removeAlpha()
-      .resize(map.width, map.height, { fit: 'fill' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return createRgbImage(info.width, info.height, new Uint8Array(data.buffer, data.byteOffset, data.length));
-  } catch (err) {
-    throw new UserError(`cannot decode image ${path}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-
 async function writeOverlays(
   strategy: MaskStrategy,
   maps: ParsingMap[],
@@ -192,53 +170,31 @@ async function writeOverlays(
   opts: MaskCliOptions,
   seed: number,
 ) {
-  if (faces.length > 0 && faces.length !== maps.length) {
-    throw new UserError(
-      `got ${faces.length} face images for ${maps.length} parsing maps; give one image per map, or none`,
-    );
-  }
-  const batch = strategy.generate(maps, new SeededRng(seed));
-  const N = batch.grid.count;
-  mkdirSync(opts.out, { recursive: true });
-  const written: { file: string; png: string; masked: number; fr: number; extreme: boolean }[] = [];
-  for (let i = 0; i < maps.length; i++) {
-    const base = faces.length > 0 ? await loadFace(faces[i]!, maps[i]!) : parsingColourImage(maps[i]!);
-    const mask = batch.masks.subarray(i * N, (i + 1) * N);
-    const sfr = batch.sfr.subarray(i * N, (i + 1) * N);
-    const img = maskOverlay(base, mask, sfr, batch.grid);
-    const source = faces[i] ?? opts.parsing[i]!;
-    const png = join(opts.out, `${basename(source, extname(source))}.${strategy.name}.png`);
-    const bytes = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
-      .png()
-      .toBuffer();
-    await writeFileAtomic(png, (fd) => {
-      writeSync(fd, bytes);
+  let r: MaskOverlayFiles;
+  try {
+    r = await writeMaskOverlays({
+      strategy,
+      maps,
+      faces,
+      parsingFiles: opts.parsing,
+      outDir: opts.out,
+      seed,
     });
-    written.push({
-      file: opts.parsing[i]!,
-      png,
-      masked: countOnes(mask),
-      fr: countOnes(sfr),
-      extreme: batch.extreme[i]!,
-    });
+  } catch (err) {
+    throw asUserError(err);
   }
   if (opts.json) {
     console.log(
-      JSON.stringify({
-        strategy: strategy.name,
-        region: batch.region,
-        sfr_empty: batch.sfrEmpty,
-        images: written,
-      }),
+      JSON.stringify({ strategy: strategy.name, region: r.region, sfr_empty: r.sfrEmpty, images: r.images }),
     );
     return;
   }
   console.log(
-    `${strategy.name}: covered region ${batch.region ?? '(none)'}${batch.sfrEmpty ? ' (absent from every map: SFR loss 0)' : ''}`,
+    `${strategy.name}: covered region ${r.region ?? '(none)'}${r.sfrEmpty ? ' (absent from every map: SFR loss 0)' : ''}`,
   );
-  for (const w of written) {
+  for (const w of r.images) {
     console.log(
-      `${w.png}  masked ${w.masked}/${N}, covered ${w.fr}${w.extreme ? ' (region larger than the mask: trimmed)' : ''}`,
+      `${w.png}  masked ${w.masked}/${r.patches}, covered ${w.fr}${w.extreme ? ' (region larger than the mask: trimmed)' : ''}`,
     );
   }
 }

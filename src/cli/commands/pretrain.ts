@@ -1,7 +1,7 @@
 // `fsvfm pretrain`: FS-VFM self-supervised pre-training on a folder of faces with parsing maps (SPEC §5.2).
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { isMaskStrategyName, MASK_STRATEGY_NAMES } from '../../data/masking/maskStrategies.js';
 import { PretrainInputError } from '../../train/pretrain/pretrainInputError.js';
 import { runPretrain } from '../../train/pretrain/pretrainLoop.js';
@@ -14,21 +14,12 @@ import {
   pretrainSize,
 } from '../../train/pretrain/pretrainOptions.js';
 import { NonFiniteLossError } from '../../train/pretrain/pretrainStep.js';
+import { finiteArg, intArg } from '../args.js';
+import { interruptOnSigint } from '../interrupt.js';
 import { UserError } from '../userError.js';
 
 type Raw = Record<string, string | string[] | boolean | undefined>;
 
-const num = (flag: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${flag} must be a number, got "${v}"`);
-  return n;
-};
-const int = (flag: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min)
-    throw new InvalidArgumentError(`${flag} must be an integer ≥ ${min}, got "${v}"`);
-  return n;
-};
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 const CUSTOM_FLAGS: [keyof CustomModelDims, string][] = [
@@ -143,33 +134,33 @@ export function registerPretrain(program: Command): void {
     );
   for (const [, f] of CUSTOM_FLAGS) cmd.option(`--${f} <n>`, `--model custom: ${f.replaceAll('_', ' ')}`);
   cmd
-    .option('--mask_ratio <r>', 'fraction of patches removed', num('--mask_ratio'), D.maskRatio)
+    .option('--mask_ratio <r>', 'fraction of patches removed', finiteArg('--mask_ratio'), D.maskRatio)
     .option('--mask_strategy <name>', MASK_STRATEGY_NAMES.join(' | '), D.maskStrategy)
     .option('--norm_pix_loss', 'per-patch normalised pixel targets (on in the official scripts)')
     .option(
       '--weight_sfr <w>',
       'weight of the facial-region reconstruction term',
-      num('--weight_sfr'),
+      finiteArg('--weight_sfr'),
       D.weightSfr,
     )
-    .option('--weight_cl <w>', 'weight of the contrastive term', num('--weight_cl'), D.weightCl)
+    .option('--weight_cl <w>', 'weight of the contrastive term', finiteArg('--weight_cl'), D.weightCl)
     .option('--cl_loss <name>', CL_LOSS_NAMES.join(' | '), D.clLoss)
-    .option('--batch_size <n>', 'images per step', int('--batch_size', 1), D.batchSize)
-    .option('--accum_iter <n>', 'gradient accumulation steps', int('--accum_iter', 1), D.accumIter)
-    .option('--epochs <n>', 'epochs', int('--epochs', 1), D.epochs)
-    .option('--blr <lr>', 'base lr: lr = blr · batch · accum / 256', num('--blr'), D.blr)
-    .option('--lr <lr>', 'absolute lr (overrides --blr)', num('--lr'))
-    .option('--min_lr <lr>', 'cosine floor', num('--min_lr'), D.minLr)
-    .option('--warmup_epochs <n>', 'linear warm-up epochs', num('--warmup_epochs'), D.warmupEpochs)
-    .option('--weight_decay <wd>', 'AdamW weight decay', num('--weight_decay'), D.weightDecay)
+    .option('--batch_size <n>', 'images per step', intArg('--batch_size', 1), D.batchSize)
+    .option('--accum_iter <n>', 'gradient accumulation steps', intArg('--accum_iter', 1), D.accumIter)
+    .option('--epochs <n>', 'epochs', intArg('--epochs', 1), D.epochs)
+    .option('--blr <lr>', 'base lr: lr = blr · batch · accum / 256', finiteArg('--blr'), D.blr)
+    .option('--lr <lr>', 'absolute lr (overrides --blr)', finiteArg('--lr'))
+    .option('--min_lr <lr>', 'cosine floor', finiteArg('--min_lr'), D.minLr)
+    .option('--warmup_epochs <n>', 'linear warm-up epochs', finiteArg('--warmup_epochs'), D.warmupEpochs)
+    .option('--weight_decay <wd>', 'AdamW weight decay', finiteArg('--weight_decay'), D.weightDecay)
     .option(
       '--t_momentum <m>',
       'initial EMA momentum of the target network',
-      num('--t_momentum'),
+      finiteArg('--t_momentum'),
       D.tMomentum,
     )
-    .option('--clip_grad <norm>', 'global gradient-norm clip (0: off)', num('--clip_grad'), D.clipGrad)
-    .option('--seed <n>', 'seed of weights, data order and masks', int('--seed', 0), D.seed)
+    .option('--clip_grad <norm>', 'global gradient-norm clip (0: off)', finiteArg('--clip_grad'), D.clipGrad)
+    .option('--seed <n>', 'seed of weights, data order and masks', intArg('--seed', 0), D.seed)
     .option(
       '--resume <path>',
       'continue from a checkpoint-<e>.pth or an output folder (its newest checkpoint)',
@@ -181,41 +172,33 @@ export function registerPretrain(program: Command): void {
     .option(
       '--threads <n>',
       'onnxruntime intra-op threads',
-      int('--threads', 1),
+      intArg('--threads', 1),
       Math.min(2, availableParallelism()),
     )
     .option(
       '--max_steps <n>',
       'stop after this many data iterations in total (resumable checkpoint)',
-      int('--max_steps', 0),
+      intArg('--max_steps', 0),
     )
     .option(
       '--save_every <n>',
       'epochs between checkpoint-<e>.pth files',
-      int('--save_every', 1),
+      intArg('--save_every', 1),
       D.saveEvery,
     )
-    .option('--workers <n>', 'loader worker threads (0: main thread)', int('--workers', 0), D.workers)
-    .option('--prefetch <n>', 'batches prepared ahead', int('--prefetch', 0), D.prefetch)
+    .option('--workers <n>', 'loader worker threads (0: main thread)', intArg('--workers', 0), D.workers)
+    .option('--prefetch <n>', 'batches prepared ahead', intArg('--prefetch', 0), D.prefetch)
     .option(
       '--vis_count <n>',
       'faces in the per-epoch reconstruction sheet (0: none)',
-      int('--vis_count', 0),
+      intArg('--vis_count', 0),
       D.visCount,
     )
     .option('--json', 'print only a JSON summary line')
     .action(async (raw: Raw) => {
       const opts = pretrainOptionsFromCli(raw);
       const json = Boolean(raw.json);
-      const abort = new AbortController();
-      const onSigint = () => {
-        if (abort.signal.aborted) process.exit(130);
-        process.stderr.write(
-          '\nfinishing the current step, then writing a resumable checkpoint (Ctrl-C again to quit now)\n',
-        );
-        abort.abort();
-      };
-      process.on('SIGINT', onSigint);
+      const stop = interruptOnSigint('finishing the current step, then writing a resumable checkpoint');
       const bar =
         !json && process.stderr.isTTY
           ? new cliProgress.SingleBar({
@@ -231,7 +214,7 @@ export function registerPretrain(program: Command): void {
       };
       try {
         const r = await runPretrain(opts, {
-          signal: abort.signal,
+          signal: stop.signal,
           onLog: say,
           onStart: ({ totalIterations, startIteration }) =>
             bar?.start(totalIterations, startIteration, {
@@ -265,7 +248,7 @@ export function registerPretrain(program: Command): void {
         if (err instanceof PretrainInputError) throw new UserError(err.message);
         throw err;
       } finally {
-        process.off('SIGINT', onSigint);
+        stop.dispose();
       }
     });
 }

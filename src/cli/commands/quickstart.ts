@@ -3,8 +3,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import type { StageProgress } from '../../quickstart/quickstartHooks.js';
+import { positiveNumber } from '../args.js';
+import { interruptOnSigint } from '../interrupt.js';
 import { UserError } from '../userError.js';
 
 interface QuickstartCliOptions {
@@ -24,12 +26,6 @@ function repoRoot(): string {
   }
   return process.cwd();
 }
-
-const positive = (flag: string) => (v: string) => {
-  const n = Number(v);
-  if (!(n > 0)) throw new InvalidArgumentError(`${flag} must be a positive number, got "${v}"`);
-  return n;
-};
 
 /** One bar per stage on a terminal; elsewhere a line every 10% so logs stay short. */
 function progressPrinter(): { update: (p: StageProgress) => void; stop: () => void } {
@@ -84,24 +80,16 @@ export function registerQuickstart(program: Command): void {
     .option(
       '--minutes <n>',
       'pre-training wall-time budget in minutes (default: a fixed 12 epochs, about 3 min on 2 idle cores, the same figures on every machine)',
-      positive('--minutes'),
+      positiveNumber('--minutes'),
     )
     .option('--media-dir <dir>', 'demo media cache (shared with `fsvfm demo fetch`)', '.cache/demo')
-    .option('--threads <n>', 'onnxruntime threads (default: all cores)', positive('--threads'))
+    .option('--threads <n>', 'onnxruntime threads (default: all cores)', positiveNumber('--threads'))
     .action(async (o: QuickstartCliOptions) => {
       if (o.threads !== undefined && !Number.isInteger(o.threads))
         throw new UserError(`--threads must be a whole number, got ${o.threads}`);
       // loaded on use: the pipeline pulls in the face models and the training engine
       const { runQuickstart, QuickstartInterrupted } = await import('../../quickstart/index.js');
-      const abort = new AbortController();
-      const onSigint = () => {
-        if (abort.signal.aborted) process.exit(130);
-        process.stderr.write(
-          '\nstopping at the next safe point (Ctrl-C again to quit now); re-run to resume\n',
-        );
-        abort.abort();
-      };
-      process.on('SIGINT', onSigint);
+      const stop = interruptOnSigint('stopping at the next safe point', { resumable: true });
       const progress = progressPrinter();
       try {
         const s = await runQuickstart(
@@ -114,7 +102,7 @@ export function registerQuickstart(program: Command): void {
             ...(o.threads ? { threads: o.threads } : {}),
           },
           {
-            signal: abort.signal,
+            signal: stop.signal,
             log: (l) => {
               progress.stop();
               console.log(l);
@@ -147,7 +135,7 @@ export function registerQuickstart(program: Command): void {
           throw new UserError((err as Error).message);
         throw err;
       } finally {
-        process.off('SIGINT', onSigint);
+        stop.dispose();
       }
     });
 }

@@ -1,7 +1,7 @@
 // `fsvfm scan <file|folder…> --model <detector>`: score images and videos for face forgery / spoofing.
 import { existsSync, writeSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import {
   Detector,
   type DetectorOptions,
@@ -12,8 +12,9 @@ import {
 import type { VideoAggregation } from '../../eval/videoAggregation.js';
 import { VIDEO_AGGREGATIONS } from '../../eval/videoAggregation.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
+import { positiveInt, positiveNumber, probability } from '../args.js';
+import { onStopSignals } from '../interrupt.js';
 import { UserError } from '../userError.js';
-import { positiveInt } from './faces.js';
 import { redisUrl } from './queueOptions.js';
 
 export interface ScanCliOptions {
@@ -37,24 +38,6 @@ export interface ScanCliOptions {
   explainWith?: string;
   decoder_heads?: number;
   progress: boolean;
-}
-
-export function probability(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!(Number.isFinite(n) && n >= 0 && n <= 1))
-      throw new InvalidArgumentError(`${name} must be in [0, 1], got "${v}"`);
-    return n;
-  };
-}
-
-function positiveNumber(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!(Number.isFinite(n) && n > 0))
-      throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
-    return n;
-  };
 }
 
 /** Detector options from the shared flags of `scan` and `serve`; bad input becomes a UserError. */
@@ -122,8 +105,7 @@ export async function runScan(inputs: string[], o: ScanCliOptions): Promise<Scan
   const detector = await createDetectorForCli(detectorOptionsFromCli(o));
   const controller = new AbortController();
   const onSignal = (): void => controller.abort(new UserError('scan interrupted', 130));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = onStopSignals(onSignal, true);
   const bar =
     o.progress && process.stderr.isTTY
       ? new cliProgress.SingleBar(
@@ -162,8 +144,7 @@ export async function runScan(inputs: string[], o: ScanCliOptions): Promise<Scan
     if (controller.signal.aborted) throw controller.signal.reason;
     throw err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
     detector.dispose();
   }
 }

@@ -6,6 +6,7 @@ import { listInputFiles } from '../../data/datasets/listInputFiles.js';
 import { type ModelInfo, type ScanItem, scanCsv, scanReportHtml } from '../../detect/index.js';
 import { VIDEO_AGGREGATIONS, type VideoAggregation } from '../../eval/videoAggregation.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
+import { onStopSignals } from '../interrupt.js';
 import { UserError } from '../userError.js';
 import {
   describe as describeItem,
@@ -46,8 +47,7 @@ export async function runScanOnQueue(inputs: string[], o: QueueScanCliOptions): 
         130,
       ),
     );
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = onStopSignals(onSignal, true);
   const bar =
     o.progress && process.stderr.isTTY
       ? new cliProgress.SingleBar(
@@ -120,8 +120,7 @@ export async function runScanOnQueue(inputs: string[], o: QueueScanCliOptions): 
     if (controller.signal.aborted) throw controller.signal.reason;
     throw err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
     await producer.close();
   }
 }

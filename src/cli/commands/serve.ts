@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ScanProducer } from '../../queue/index.js';
 import { createScanServer, queuedScanFile } from '../../server/index.js';
+import { intArg, positiveInt } from '../args.js';
+import { onStopSignals } from '../interrupt.js';
 import { UserError } from '../userError.js';
-import { positiveInt } from './faces.js';
 import { queueLimitOrRedisUrl } from './queueOptions.js';
 import { createDetectorForCli, detectorOptionsFromCli, withDetectorOptions } from './scan.js';
 
@@ -34,7 +35,7 @@ interface ServeCliOptions {
 export function registerServe(program: Command): void {
   withDetectorOptions(program.command('serve'))
     .description('HTTP service: POST /scan, GET /health, GET /model, GET /model.onnx, and a web page at /')
-    .option('--port <n>', 'TCP port (0 = any free port)', (v) => Number(v), 8080)
+    .option('--port <n>', 'TCP port (0 = any free port)', intArg('--port', 0), 8080)
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--frames <n>', 'frames sampled per video', positiveInt('--frames'), 32)
     .option('--max-upload-mb <n>', 'largest upload (413 above)', positiveInt('--max-upload-mb'), 200)
@@ -109,8 +110,7 @@ export function registerServe(program: Command): void {
           console.log(`${sig}: finishing running scans, then exiting`);
           service.close().then(resolve, resolve);
         };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
+        onStopSignals(stop, true);
       });
       await producer?.close();
       detector.dispose();

@@ -1,8 +1,9 @@
 // `fsvfm worker --redis <url> --model <detector>`: score scan jobs from the Redis queue until stopped.
 import type { Command } from 'commander';
 import type { ScanWorker, WorkerHealthServer } from '../../queue/index.js';
+import { intArg, positiveInt } from '../args.js';
+import { onStopSignals } from '../interrupt.js';
 import { UserError } from '../userError.js';
-import { positiveInt } from './faces.js';
 import { checkPrecision, PRECISIONS, redisUrl } from './queueOptions.js';
 import { createDetectorForCli, detectorOptionsFromCli, withDetectorOptions } from './scan.js';
 
@@ -42,7 +43,11 @@ export function registerWorker(program: Command): void {
       positiveInt('--stall-s'),
       30,
     )
-    .option('--health-port <n>', 'serve GET /health on 127.0.0.1:<n> (0 = any free port)', (v) => Number(v))
+    .option(
+      '--health-port <n>',
+      'serve GET /health on 127.0.0.1:<n> (0 = any free port)',
+      intArg('--health-port', 0),
+    )
     .option('--explain-with <pretrain.pth>', 'FS-VFM pre-training checkpoint for masked-reconstruction maps')
     .option(
       '--decoder_heads <n>',
@@ -104,8 +109,7 @@ export function registerWorker(program: Command): void {
           log(`${sig}: finishing ${worker.counts.active} running job(s), then exiting`);
           worker.close().then(resolve, resolve);
         };
-        process.on('SIGINT', () => stop('SIGINT'));
-        process.on('SIGTERM', () => stop('SIGTERM'));
+        onStopSignals(stop);
       });
       await health?.close();
       detector.dispose();

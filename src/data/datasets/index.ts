@@ -12,6 +12,7 @@ export {
   videoIdOf,
 } from './doctorDataset.js';
 export { CACHE_DIR } from './faceDatasetCache.js';
+export { type FaceDatasetFromMediaOptions, faceDatasetFromMedia } from './faceDatasetFromMedia.js';
 export type { DatasetLayout, FaceDatasetManifest, ManifestEntry } from './faceDatasetManifest.js';
 export {
   benchFacePipeline,

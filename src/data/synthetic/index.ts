@@ -11,6 +11,7 @@ export {
 export { convexHull } from './convexHull.js';
 export { delaunayTriangles } from './delaunay.js';
 export { type FakeKind, fakeFileName, fakeStem, identityOf, sampleSeed } from './fakeNaming.js';
+export { type FakesFromFolderOptions, fakesFromFolder } from './fakesFromFolder.js';
 export type { FakeProblem, FakeSample, FakesManifest, LandmarkOrigin } from './fakesManifest.js';
 export { createFloatMask, type FloatMask } from './floatMask.js';
 export { blurMask, gaussianRadius } from './gaussianBlur.js';
