@@ -1,5 +1,7 @@
 // Decision threshold: a number, or a calibration file `{"threshold": t, "source": "..."}` written by an evaluation.
+
 import { readFileSync } from 'node:fs';
+import { CalibrationError } from '../io/malformedInputError.js';
 
 export interface Calibration {
   threshold: number;
@@ -20,11 +22,13 @@ export function parseCalibration(text: string, name = 'calibration'): Calibratio
   try {
     obj = JSON.parse(text);
   } catch {
-    throw new Error(`${name}: not JSON; expected {"threshold": 0.42, "source": "..."}`);
+    throw new CalibrationError(`${name}: not JSON; expected {"threshold": 0.42, "source": "..."}`);
   }
   const { threshold, source } = (obj ?? {}) as { threshold?: unknown; source?: unknown };
-  if (typeof threshold !== 'number') throw new Error(`${name}: "threshold" must be a number in [0, 1]`);
-  checkThreshold(threshold, `${name}: "threshold"`);
+  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))
+    throw new CalibrationError(
+      `${name}: "threshold" must be a number in [0, 1], got ${JSON.stringify(threshold)}`,
+    );
   return { threshold, source: typeof source === 'string' && source ? source : name };
 }
 

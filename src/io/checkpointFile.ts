@@ -1,6 +1,8 @@
 // Opening a weights file of either format (torch zip .pth or safetensors) as one uniform tensor table.
+
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { LazyTensor } from './lazyTensor.js';
+import { CheckpointFormatError } from './malformedInputError.js';
 import type { PyValue } from './pickleValues.js';
 import { SafetensorsFile } from './safetensors.js';
 import type { TensorData, TensorSource, TorchDtype } from './tensorData.js';
@@ -62,7 +64,7 @@ export async function openWeightsFile(path: string, stateDictKey?: string): Prom
     };
   }
   if (format === 'unknown')
-    throw new Error(`${path}: neither a torch zip checkpoint (.pth) nor a safetensors file`);
+    throw new CheckpointFormatError(`${path}: neither a torch zip checkpoint (.pth) nor a safetensors file`);
   const ckpt = await openTorchCheckpoint(path); // also reports legacy files clearly
   try {
     const sd: Map<string, LazyTensor> = stateDict(ckpt, stateDictKey);

@@ -1,4 +1,5 @@
 // A tensor of a checkpoint whose bytes stay on disk until `read()`: dtype, shape, strides and its storage record.
+import { CheckpointFormatError } from './malformedInputError.js';
 import type { PyInstance } from './pickleValues.js';
 import { DTYPE_BYTES, decodeRaw, numelOf, type TensorData, type TorchDtype, viewRaw } from './tensorData.js';
 
@@ -92,8 +93,8 @@ export class LazyTensor implements PyInstance {
   }
 
   private checkSpan(lo: number, hi: number): void {
-    if (lo < 0 || hi >= this.storage.numel) {
-      throw new Error(
+    if (!(lo >= 0 && hi < this.storage.numel)) {
+      throw new CheckpointFormatError(
         `tensor view [${lo}, ${hi}] lies outside storage '${this.storage.key}' of ${this.storage.numel} elements (corrupt checkpoint)`,
       );
     }

@@ -1,7 +1,9 @@
 // `pretrain_ds_mean_std.txt`: the normalisation statistics written beside pre-trained checkpoints (SPEC §2.6).
+
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomicWrite.js';
+import { NormStatsError } from './malformedInputError.js';
 
 export type Rgb = readonly [number, number, number];
 
@@ -48,7 +50,7 @@ export function parseNormStats(text: string, source = NORM_STATS_FILE): NormStat
       .split(/\r?\n/, 1)[0]
       ?.trim() ?? '';
   const bad = (why: string): Error =>
-    new Error(
+    new NormStatsError(
       `${source}: malformed normalisation stats (${why}); the first line must be {"mean": [r, g, b], "std": [r, g, b]}`,
     );
   let obj: unknown;

@@ -1,5 +1,7 @@
 // NumPy .npy files (format version 1.0/2.0), little-endian, C order: enough for parsing maps and arrays.
+
 import { readFileSync } from 'node:fs';
+import { NpyError } from './malformedInputError.js';
 
 export type NpyDtype = 'int8' | 'uint8' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64' | 'bool';
 
@@ -64,32 +66,40 @@ export function encodeNpy(arr: NpyArray): Buffer {
 export function decodeNpy(buf: Uint8Array, source = 'npy'): NpyArray {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   if (b.length < 10 || !b.subarray(0, 6).equals(MAGIC))
-    throw new Error(`${source}: not a .npy file (bad magic)`);
+    throw new NpyError(`${source}: not a .npy file (bad magic)`);
   const major = b[6]!;
-  const headerLen = major === 1 ? b.readUInt16LE(8) : b.readUInt32LE(8);
+  if (major < 1 || major > 3) throw new NpyError(`${source}: unsupported .npy format version ${major}`);
   const start = major === 1 ? 10 : 12;
+  if (b.length < start) throw new NpyError(`${source}: truncated .npy header`);
+  const headerLen = major === 1 ? b.readUInt16LE(8) : b.readUInt32LE(8);
+  if (start + headerLen > b.length) throw new NpyError(`${source}: truncated .npy header`);
   const header = b.subarray(start, start + headerLen).toString('latin1');
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !fortran || shapeText === undefined) throw new Error(`${source}: malformed .npy header`);
+  if (!descr || !fortran || shapeText === undefined) throw new NpyError(`${source}: malformed .npy header`);
   if (fortran === 'True')
-    throw new Error(`${source}: Fortran-ordered arrays are not supported; save with C order`);
+    throw new NpyError(`${source}: Fortran-ordered arrays are not supported; save with C order`);
   const dtype = (Object.keys(DESCR) as NpyDtype[]).find(
     (d) => DESCR[d] === descr || DESCR[d] === descr.replace('=', '<'),
   );
   if (!dtype)
-    throw new Error(`${source}: unsupported dtype ${descr} (big-endian or exotic types are not supported)`);
+    throw new NpyError(
+      `${source}: unsupported dtype ${descr} (big-endian or exotic types are not supported)`,
+    );
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
-    .map(Number);
+    .map((s) => (/^\d+L?$/.test(s) ? Number.parseInt(s, 10) : Number.NaN));
+  // checked before anything is allocated: the header is outside input and may claim any size
+  if (!shape.every((d) => Number.isSafeInteger(d)))
+    throw new NpyError(`${source}: malformed .npy shape (${shapeText.trim()})`);
   const numel = shape.reduce((a, c) => a * c, 1);
   const offset = start + headerLen;
   const need = numel * BYTES[dtype];
   if (b.length - offset < need)
-    throw new Error(`${source}: truncated (.npy needs ${need} data bytes, has ${b.length - offset})`);
+    throw new NpyError(`${source}: truncated (.npy needs ${need} data bytes, has ${b.length - offset})`);
   const bytes = new Uint8Array(need);
   bytes.set(b.subarray(offset, offset + need));
   return { dtype, shape, data: typedView(dtype, bytes.buffer) };

@@ -1,5 +1,6 @@
 // The allow-list of Python globals the unpickler will interpret. Everything else becomes a PyPlaceholder.
 // Each entry builds an inert JS value from already-decoded arguments; none runs code or touches the system.
+import { PickleError } from './malformedInputError.js';
 import {
   NumpyDtype,
   NumpyScalar,
@@ -25,7 +26,7 @@ const iterableItems = (v: PyValue | undefined): PyValue[] => {
   if (v instanceof Set) return [...v];
   if (v instanceof Map) return [...v.keys()];
   if (typeof v === 'string') return [...v];
-  throw new Error(`pickle: cannot iterate a ${typeof v}`);
+  throw new PickleError(`pickle: cannot iterate a ${typeof v}`);
 };
 
 const pathGlobal = (cls: string): AllowedGlobal => ({
@@ -36,17 +37,17 @@ const pathGlobal = (cls: string): AllowedGlobal => ({
 function codecsEncode(args: PyValue[]): PyValue {
   const [text, encoding = 'utf-8'] = args;
   if (typeof text !== 'string' || typeof encoding !== 'string')
-    throw new Error('pickle: _codecs.encode expects (str, str)');
+    throw new PickleError('pickle: _codecs.encode expects (str, str)');
   const enc = encoding.toLowerCase().replace(/[-_]/g, '');
   if (enc === 'latin1' || enc === 'iso88591') return new Uint8Array(Buffer.from(text, 'latin1'));
   if (enc === 'utf8') return new Uint8Array(Buffer.from(text, 'utf8'));
-  throw new Error(`pickle: _codecs.encode with encoding '${encoding}' is not supported`);
+  throw new PickleError(`pickle: _codecs.encode with encoding '${encoding}' is not supported`);
 }
 
 function numpyScalar(args: PyValue[]): PyValue {
   const [dtype, bytes] = args;
   if (!(dtype instanceof NumpyDtype) || !(bytes instanceof Uint8Array))
-    throw new Error('pickle: malformed numpy scalar');
+    throw new PickleError('pickle: malformed numpy scalar');
   return new NumpyScalar(dtype, bytes);
 }
 

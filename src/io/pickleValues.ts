@@ -1,4 +1,5 @@
 // The value model produced by the safe unpickler: plain JS values plus a few inert classes for Python objects.
+import { PickleError } from './malformedInputError.js';
 
 /** Any object the unpickler produces that is not a plain JS value carries its Python class name. */
 export interface PyInstance {
@@ -126,6 +127,9 @@ export class NumpyScalar implements PyInstance {
     const b = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     const le = this.dtype.byteOrder !== '>';
     const d = this.dtype.descr.replace(/^[<>=|]/, '');
+    const width = Number(d.slice(1));
+    if (b.length < width)
+      throw new PickleError(`numpy scalar of dtype '${this.dtype.descr}' holds only ${b.length} bytes`);
     switch (d) {
       case 'f8':
         return le ? b.readDoubleLE(0) : b.readDoubleBE(0);
@@ -150,7 +154,7 @@ export class NumpyScalar implements PyInstance {
       case 'b1':
         return b.readUInt8(0) !== 0;
       default:
-        throw new Error(`numpy scalar of dtype '${this.dtype.descr}' is not supported`);
+        throw new PickleError(`numpy scalar of dtype '${this.dtype.descr}' is not supported`);
     }
   }
   /** The value as a JS number (int64 converted, possibly losing precision beyond 2^53). */

@@ -1,7 +1,9 @@
 // safetensors files: an 8-byte little-endian header length, a JSON header (dtype, shape, data_offsets per tensor,
 // optional `__metadata__` of strings), then the raw little-endian tensor bytes. Reads are lazy per tensor.
+
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { writeFileAtomic } from './atomicWrite.js';
+import { SafetensorsError } from './malformedInputError.js';
 import {
   DTYPE_BYTES,
   decodeRaw,
@@ -62,7 +64,8 @@ export class SafetensorsFile {
     }
     try {
       const size = fstatSync(fd).size;
-      const bad = (why: string): Error => new Error(`${path}: not a valid safetensors file (${why})`);
+      const bad = (why: string): SafetensorsError =>
+        new SafetensorsError(`${path}: not a valid safetensors file (${why})`);
       if (size < 8) throw bad('shorter than its 8-byte header length');
       const lenBuf = Buffer.alloc(8);
       readSync(fd, lenBuf, 0, 8, 0);
@@ -83,12 +86,14 @@ export class SafetensorsFile {
       const tensors = new Map<string, SafetensorInfo>();
       let metadata: Record<string, string> = {};
       for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+        const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
         if (name === '__metadata__') {
-          metadata = Object.fromEntries(
-            Object.entries((raw ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
-          );
+          if (!isObject || !Object.values(raw).every((v) => typeof v === 'string'))
+            throw bad('__metadata__ is not an object of strings');
+          metadata = { ...(raw as Record<string, string>) };
           continue;
         }
+        if (!isObject) throw bad(`tensor '${name}' is not an object`);
         const t = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
         const dtype = FROM_ST[String(t.dtype)];
         if (!dtype) throw bad(`tensor '${name}' has unsupported dtype ${String(t.dtype)}`);
@@ -129,7 +134,7 @@ export class SafetensorsFile {
     let done = 0;
     while (done < buf.length) {
       const n = readSync(this.fd, buf, done, buf.length - done, this.dataStart + t.begin + done);
-      if (n === 0) throw new Error(`${this.path}: unexpected end of file reading '${name}'`);
+      if (n === 0) throw new SafetensorsError(`${this.path}: unexpected end of file reading '${name}'`);
       done += n;
     }
     this.bytesRead += buf.length;

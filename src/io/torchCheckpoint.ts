@@ -1,6 +1,7 @@
 // Opening torch.save zip checkpoints (.pth / .pth.tar): the unpickled tree with lazily-read tensors.
 
 import { LazyTensor, type StorageRef } from './lazyTensor.js';
+import { CheckpointFormatError } from './malformedInputError.js';
 import { unpickle } from './pickle.js';
 import { type GlobalTable, TORCH_STORAGE_TYPES } from './pickleGlobals.js';
 import { PyGlobal, PyObject, PyTuple, type PyValue } from './pickleValues.js';
@@ -27,26 +28,48 @@ export interface TorchCheckpoint {
 
 const asInt = (v: PyValue | undefined, what: string): number => {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
-  throw new Error(`malformed tensor record: ${what} is not an integer`);
+  throw new CheckpointFormatError(`malformed tensor record: ${what} is not an integer`);
 };
 const asIntList = (v: PyValue | undefined, what: string): number[] => {
-  if (!Array.isArray(v)) throw new Error(`malformed tensor record: ${what} is not a tuple`);
+  if (!Array.isArray(v)) throw new CheckpointFormatError(`malformed tensor record: ${what} is not a tuple`);
   return v.map((x, i) => asInt(x, `${what}[${i}]`));
 };
+
+/**
+ * The record's numbers are outside input: offsets, sizes and strides must be non-negative and agree, and a view
+ * may not hold more elements than its storage (an "expanded" record could otherwise make `read()` allocate any
+ * size from a tiny file).
+ */
+function checkTensorRecord(t: LazyTensor): void {
+  const bad = (why: string): never => {
+    throw new CheckpointFormatError(`malformed tensor record: ${why}`);
+  };
+  if (t.storageOffset < 0) bad('negative storage_offset');
+  if (t.stride.length !== t.shape.length)
+    bad(`size has ${t.shape.length} dims but stride has ${t.stride.length}`);
+  if (t.shape.some((d) => d < 0) || t.stride.some((d) => d < 0)) bad('negative size or stride');
+  if (t.numel > t.storage.numel)
+    bad(
+      `a view of ${t.numel} elements over a storage of ${t.storage.numel} (expanded tensors are not supported)`,
+    );
+}
 
 /** Allow-listed torch rebuild functions: they only describe tensors, reading happens on `LazyTensor.read()`. */
 export const TORCH_GLOBALS: GlobalTable = {
   'torch._utils._rebuild_tensor_v2': {
     call: (args) => {
       const [storage, offset, size, stride, requiresGrad] = args;
-      if (!(storage instanceof StorageHandle)) throw new Error('tensor without a storage persistent id');
-      return new LazyTensor(
+      if (!(storage instanceof StorageHandle))
+        throw new CheckpointFormatError('tensor without a storage persistent id');
+      const tensor = new LazyTensor(
         storage.ref,
         asInt(offset, 'storage_offset'),
         asIntList(size, 'size'),
         asIntList(stride, 'stride'),
         requiresGrad === true,
       );
+      checkTensorRecord(tensor);
+      return tensor;
     },
   },
   'torch._utils._rebuild_parameter': {
@@ -68,10 +91,12 @@ class StorageHandle {
 function locatePickle(zip: ZipArchive): string {
   const candidates = zip.names().filter((n) => n === 'data.pkl' || /^[^/]+\/data\.pkl$/.test(n));
   if (candidates.length === 0) {
-    throw new Error(`${zip.path}: no data.pkl inside the zip archive; this is not a torch.save checkpoint`);
+    throw new CheckpointFormatError(
+      `${zip.path}: no data.pkl inside the zip archive; this is not a torch.save checkpoint`,
+    );
   }
   if (candidates.length > 1)
-    throw new Error(`${zip.path}: several data.pkl entries (${candidates.join(', ')})`);
+    throw new CheckpointFormatError(`${zip.path}: several data.pkl entries (${candidates.join(', ')})`);
   return candidates[0]!;
 }
 
@@ -93,24 +118,28 @@ export async function openTorchCheckpoint(
     if (zip.has(byteorderName)) {
       const order = (await zip.read(byteorderName)).toString('utf8').trim();
       if (order !== 'little')
-        throw new Error(`${path}: big-endian checkpoints are not supported (byteorder '${order}')`);
+        throw new CheckpointFormatError(
+          `${path}: big-endian checkpoints are not supported (byteorder '${order}')`,
+        );
     }
     const storages = new Map<string, StorageRef>();
     const persistentLoad = (pid: PyValue): PyValue => {
       if (!(pid instanceof PyTuple) || pid[0] !== 'storage')
-        throw new Error(`unsupported persistent id ${String(pid)}`);
+        throw new CheckpointFormatError(`unsupported persistent id ${String(pid)}`);
       const [, type, key, location, numel] = pid;
-      if (typeof key !== 'string') throw new Error('storage key is not a string');
+      if (typeof key !== 'string') throw new CheckpointFormatError('storage key is not a string');
       let ref = storages.get(key);
       if (!ref) {
         const dtype = storageDtype(type);
         const entryName = `${prefix}data/${key}`;
         if (!zip.has(entryName))
-          throw new Error(`${path}: storage '${key}' is referenced but ${entryName} is missing`);
+          throw new CheckpointFormatError(
+            `${path}: storage '${key}' is referenced but ${entryName} is missing`,
+          );
         const count = asInt(numel, 'storage numel');
         const need = count * DTYPE_BYTES[dtype];
         if (zip.size(entryName) < need) {
-          throw new Error(
+          throw new CheckpointFormatError(
             `${path}: storage '${key}' needs ${need} bytes but its record holds ${zip.size(entryName)}`,
           );
         }
@@ -154,7 +183,7 @@ function storageDtype(type: PyValue | undefined): TorchDtype {
     if (dtype) return dtype as TorchDtype;
   }
   const name = type instanceof PyGlobal ? type.qualifiedName : String(type);
-  throw new Error(`unsupported storage type ${name}`);
+  throw new CheckpointFormatError(`unsupported storage type ${name}`);
 }
 
 /**
@@ -172,7 +201,7 @@ export function stateDict(ckpt: TorchCheckpoint | PyValue, key?: string): Map<st
   const sd = pick();
   if (!(sd instanceof Map)) {
     const keys = root instanceof Map ? [...root.keys()].map(String).join(', ') : typeof root;
-    throw new Error(
+    throw new CheckpointFormatError(
       key !== undefined
         ? `the checkpoint has no state dict under '${key}' (top-level keys: ${keys})`
         : `no state dict found (looked for 'model', 'state_dict' or a dict of tensors; top-level keys: ${keys})`,

@@ -1,8 +1,10 @@
 // Random-access reading of zip archives (torch .pth files): the central directory via yauzl, then byte ranges of
 // stored entries straight from the file descriptor, so one tensor is read without touching anything else.
+
 import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
+import { CheckpointFormatError } from './malformedInputError.js';
 
 export interface ZipEntryInfo {
   name: string;
@@ -95,9 +97,9 @@ export class ZipArchive {
       const head = Buffer.alloc(Math.min(8, fileSize));
       readSync(fd, head, 0, head.length, 0);
       if (head[0] === 0x80 && head[1] !== undefined && head[1] <= 5)
-        throw new Error(`${path}: ${LEGACY_TORCH_MESSAGE}`);
+        throw new CheckpointFormatError(`${path}: ${LEGACY_TORCH_MESSAGE}`);
       const isTar = fileSize > 262 && isTarHeader(fd);
-      if (isTar) throw new Error(`${path}: ${LEGACY_TORCH_MESSAGE}`);
+      if (isTar) throw new CheckpointFormatError(`${path}: ${LEGACY_TORCH_MESSAGE}`);
       const reader = new CountingFdReader(fd);
       let zip: yauzl.ZipFile;
       try {
@@ -110,7 +112,7 @@ export class ZipArchive {
       } catch (err) {
         const startsLikeZip = head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
         const why = err instanceof Error ? err.message : String(err);
-        throw new Error(
+        throw new CheckpointFormatError(
           startsLikeZip
             ? `${path}: the zip archive is truncated or damaged (${why}); download or copy the file again`
             : `${path}: not a zip archive (${why})`,
@@ -154,7 +156,7 @@ export class ZipArchive {
 
   private entry(name: string): yauzl.Entry {
     const e = this.byName.get(name);
-    if (!e) throw new Error(`${this.path}: the archive has no entry '${name}'`);
+    if (!e) throw new CheckpointFormatError(`${this.path}: the archive has no entry '${name}'`);
     return e;
   }
 
@@ -166,10 +168,12 @@ export class ZipArchive {
     const header = Buffer.alloc(30);
     await this.readAt(header, e.relativeOffsetOfLocalHeader);
     if (header.readUInt32LE(0) !== 0x04034b50)
-      throw new Error(`${this.path}: bad local header for '${name}' (damaged archive)`);
+      throw new CheckpointFormatError(`${this.path}: bad local header for '${name}' (damaged archive)`);
     const start = e.relativeOffsetOfLocalHeader + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
     if (start + e.compressedSize > this.fileSize) {
-      throw new Error(`${this.path}: entry '${name}' extends past the end of the file (truncated archive)`);
+      throw new CheckpointFormatError(
+        `${this.path}: entry '${name}' extends past the end of the file (truncated archive)`,
+      );
     }
     this.dataStart.set(name, start);
     return start;
@@ -183,8 +187,11 @@ export class ZipArchive {
     if (this.closed) throw new Error(`${this.path}: archive is closed`);
     const e = this.entry(name);
     const len = length ?? e.uncompressedSize - start;
-    if (start < 0 || len < 0 || start + len > e.uncompressedSize) {
-      throw new Error(
+    if (
+      !(Number.isSafeInteger(start) && Number.isSafeInteger(len) && start >= 0 && len >= 0) ||
+      start + len > e.uncompressedSize
+    ) {
+      throw new CheckpointFormatError(
         `${this.path}: range ${start}+${len} is outside entry '${name}' (${e.uncompressedSize} bytes)`,
       );
     }
@@ -195,9 +202,15 @@ export class ZipArchive {
       await this.readAt(out, base + start);
       return out;
     }
-    const stream = await this.zip.openReadStreamPromise(e);
     const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    try {
+      const stream = await this.zip.openReadStreamPromise(e);
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+    } catch (err) {
+      // yauzl's own errors (bad compression method, corrupt deflate data, sizes that do not match)
+      const why = err instanceof Error ? err.message : String(err);
+      throw new CheckpointFormatError(`${this.path}: cannot read entry '${name}' (${why})`);
+    }
     const all = Buffer.concat(chunks);
     const out = Buffer.allocUnsafeSlow(len);
     all.copy(out, 0, start, start + len);
@@ -213,7 +226,10 @@ export class ZipArchive {
           this.reader.bytesRead += n;
           done += n;
           if (done === buf.length) return resolve();
-          if (n === 0) return reject(new Error(`${this.path}: unexpected end of file (truncated archive)`));
+          if (n === 0)
+            return reject(
+              new CheckpointFormatError(`${this.path}: unexpected end of file (truncated archive)`),
+            );
           step();
         });
       };
@@ -245,7 +261,11 @@ function readAllEntries(zip: yauzl.ZipFile, path: string): Promise<yauzl.Entry[]
     });
     zip.on('end', () => resolve(entries));
     zip.on('error', (err: Error) =>
-      reject(new Error(`${path}: the zip central directory is damaged or truncated (${err.message})`)),
+      reject(
+        new CheckpointFormatError(
+          `${path}: the zip central directory is damaged or truncated (${err.message})`,
+        ),
+      ),
     );
     zip.readEntry();
   });
