@@ -11,7 +11,7 @@ import { PyOrderedDict, PyTuple, type PyValue } from '../src/io/pickleValues.js'
 import { openTorchCheckpoint, stateDict } from '../src/io/torchCheckpoint.js';
 import { saveTorchCheckpoint, type TensorValue, torchTensor } from '../src/io/torchSave.js';
 import { encoderKeys } from '../src/models/checkpointKind.js';
-import { VIT_SIZES, type VitConfig } from '../src/models/sizes.js';
+import { VIT_SIZES, type SizeConfig } from '../src/models/sizes.js';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -19,7 +19,7 @@ const arg = (name: string): string | undefined => {
 };
 
 /** §2.3(b) key → shape for an online pretraining model of config `c`. */
-function onlineShapes(c: VitConfig): [string, number[], boolean][] {
+function onlineShapes(c: SizeConfig): [string, number[], boolean][] {
   const d = c.embedDim;
   const t = (c.imgSize / c.patchSize) ** 2 + 1;
   const out: [string, number[], boolean][] = [];
@@ -88,7 +88,7 @@ const filled = (shape: number[], seed: number): TensorValue =>
     return a;
   });
 
-async function makeCheckpoint(path: string, c: VitConfig): Promise<void> {
+async function makeCheckpoint(path: string, c: SizeConfig): Promise<void> {
   const shapes = onlineShapes(c);
   const model = new PyOrderedDict();
   const state = new Map<PyValue, PyValue>();

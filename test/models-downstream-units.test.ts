@@ -14,9 +14,9 @@ import {
 import { type FsAdapterConfig, fsAdapterVit, isFsAdapterTrainable } from '../src/models/fsAdapter.js';
 import { Scope } from '../src/nn/scope.js';
 import type { StateDict } from '../src/nn/stateDict.js';
-import type { VitConfig } from '../src/nn/vit.js';
+import type { EncoderConfig } from '../src/nn/vit.js';
 
-const vit: VitConfig = { imgSize: 32, patch: 16, dim: 8, depth: 1, heads: 2, mlpRatio: 2, eps: 1e-6 };
+const vit: EncoderConfig = { imgSize: 32, patch: 16, dim: 8, depth: 1, heads: 2, mlpRatio: 2, eps: 1e-6 };
 const adapterCfg: FsAdapterConfig = { ...vit, numClasses: 2, reduction: 4 };
 
 describe('FS-Adapter ViT', () => {

@@ -11,7 +11,7 @@ import { type NormStats, normStatsForCheckpoint } from '../io/normStats.js';
 import { fsvfmOnline } from '../models/fsvfmPretrain.js';
 import { readCheckpoint, resolveModelSize } from '../models/loadPretrained.js';
 import { maskIndices } from '../models/maskIndices.js';
-import type { VitConfig as SizeConfig } from '../models/sizes.js';
+import type { SizeConfig } from '../models/sizes.js';
 import { seededRandom } from '../nn/random.js';
 import { Scope } from '../nn/scope.js';
 import { normaliseMap } from './attentionRollout.js';

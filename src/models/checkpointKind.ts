@@ -5,8 +5,8 @@ import {
   customVit,
   expectedCount,
   matchRegistrySize,
+  type SizeConfig,
   VIT_SIZES,
-  type VitConfig,
 } from './sizes.js';
 
 export type { CheckpointKind } from './sizes.js';
@@ -24,7 +24,7 @@ export interface DetectedCheckpoint {
   globalPool: boolean | null;
   /** 'S' | 'B' | 'L' | 'H', 'custom', or 'unknown' when there is no encoder. */
   size: string;
-  config: VitConfig | null;
+  config: SizeConfig | null;
   numTensors: number;
   numel: number;
   notes: CheckpointNote[];
@@ -52,7 +52,7 @@ export function shapesOf(
   return out;
 }
 
-function inferConfig(shapes: Shapes, p: string): VitConfig | null {
+function inferConfig(shapes: Shapes, p: string): SizeConfig | null {
   const cls = shapes.get(`${p}cls_token`);
   const patch = shapes.get(`${p}patch_embed.proj.weight`);
   if (!cls || !patch) return null;

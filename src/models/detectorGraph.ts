@@ -4,14 +4,14 @@
 import { type Graph, reshape, slice, softmax, type Tensor } from '../graph/index.js';
 import { type ParamSpec, Scope } from '../nn/scope.js';
 import type { StateDict } from '../nn/stateDict.js';
-import type { VitConfig as EncoderConfig } from '../nn/vit.js';
+import type { EncoderConfig } from '../nn/vit.js';
 import { detectCheckpoint } from './checkpointKind.js';
 import { type DetectorKind, isDetectorKind, isFasKind } from './detectorKind.js';
 import { encoderConfig } from './encoderConfig.js';
 import { fasAdapterModel, fasModel, prepareFasStateDict } from './fasModel.js';
 import { fsAdapterVit } from './fsAdapter.js';
 import { fsvfmEncoder } from './fsvfmPretrain.js';
-import type { VitConfig as SizeConfig } from './sizes.js';
+import type { SizeConfig } from './sizes.js';
 import { vitClassifier } from './vitClassifier.js';
 
 export type ScoringKind = DetectorKind | 'encoder';

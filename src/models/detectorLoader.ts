@@ -16,7 +16,7 @@ import {
   type SizeOverrides,
   stripForeignPrefixes,
 } from './loadPretrained.js';
-import type { VitConfig as SizeConfig } from './sizes.js';
+import type { SizeConfig } from './sizes.js';
 
 export interface DetectorLoadOptions extends SizeOverrides {
   /** `--model`: an official downstream name or `custom` (size read from the checkpoint) */

@@ -1,6 +1,6 @@
 // Bridges a registry size (sizes.ts) to the nn-level ViT configuration used to trace models.
-import type { VitConfig as EncoderConfig } from '../nn/vit.js';
-import type { VitConfig as SizeConfig } from './sizes.js';
+import type { EncoderConfig } from '../nn/vit.js';
+import type { SizeConfig } from './sizes.js';
 
 export function encoderConfig(
   size: SizeConfig,

@@ -25,7 +25,7 @@ import { layerNorm } from '../nn/layerNorm.js';
 import { linear } from '../nn/linear.js';
 import type { Scope } from '../nn/scope.js';
 import type { StateDict } from '../nn/stateDict.js';
-import { meanPatchTokens, type VitConfig, vitEncoder } from '../nn/vit.js';
+import { type EncoderConfig, meanPatchTokens, vitEncoder } from '../nn/vit.js';
 import { type FsAdapterConfig, fsAdapterBranch, globalPoolFeatures } from './fsAdapter.js';
 
 /** Width of the SSDG embedder. */
@@ -44,7 +44,7 @@ export interface FasOutputs {
 }
 
 /** The FAS ViT's forward_features: the whole sequence with token 0 replaced by the pooled, fc_norm-ed feature. */
-export function fasBackboneTokens(s: Scope, images: Tensor, cfg: VitConfig): Tensor {
+export function fasBackboneTokens(s: Scope, images: Tensor, cfg: EncoderConfig): Tensor {
   const x = vitEncoder(s, images, cfg);
   const [b, , d] = x.shape as [number, number, number];
   const pooled = layerNorm(s.child('fc_norm'), meanPatchTokens(x), cfg.eps);
@@ -97,7 +97,7 @@ export function fasClassifier(s: Scope, x: Tensor): Tensor {
 }
 
 /** fas_model_fix.forward(x, norm_flag=True), with keys backbone.vit.*, embedder.*, classifier.*. */
-export function fasModel(s: Scope, images: Tensor, cfg: VitConfig): FasOutputs {
+export function fasModel(s: Scope, images: Tensor, cfg: EncoderConfig): FasOutputs {
   const tokens = fasBackboneTokens(s.child('backbone').child('vit'), images, cfg);
   const embedding = fasEmbedder(s.child('embedder'), tokens, cfg.dim);
   const clsOut = fasClassifier(s.child('classifier'), embedding);

@@ -5,9 +5,9 @@ import { torchDefault, truncNormal } from '../nn/init.js';
 import { layerNorm } from '../nn/layerNorm.js';
 import { linear } from '../nn/linear.js';
 import type { Scope } from '../nn/scope.js';
-import { meanPatchTokens, type VitConfig, vitEncoder } from '../nn/vit.js';
+import { type EncoderConfig, meanPatchTokens, vitEncoder } from '../nn/vit.js';
 
-export interface FsAdapterConfig extends VitConfig {
+export interface FsAdapterConfig extends EncoderConfig {
   numClasses: number;
   /** bottleneck width = D / reduction (--adapter_reduction, 4 in every script) */
   reduction: number;
@@ -38,7 +38,7 @@ export function bottleneckWidth(dim: number, reduction: number): number {
 }
 
 /** forward_features with global pooling: fc_norm(mean of patch tokens 1..L). */
-export function globalPoolFeatures(s: Scope, images: Tensor, cfg: VitConfig): Tensor {
+export function globalPoolFeatures(s: Scope, images: Tensor, cfg: EncoderConfig): Tensor {
   return layerNorm(s.child('fc_norm'), meanPatchTokens(vitEncoder(s, images, cfg)), cfg.eps);
 }
 

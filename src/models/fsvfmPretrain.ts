@@ -6,11 +6,11 @@ import { layerNorm } from '../nn/layerNorm.js';
 import { linear } from '../nn/linear.js';
 import { sincos2d } from '../nn/posEmbed.js';
 import type { Scope } from '../nn/scope.js';
-import { type VitConfig as EncoderConfig, embedPatches, encoderBlocks, prependCls } from '../nn/vit.js';
+import { type EncoderConfig, embedPatches, encoderBlocks, prependCls } from '../nn/vit.js';
 import { byolMlp } from './byolMlp.js';
 import { encoderConfig } from './encoderConfig.js';
 import { gatherTokens, restoreWithMaskTokens } from './maskedSequence.js';
-import type { VitConfig as SizeConfig } from './sizes.js';
+import type { SizeConfig } from './sizes.js';
 
 export interface PretrainInputs {
   /** normalised images [B,3,H,W] */

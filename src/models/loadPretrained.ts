@@ -13,7 +13,7 @@ import { isDetectorKind, isFasKind } from './detectorKind.js';
 import { prepareFasStateDict } from './fasModel.js';
 import { FS_ADAPTER_MISSING_FROM_PRETRAIN } from './fsAdapter.js';
 import { loadStateDict } from './loadStateDict.js';
-import { MODEL_NAMES, type VitConfig as SizeConfig, vitSize } from './sizes.js';
+import { MODEL_NAMES, type SizeConfig, vitSize } from './sizes.js';
 
 /** The downstream architectures of SPEC §1.6–1.8. */
 export type DownstreamKind = 'classifier' | 'fs-adapter' | 'fas' | 'fas-fs-adapter';

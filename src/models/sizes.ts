@@ -7,7 +7,7 @@ export interface DecoderConfig {
   heads: number | null;
 }
 
-export interface VitConfig {
+export interface SizeConfig {
   /** 'S' | 'B' | 'L' | 'H' for the registry sizes, 'custom' otherwise. */
   name: string;
   embedDim: number;
@@ -35,7 +35,7 @@ const base = {
 
 export type SizeName = 'S' | 'B' | 'L' | 'H';
 
-export const VIT_SIZES: Readonly<Record<SizeName, VitConfig>> = {
+export const VIT_SIZES: Readonly<Record<SizeName, SizeConfig>> = {
   S: {
     ...base,
     name: 'S',
@@ -87,7 +87,7 @@ export const MODEL_NAMES: Readonly<Record<string, SizeName>> = {
 };
 
 /** A registry size by letter, `ViT-B/16` style or official model name. */
-export function vitSize(name: string): VitConfig {
+export function vitSize(name: string): SizeConfig {
   const key = MODEL_NAMES[name] ?? /^(?:vit-)?([sblh])(?:\/1[46])?$/i.exec(name)?.[1]?.toUpperCase();
   const cfg = key ? VIT_SIZES[key as SizeName] : undefined;
   if (!cfg) throw new Error(`unknown model size '${name}' (use S, B, L, H or an official --model name)`);
@@ -95,7 +95,7 @@ export function vitSize(name: string): VitConfig {
 }
 
 /** A custom configuration: registry B defaults overridden by `parts`. */
-export function customVit(parts: Partial<VitConfig> & { embedDim: number; depth: number }): VitConfig {
+export function customVit(parts: Partial<SizeConfig> & { embedDim: number; depth: number }): SizeConfig {
   const d = parts.embedDim;
   return {
     ...VIT_SIZES.B,
@@ -137,12 +137,12 @@ export function blockCount(d: number, mlpRatio = 4): ParamCount {
 }
 
 const times = (n: number, p: ParamCount): ParamCount => ({ tensors: n * p.tensors, numel: n * p.numel });
-const tokens = (c: VitConfig): number => (c.imgSize / c.patchSize) ** 2 + 1;
+const tokens = (c: SizeConfig): number => (c.imgSize / c.patchSize) ** 2 + 1;
 const byolMlp = (inp: number, hidden: number, out: number): ParamCount =>
   add(linear(inp, hidden), layerNorm(hidden), linear(hidden, out));
 
 /** §2.3(a): patch_embed, cls_token, pos_embed, blocks (no final norm). */
-export function encoderCount(c: VitConfig): ParamCount {
+export function encoderCount(c: SizeConfig): ParamCount {
   const d = c.embedDim;
   return add(
     linear(3 * c.patchSize ** 2, d),
@@ -162,7 +162,7 @@ export type CheckpointKind =
   | 'encoder-only';
 
 /** Expected tensor count and numel of the state dict of each checkpoint kind (SPEC §1.2 / §2.3). */
-export function expectedCount(c: VitConfig, kind: CheckpointKind): ParamCount {
+export function expectedCount(c: SizeConfig, kind: CheckpointKind): ParamCount {
   const d = c.embedDim;
   const t = tokens(c);
   const enc = encoderCount(c);
@@ -222,7 +222,7 @@ export function expectedCount(c: VitConfig, kind: CheckpointKind): ParamCount {
 }
 
 /** Trainable numel of an FS-Adapter checkpoint (adapter, projector, head). */
-export function fsAdapterTrainable(c: VitConfig): number {
+export function fsAdapterTrainable(c: SizeConfig): number {
   const d = c.embedDim;
   const b = d / c.adapterReduction;
   return 2 * d * b + b * b + b + 2 * d * c.numClasses + c.numClasses;

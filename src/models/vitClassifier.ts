@@ -4,9 +4,9 @@ import { truncNormal, zeros } from '../nn/init.js';
 import { layerNorm } from '../nn/layerNorm.js';
 import { linear } from '../nn/linear.js';
 import type { Scope } from '../nn/scope.js';
-import { meanPatchTokens, type VitConfig, vitEncoder } from '../nn/vit.js';
+import { type EncoderConfig, meanPatchTokens, vitEncoder } from '../nn/vit.js';
 
-export interface ClassifierConfig extends VitConfig {
+export interface ClassifierConfig extends EncoderConfig {
   numClasses: number;
   /** true: fc_norm(mean of patch tokens); false: norm(x)[:, 0] */
   globalPool: boolean;

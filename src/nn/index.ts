@@ -16,6 +16,7 @@ export {
   type StoredTensor,
 } from './stateDict.js';
 export {
+  type EncoderConfig,
   embedPatches,
   encoderBlocks,
   gridSize,
@@ -23,6 +24,5 @@ export {
   numPatches,
   posEmbedParam,
   prependCls,
-  type VitConfig,
   vitEncoder,
 } from './vit.js';

@@ -7,7 +7,7 @@ import { patchEmbed } from './patchEmbed.js';
 import { sincos2d } from './posEmbed.js';
 import type { Scope } from './scope.js';
 
-export interface VitConfig {
+export interface EncoderConfig {
   imgSize: number;
   patch: number;
   dim: number;
@@ -23,30 +23,30 @@ export interface VitConfig {
   init?: LinearOptions['init'];
 }
 
-export const gridSize = (cfg: VitConfig): number => cfg.imgSize / cfg.patch;
-export const numPatches = (cfg: VitConfig): number => gridSize(cfg) ** 2;
+export const gridSize = (cfg: EncoderConfig): number => cfg.imgSize / cfg.patch;
+export const numPatches = (cfg: EncoderConfig): number => gridSize(cfg) ** 2;
 
 /** pos_embed [1, L+1, D], initialised to the sin-cos table. */
-export function posEmbedParam(s: Scope, cfg: VitConfig): Tensor {
+export function posEmbedParam(s: Scope, cfg: EncoderConfig): Tensor {
   const g = gridSize(cfg);
   const init: Initializer = { kind: 'table', values: sincos2d(cfg.dim, g) };
   return s.param('pos_embed', [1, g * g + 1, cfg.dim], init, cfg.posEmbedTrainable ?? false);
 }
 
 /** Patch tokens with their positional rows added: [B, L, D]. */
-export function embedPatches(s: Scope, images: Tensor, cfg: VitConfig): Tensor {
+export function embedPatches(s: Scope, images: Tensor, cfg: EncoderConfig): Tensor {
   const tokens = patchEmbed(s.child('patch_embed'), images, cfg.dim, cfg.patch);
   return add(tokens, slice(posEmbedParam(s, cfg), 1, 1));
 }
 
 /** cls_token + pos_embed[0] prepended to a token sequence. */
-export function prependCls(s: Scope, tokens: Tensor, cfg: VitConfig): Tensor {
+export function prependCls(s: Scope, tokens: Tensor, cfg: EncoderConfig): Tensor {
   const cls = add(s.param('cls_token', [1, 1, cfg.dim], normal(0.02)), slice(posEmbedParam(s, cfg), 1, 0, 1));
   return concat([expand(cls, [tokens.shape[0]!, 1, cfg.dim]), tokens], 1);
 }
 
 /** The transformer blocks `blocks.{i}` with linearly increasing drop-path rates. */
-export function encoderBlocks(s: Scope, x: Tensor, cfg: VitConfig, prefix = 'blocks'): Tensor {
+export function encoderBlocks(s: Scope, x: Tensor, cfg: EncoderConfig, prefix = 'blocks'): Tensor {
   const bs = s.child(prefix);
   let h = x;
   for (let i = 0; i < cfg.depth; i++) {
@@ -65,7 +65,7 @@ export function encoderBlocks(s: Scope, x: Tensor, cfg: VitConfig, prefix = 'blo
 }
 
 /** Full-view encoder: [B,3,H,W] → [B, L+1, D] block outputs (no final norm). */
-export function vitEncoder(s: Scope, images: Tensor, cfg: VitConfig): Tensor {
+export function vitEncoder(s: Scope, images: Tensor, cfg: EncoderConfig): Tensor {
   return encoderBlocks(s, prependCls(s, embedPatches(s, images, cfg), cfg), cfg);
 }
 

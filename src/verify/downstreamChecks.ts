@@ -10,7 +10,7 @@ import { type ClassifierConfig, vitClassifier } from '../models/vitClassifier.js
 import { interpolatePosEmbed, sincos2d } from '../nn/posEmbed.js';
 import { Scope } from '../nn/scope.js';
 import { matchStateDict, type StateDict } from '../nn/stateDict.js';
-import type { VitConfig } from '../nn/vit.js';
+import type { EncoderConfig } from '../nn/vit.js';
 import type { CheckResult } from './checkResult.js';
 import type { FixtureCheck } from './fixtureCheck.js';
 import { fixtureSizeConfig } from './fixtureConfig.js';
@@ -18,7 +18,7 @@ import { arrayFiles, type FixtureSet, GENERATION_RECORD } from './fixtureSet.js'
 import { combine, compareScalar, compareValues, FORWARD_TOL, type OracleArray } from './oracle.js';
 
 /** The encoder configuration the fixture set was generated with (from its generation_record.json). */
-function fixtureVit(fixtureDir: string): VitConfig {
+function fixtureVit(fixtureDir: string): EncoderConfig {
   return encoderConfig(fixtureSizeConfig(fixtureDir));
 }
 

@@ -1,5 +1,5 @@
 // The model configuration a fixture set was generated with (generation_record.json → a size config).
-import { customVit, type VitConfig as SizeConfig } from '../models/sizes.js';
+import { customVit, type SizeConfig } from '../models/sizes.js';
 import { readOracleJson } from './oracle.js';
 
 interface ModelConfigRecord {

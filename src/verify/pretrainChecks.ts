@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { compile, Graph, grad, type HostTensor, type Tensor } from '../graph/index.js';
 import { maskIndices } from '../models/maskIndices.js';
-import type { VitConfig as SizeConfig } from '../models/sizes.js';
+import type { SizeConfig } from '../models/sizes.js';
 import { seededRandom } from '../nn/random.js';
 import { Scope } from '../nn/scope.js';
 import type { StateDict } from '../nn/stateDict.js';

@@ -4,7 +4,7 @@ import { add, crossEntropy, Graph, mul, mulScalar, reduceSum, type Tensor } from
 import type { DetectorSpec } from '../../models/detectorGraph.js';
 import { fasAdapterModel, fasModel, isFasAdapterTrainable } from '../../models/fasModel.js';
 import { Scope } from '../../nn/scope.js';
-import type { VitConfig as EncoderConfig } from '../../nn/vit.js';
+import type { EncoderConfig } from '../../nn/vit.js';
 import { realAnchorConLoss } from '../losses/index.js';
 import type { ResolvedFasOptions } from './fasOptions.js';
 

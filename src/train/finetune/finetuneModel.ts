@@ -6,7 +6,7 @@ import type { DetectorSpec } from '../../models/detectorGraph.js';
 import { fsAdapterVit, isFsAdapterTrainable } from '../../models/fsAdapter.js';
 import { vitClassifier } from '../../models/vitClassifier.js';
 import { Scope } from '../../nn/scope.js';
-import type { VitConfig as EncoderConfig } from '../../nn/vit.js';
+import type { EncoderConfig } from '../../nn/vit.js';
 import { realAnchorConLoss } from '../losses/index.js';
 
 export type TrainableModules = 'all' | 'fs-adapter';

@@ -10,7 +10,7 @@ import { detectorNormStats } from '../../models/detectorKind.js';
 import { DetectorRunner } from '../../models/detectorRunner.js';
 import { encoderConfig } from '../../models/encoderConfig.js';
 import { initFromPretrained, readCheckpoint, resolveModelSize } from '../../models/loadPretrained.js';
-import type { VitConfig } from '../../models/sizes.js';
+import type { SizeConfig } from '../../models/sizes.js';
 import { seededRandom } from '../../nn/random.js';
 import type { StateDict } from '../../nn/stateDict.js';
 import { GraphTrainer, type ParamGroup } from '../graphTrainer.js';
@@ -31,7 +31,7 @@ import { pairedCount, pairedEpochLength } from './pairedOrder.js';
 export interface FinetuneSetup {
   data: FinetuneData;
   stepsPerEpoch: number;
-  size: VitConfig;
+  size: SizeConfig;
   spec: FinetuneModelSpec;
   groups: ParamGroup[];
   paramNames: string[];

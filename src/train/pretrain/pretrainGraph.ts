@@ -7,7 +7,7 @@ import {
   type OnlineOutputs,
   type TargetOutputs,
 } from '../../models/fsvfmPretrain.js';
-import type { VitConfig as SizeConfig } from '../../models/sizes.js';
+import type { SizeConfig } from '../../models/sizes.js';
 import { seededRandom } from '../../nn/random.js';
 import { ParamRegistry, type ParamSpec, Scope } from '../../nn/scope.js';
 import { initStateDict, type StateDict } from '../../nn/stateDict.js';

@@ -1,6 +1,6 @@
 // Options of `fsvfm pretrain` (the official main_pretrain flags, SPEC §5.2) and the model size they select.
 import type { MaskStrategyName } from '../../data/masking/maskStrategy.js';
-import { customVit, MODEL_NAMES, type VitConfig as SizeConfig, vitSize } from '../../models/sizes.js';
+import { customVit, MODEL_NAMES, type SizeConfig, vitSize } from '../../models/sizes.js';
 import { type Defaulted, withDefaults } from '../run/withDefaults.js';
 
 export type ClLossName = 'SimSiam' | 'BYOL' | 'InfoNCE' | 'MoCoV3';

@@ -6,7 +6,7 @@ import type { PretrainSample } from '../../data/loaders/pretrainDataset.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { writeSafetensors } from '../../io/safetensors.js';
 import { type TensorValue, torchTensor } from '../../io/torchSave.js';
-import type { VitConfig as SizeConfig } from '../../models/sizes.js';
+import type { SizeConfig } from '../../models/sizes.js';
 import type { StateDict } from '../../nn/stateDict.js';
 import type { RunPosition, StopReason, TrainingTask } from '../run/trainingRun.js';
 import { emaMomentumAt, lrAt } from '../schedules.js';

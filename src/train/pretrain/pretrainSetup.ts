@@ -6,7 +6,7 @@ import type { PretrainSample } from '../../data/loaders/pretrainDataset.js';
 import { PretrainLoader } from '../../data/loaders/pretrainLoader.js';
 import type { LoaderPool } from '../../data/loaders/workerPool.js';
 import type { NormStats } from '../../io/normStats.js';
-import type { VitConfig as SizeConfig } from '../../models/sizes.js';
+import type { SizeConfig } from '../../models/sizes.js';
 import { seededRandom } from '../../nn/random.js';
 import { matchStateDict, type StateDict } from '../../nn/stateDict.js';
 import { GraphTrainer, type ParamGroup } from '../graphTrainer.js';

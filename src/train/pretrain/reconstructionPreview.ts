@@ -9,7 +9,7 @@ import { compile, type Executable, Graph, type HostTensor } from '../../graph/in
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 import type { NormStats } from '../../io/normStats.js';
 import { fsvfmOnline } from '../../models/fsvfmPretrain.js';
-import type { VitConfig as SizeConfig } from '../../models/sizes.js';
+import type { SizeConfig } from '../../models/sizes.js';
 import { Scope } from '../../nn/scope.js';
 import type { StateDict } from '../../nn/stateDict.js';
 import { patchCounts } from './pretrainGraph.js';
