@@ -1,8 +1,8 @@
 import { createRgbImage, type RgbImage } from '../src/data/image/rgbImage.js';
-import type { Rng } from '../src/data/transforms/rng.js';
+import type { UniformRng } from '../src/nn/random.js';
 
 /** mulberry32: a tiny deterministic generator for tests. */
-export function seeded(seed: number): Rng {
+export function seeded(seed: number): UniformRng {
   let a = seed >>> 0;
   return {
     uniform(): number {
@@ -16,7 +16,7 @@ export function seeded(seed: number): Rng {
 }
 
 /** Returns the given values in order and fails loudly when they run out. */
-export function scripted(values: number[]): Rng & { used(): number } {
+export function scripted(values: number[]): UniformRng & { used(): number } {
   let i = 0;
   return {
     uniform(): number {

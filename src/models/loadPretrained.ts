@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fmt } from '../graph/shape.js';
 import { initialize } from '../nn/init.js';
 import { interpolatePosEmbed } from '../nn/posEmbed.js';
-import type { RandomSource } from '../nn/random.js';
+import type { Rng } from '../nn/random.js';
 import type { ParamSpec } from '../nn/scope.js';
 import type { StateDict } from '../nn/stateDict.js';
 import { type DetectedCheckpoint, detectCheckpoint } from './checkpointKind.js';
@@ -109,7 +109,7 @@ const specSize = (specs: readonly ParamSpec[], prefix: string): string => {
 export interface PretrainedLoadOptions {
   kind: DownstreamKind;
   /** init of the keys the checkpoint does not provide (the head re-init of §1.6/§1.8) */
-  rng: RandomSource;
+  rng: Rng;
   /** `--model` as the user wrote it, for messages */
   modelName?: string;
   globalPool?: boolean;

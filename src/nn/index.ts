@@ -6,7 +6,7 @@ export { type LinearOptions, linear } from './linear.js';
 export { mlp } from './mlp.js';
 export { patchEmbed } from './patchEmbed.js';
 export { bicubicResizeGrid, interpolatePosEmbed, sincos2d } from './posEmbed.js';
-export { type RandomSource, seededRandom } from './random.js';
+export { type Rng, seededRandom, type UniformRng } from './random.js';
 export { ParamRegistry, type ParamSpec, Scope, type ScopeOptions } from './scope.js';
 export {
   cloneStateDict,

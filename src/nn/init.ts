@@ -1,5 +1,5 @@
 // Parameter initialisers named as in the official code (SPEC §1.4.2, §1.6, §1.8).
-import type { RandomSource } from './random.js';
+import type { Rng } from './random.js';
 
 export type Initializer =
   | { kind: 'zeros' }
@@ -22,7 +22,7 @@ export const normal = (std: number): Initializer => ({ kind: 'normal', std });
 export const truncNormal = (std: number): Initializer => ({ kind: 'truncNormal', std });
 export const torchDefault = (fanIn: number): Initializer => ({ kind: 'torchDefault', fanIn });
 
-export function initialize(init: Initializer, shape: readonly number[], rng: RandomSource): Float32Array {
+export function initialize(init: Initializer, shape: readonly number[], rng: Rng): Float32Array {
   const n = shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(n);
   switch (init.kind) {

@@ -1,13 +1,17 @@
-// A small seedable generator for parameter initialisation (sfc32 + Box–Muller), independent of Math.random.
+// The one interface of the project's random generators, and a small seedable one for parameter initialisation
+// (sfc32 + Box–Muller), independent of Math.random. The data layer's SeededRng implements the same interface.
 
-export interface RandomSource {
+export interface Rng {
   /** uniform in [0, 1) */
   uniform(): number;
   /** standard normal */
   normal(): number;
 }
 
-export function seededRandom(seed: number): RandomSource {
+/** What draws that only need uniforms take (transforms, samplers), so tests can pass a scripted stub. */
+export type UniformRng = Pick<Rng, 'uniform'>;
+
+export function seededRandom(seed: number): Rng {
   let a = 0x9e3779b9;
   let b = 0x243f6a88;
   let c = 0xb7e15162;

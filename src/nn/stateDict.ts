@@ -1,7 +1,7 @@
 // Parameter values on the host, keyed by the official state-dict names.
 import { fmt } from '../graph/shape.js';
 import { initialize } from './init.js';
-import type { RandomSource } from './random.js';
+import type { Rng } from './random.js';
 import type { ParamSpec } from './scope.js';
 
 export interface StoredTensor {
@@ -12,7 +12,7 @@ export interface StoredTensor {
 export type StateDict = Map<string, StoredTensor>;
 
 /** Fresh values for every declared parameter, drawn in declaration order. */
-export function initStateDict(specs: readonly ParamSpec[], rng: RandomSource): StateDict {
+export function initStateDict(specs: readonly ParamSpec[], rng: Rng): StateDict {
   const out: StateDict = new Map();
   for (const s of specs) out.set(s.name, { shape: [...s.shape], data: initialize(s.init, s.shape, rng) });
   return out;

@@ -10,7 +10,7 @@ import {
   scalarHost,
   type Tensor,
 } from '../graph/index.js';
-import type { RandomSource } from '../nn/random.js';
+import type { Rng } from '../nn/random.js';
 import type { ParamRegistry } from '../nn/scope.js';
 import type { StateDict } from '../nn/stateDict.js';
 import { type AdamWConfig, adamwScalars, adamwUpdate } from './optim/adamw.js';
@@ -242,13 +242,13 @@ export class GraphTrainer {
     readonly state: TrainerState,
     /** micro-batches per optimizer step */
     readonly accumSteps: number,
-    private readonly rng: RandomSource,
+    private readonly rng: Rng,
   ) {}
 
   static async create(
     spec: TrainGraphSpec,
     state: Omit<TrainerState, 'slots' | 'step'> & Partial<Pick<TrainerState, 'slots' | 'step'>>,
-    opts: RuntimeOptions & { accumSteps?: number; rng: RandomSource; placement?: OptimizerPlacement },
+    opts: RuntimeOptions & { accumSteps?: number; rng: Rng; placement?: OptimizerPlacement },
   ): Promise<GraphTrainer> {
     const accumSteps = opts.accumSteps ?? 1;
     const built =

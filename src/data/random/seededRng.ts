@@ -1,5 +1,7 @@
 // A small seedable PRNG (xoshiro128**, seeded through splitmix32) with the draws the data layer needs.
 // Its whole state is four uint32 words, so it can be saved in a JSON checkpoint and resumed bit for bit.
+import type { Rng } from '../../nn/random.js';
+import { gauss } from '../transforms/rng.js';
 
 /** JSON-serialisable generator state (what `getState` returns and `SeededRng.fromState` accepts). */
 export interface RngState {
@@ -22,7 +24,7 @@ function splitmix32(state: { x: number }): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-export class SeededRng {
+export class SeededRng implements Rng {
   private s0 = 0;
   private s1 = 0;
   private s2 = 0;
@@ -84,6 +86,11 @@ export class SeededRng {
     const a = this.nextUint32() >>> 5;
     const b = this.nextUint32() >>> 6;
     return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** Standard normal deviate: Box–Muller over two uniforms, one pair per call (as `gauss` of the transforms). */
+  normal(): number {
+    return gauss(this);
   }
 
   /** Unbiased integer in [0, n), 1 <= n <= 2^32 (rejection sampling). */

@@ -1,9 +1,10 @@
+import type { UniformRng } from '../../nn/random.js';
 import { flipHorizontal } from '../image/flip.js';
 import { hsvToRgb, rgbToHsv } from '../image/hsv.js';
 import { resizeRgb } from '../image/resize.js';
 import { createRgbImage, type RgbImage } from '../image/rgbImage.js';
 import { type NormStats, toTensorNormalized } from './normalize.js';
-import { type Rng, uniformIn } from './rng.js';
+import { uniformIn } from './rng.js';
 
 /**
  * FAS training colour jitter (SPEC §5.5): float HSV round trip; with probability `prob` the saturation
@@ -19,7 +20,7 @@ export const FAS_SATURATION_JITTER: FasJitterOptions = { prob: 0.5, range: [0.8,
 
 export function fasSaturationJitter(
   img: RgbImage,
-  rng: Rng,
+  rng: UniformRng,
   opts: FasJitterOptions = FAS_SATURATION_JITTER,
 ): RgbImage {
   const scale = rng.uniform() < opts.prob ? uniformIn(rng, opts.range[0], opts.range[1]) : 1;
@@ -43,7 +44,7 @@ export function scaleSaturation(img: RgbImage, scale: number): RgbImage {
 }
 
 /** FAS train transform: jitter → resize 224 bicubic → horizontal flip p 0.5 → ToTensor → Normalize. */
-export function fasTrainTransform(img: RgbImage, norm: NormStats, rng: Rng, size = 224): Float32Array {
+export function fasTrainTransform(img: RgbImage, norm: NormStats, rng: UniformRng, size = 224): Float32Array {
   let x = fasSaturationJitter(img, rng);
   x = resizeRgb(x, size, size, 'bicubic');
   if (rng.uniform() < 0.5) x = flipHorizontal(x);

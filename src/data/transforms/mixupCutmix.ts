@@ -1,4 +1,5 @@
-import { betaSample, type Rng, randBelow } from './rng.js';
+import type { UniformRng } from '../../nn/random.js';
+import { betaSample, randBelow } from './rng.js';
 
 /**
  * timm `Mixup` in "batch" mode (SPEC §5.3 step 6, §4.6): one λ per batch; with `switchProb` CutMix
@@ -74,7 +75,7 @@ export function cutmixBox(
   height: number,
   width: number,
   lambda: number,
-  rng: Rng,
+  rng: UniformRng,
 ): { yl: number; yh: number; xl: number; xh: number; lambda: number } {
   const ratio = Math.sqrt(1 - lambda);
   const cutH = Math.trunc(height * ratio);
@@ -99,7 +100,7 @@ export function mixupCutmix(
   shape: readonly [number, number, number, number],
   labels: readonly number[],
   opts: MixupOptions,
-  rng: Rng,
+  rng: UniformRng,
 ): MixResult {
   const [B, C, H, W] = shape;
   if (images.length !== B * C * H * W)

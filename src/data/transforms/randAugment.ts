@@ -1,3 +1,4 @@
+import type { UniformRng } from '../../nn/random.js';
 import {
   type AffineCoefficients,
   affineTransformRgb,
@@ -8,7 +9,7 @@ import {
 import { adjustBrightness, adjustColor, adjustContrast, adjustSharpness } from '../image/enhance.js';
 import { autocontrast, equalize, invert, posterize, solarize, solarizeAdd } from '../image/pointOps.js';
 import type { RgbImage } from '../image/rgbImage.js';
-import { gauss, type Rng } from './rng.js';
+import { gauss } from './rng.js';
 
 /**
  * timm 0.4.5 RandAugment (`rand_augment_transform`): a config string such as `rand-m9-mstd0.5-inc1`
@@ -108,10 +109,15 @@ export interface AugmentHparams {
   filter: TransformFilter | 'random';
 }
 
-const negateMaybe = (v: number, rng: Rng): number => (rng.uniform() > 0.5 ? -v : v);
+const negateMaybe = (v: number, rng: UniformRng): number => (rng.uniform() > 0.5 ? -v : v);
 
 /** timm's level → argument rules (magnitude already clipped to [0, 10]). */
-export function opArgument(name: AugmentOpName, m: number, hp: AugmentHparams, rng: Rng): number | undefined {
+export function opArgument(
+  name: AugmentOpName,
+  m: number,
+  hp: AugmentHparams,
+  rng: UniformRng,
+): number | undefined {
   const frac = m / MAX_LEVEL;
   switch (name) {
     case 'AutoContrast':
@@ -152,7 +158,7 @@ export function opArgument(name: AugmentOpName, m: number, hp: AugmentHparams, r
   }
 }
 
-function pickFilter(hp: AugmentHparams, rng: Rng): TransformFilter {
+function pickFilter(hp: AugmentHparams, rng: UniformRng): TransformFilter {
   if (hp.filter !== 'random') return hp.filter;
   return rng.uniform() < 0.5 ? 'bilinear' : 'bicubic';
 }
@@ -163,7 +169,7 @@ export function applyOp(
   img: RgbImage,
   arg: number | undefined,
   hp: AugmentHparams,
-  rng: Rng,
+  rng: UniformRng,
 ): RgbImage {
   const a = arg ?? 0;
   const affine = (c: AffineCoefficients): RgbImage =>
@@ -218,7 +224,7 @@ export function augmentOp(
   img: RgbImage,
   cfg: { magnitude: number; magnitudeStd: number; prob?: number },
   hp: AugmentHparams,
-  rng: Rng,
+  rng: UniformRng,
 ): RgbImage {
   const prob = cfg.prob ?? 0.5;
   if (prob < 1 && rng.uniform() > prob) return img;
@@ -228,7 +234,7 @@ export function augmentOp(
   return applyOp(name, img, opArgument(name, m, hp, rng), hp, rng);
 }
 
-export type ImageAugment = (img: RgbImage, rng: Rng) => RgbImage;
+export type ImageAugment = (img: RgbImage, rng: UniformRng) => RgbImage;
 
 /** Build the RandAugment transform of a config string. */
 export function randAugment(spec: string, hp: AugmentHparams): ImageAugment {

@@ -1,5 +1,6 @@
+import type { UniformRng } from '../../nn/random.js';
 import { roundHalfEven } from '../masking/roundHalfEven.js';
-import { gauss, type Rng, randInt, uniformIn } from './rng.js';
+import { gauss, randInt, uniformIn } from './rng.js';
 
 /**
  * timm RandomErasing on one normalised CHW tensor (in place). SPEC §5.3: p = 0.25, mode "pixel"
@@ -43,7 +44,7 @@ export function randomErasing(
   height: number,
   width: number,
   opts: RandomErasingOptions,
-  rng: Rng,
+  rng: UniformRng,
 ): ErasedBox[] {
   if (tensor.length !== channels * height * width) {
     throw new Error(

@@ -1,8 +1,9 @@
+import type { UniformRng } from '../../nn/random.js';
 import { cropRgb } from '../image/crop.js';
 import { type ResizeFilter, resizeRgb } from '../image/resize.js';
 import type { RgbImage } from '../image/rgbImage.js';
 import { roundHalfEven } from '../masking/roundHalfEven.js';
-import { type Rng, randInt, uniformIn } from './rng.js';
+import { randInt, uniformIn } from './rng.js';
 
 export interface CropBox {
   top: number;
@@ -35,7 +36,7 @@ export function randomResizedCropBox(
   height: number,
   scale: readonly [number, number],
   ratio: readonly [number, number],
-  rng: Rng,
+  rng: UniformRng,
 ): CropBox {
   const area = width * height;
   const logRatio = [Math.log(ratio[0]), Math.log(ratio[1])] as const;
@@ -61,7 +62,7 @@ export function randomResizedCropBox(
   return { top: Math.floor((height - h) / 2), left: Math.floor((width - w) / 2), height: h, width: w };
 }
 
-export function randomResizedCrop(img: RgbImage, opts: RandomResizedCropOptions, rng: Rng): RgbImage {
+export function randomResizedCrop(img: RgbImage, opts: RandomResizedCropOptions, rng: UniformRng): RgbImage {
   const box = randomResizedCropBox(img.width, img.height, opts.scale, opts.ratio, rng);
   const crop = cropRgb(img, box.left, box.top, box.width, box.height);
   return resizeRgb(crop, opts.size, opts.size, opts.filter);

@@ -1,37 +1,32 @@
-/**
- * The randomness the transforms consume. Any generator with `uniform()` in [0, 1) fits
- * (the project's seeded generator does); transforms take it as an argument, so a run is
- * reproducible from its seed and tests can pass a scripted stub.
- */
-export interface Rng {
-  uniform(): number;
-}
+// Draws the transforms make from a uniform source (nn/random.ts UniformRng): transforms take the generator as an
+// argument, so a run is reproducible from its seed and tests can pass a scripted stub.
+import type { UniformRng } from '../../nn/random.js';
 
 /** Python `random.uniform(a, b)`. */
-export function uniformIn(rng: Rng, a: number, b: number): number {
+export function uniformIn(rng: UniformRng, a: number, b: number): number {
   return a + (b - a) * rng.uniform();
 }
 
 /** Python `random.randint(a, b)`: both ends included. */
-export function randInt(rng: Rng, a: number, b: number): number {
+export function randInt(rng: UniformRng, a: number, b: number): number {
   if (b < a) throw new Error(`randInt: empty range [${a}, ${b}]`);
   return a + Math.min(b - a, Math.floor(rng.uniform() * (b - a + 1)));
 }
 
 /** numpy `randint(low, high)`: high excluded. */
-export function randBelow(rng: Rng, low: number, high: number): number {
+export function randBelow(rng: UniformRng, low: number, high: number): number {
   return randInt(rng, low, high - 1);
 }
 
 /** Normal deviate (Box–Muller; one draw pair per call). */
-export function gauss(rng: Rng, mean = 0, std = 1): number {
+export function gauss(rng: UniformRng, mean = 0, std = 1): number {
   const u1 = 1 - rng.uniform(); // (0, 1]
   const u2 = rng.uniform();
   return mean + std * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 
 /** Gamma(shape, 1) by Marsaglia–Tsang; shapes below 1 use the U^(1/shape) boost. */
-export function gammaSample(rng: Rng, shape: number): number {
+export function gammaSample(rng: UniformRng, shape: number): number {
   if (!(shape > 0)) throw new Error(`gamma shape must be > 0, got ${shape}`);
   if (shape < 1) {
     const u = 1 - rng.uniform();
@@ -54,7 +49,7 @@ export function gammaSample(rng: Rng, shape: number): number {
 }
 
 /** Beta(a, b) as X/(X+Y) with X ~ Gamma(a), Y ~ Gamma(b). */
-export function betaSample(rng: Rng, a: number, b: number): number {
+export function betaSample(rng: UniformRng, a: number, b: number): number {
   const x = gammaSample(rng, a);
   const y = gammaSample(rng, b);
   const s = x + y;

@@ -1,3 +1,4 @@
+import type { UniformRng } from '../../nn/random.js';
 import type { Rgb } from '../image/affineTransform.js';
 import { flipHorizontal } from '../image/flip.js';
 import type { RgbImage } from '../image/rgbImage.js';
@@ -5,15 +6,14 @@ import { meanFillColor, type NormStats, toTensorNormalized } from './normalize.j
 import { type AugmentHparams, randAugment } from './randAugment.js';
 import { FINETUNE_RANDOM_ERASING, type RandomErasingOptions, randomErasing } from './randomErasing.js';
 import { FINETUNE_RRC, type RandomResizedCropOptions, randomResizedCrop } from './randomResizedCrop.js';
-import type { Rng } from './rng.js';
 
 /** One step on an RGB image. */
-export type ImageStage = (img: RgbImage, rng: Rng) => RgbImage;
+export type ImageStage = (img: RgbImage, rng: UniformRng) => RgbImage;
 /** One step on a normalised CHW tensor (in place). */
 export type TensorStage = (
   tensor: Float32Array,
   size: { channels: number; height: number; width: number },
-  rng: Rng,
+  rng: UniformRng,
 ) => void;
 
 export interface TrainPipeline {
@@ -26,7 +26,7 @@ export interface TrainPipeline {
 export function runPipeline(
   p: TrainPipeline,
   img: RgbImage,
-  rng: Rng,
+  rng: UniformRng,
 ): { tensor: Float32Array; height: number; width: number } {
   let x = img;
   for (const stage of p.imageStages) x = stage(x, rng);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { fasVideoId, type LabeledSample } from '../../data/folders/index.js';
 import { SeededRng } from '../../data/random/seededRng.js';
 import { fasTestTransform, fasTrainTransform } from '../../data/transforms/fasHsvJitter.js';
-import { gauss } from '../../data/transforms/rng.js';
 import { officialFasEval } from '../../eval/officialFas.js';
 import type { HostTensor } from '../../graph/index.js';
 import type { ResolvedNormStats } from '../../io/normStats.js';
@@ -87,7 +86,7 @@ export class FasRun implements TrainingTask<FasEvaluation | null> {
         metrics: train.metrics,
       },
       { params: loaded.stateDict },
-      { ...(r.runtime ?? {}), rng: { uniform: () => rng.uniform(), normal: () => gauss(rng) } },
+      { ...(r.runtime ?? {}), rng },
     );
     const extraHead: StateDict = adapter ? unusedAdapterHead(c.embedDim, run) : new Map();
     const evalBatch = Math.min(r.evalBatchSize, c.test.length);

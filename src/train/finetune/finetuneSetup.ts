@@ -4,7 +4,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeededRng } from '../../data/random/seededRng.js';
-import { gauss } from '../../data/transforms/rng.js';
 import { IMAGENET_STATS, NORM_STATS_FILE, type ResolvedNormStats } from '../../io/normStats.js';
 import { detectorNormStats } from '../../models/detectorKind.js';
 import { DetectorRunner } from '../../models/detectorRunner.js';
@@ -189,7 +188,7 @@ export async function setUpFinetune(
     {
       ...(r.runtime ?? {}),
       accumSteps: r.accumIter,
-      rng: { uniform: () => rng.uniform(), normal: () => gauss(rng) },
+      rng,
     },
   );
   const evaluator = data.val
