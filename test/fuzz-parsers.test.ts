@@ -2,12 +2,14 @@
 // the parser's typed one-line error (no other exception, no hang, no allocation sized by a declared length). The
 // long run is `npm run fuzz`. Below it, one regression test per bug the fuzzer found.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
+import { parseFaceDatasetManifest } from '../src/data/datasets/faceDatasetManifest.js';
+import { parseFakesManifest } from '../src/data/synthetic/fakesManifest.js';
 import { parseCalibration } from '../src/detect/calibration.js';
 import { openWeightsFile } from '../src/io/checkpointFile.js';
 import {
@@ -21,6 +23,7 @@ import { decodeNpy } from '../src/io/npy.js';
 import { unpickle } from '../src/io/pickle.js';
 import { NumpyDtype, NumpyScalar } from '../src/io/pickleValues.js';
 import { SafetensorsFile } from '../src/io/safetensors.js';
+import { StageRecords } from '../src/quickstart/stageRecords.js';
 import { allTargets, inputsFor as inputsOf, runCase } from './fuzz-parsers.js';
 
 const RUNS_PER_PARSER = 300;
@@ -155,4 +158,33 @@ test('typed errors stay one line and short, whatever the input quoted into them'
   const e = new MalformedInputError(`bad name 'a\nb\r\nc' ${'x'.repeat(5000)}`);
   assert.ok(!/[\r\n]/.test(e.message));
   assert.ok(e.message.length < 700);
+});
+
+test('faces manifest: a null entry or a string count is dropped, the run fields stay (summarise threw a TypeError)', () => {
+  const m = parseFaceDatasetManifest(
+    JSON.stringify({
+      tool: 'fsvfm faces',
+      recipe: 'vggface2',
+      placement: 'older-rule',
+      entries: [null, { input: '/a.jpg', status: 'ok', faces: '1', crops: 1, outputs: [] }],
+    }),
+  );
+  assert.ok(m);
+  assert.equal(m.placement, 'older-rule'); // so a folder made by another placement is still refused
+  assert.deepEqual(m.entries, []);
+  assert.equal(parseFaceDatasetManifest('{"tool": "fsvfm faces", "recipe": 3, "entries": []}'), null);
+});
+
+test('fakes manifest and quickstart stage records: damaged samples are dropped, a non-object record reads as absent', () => {
+  const fakes = parseFakesManifest(
+    JSON.stringify({ tool: 'fsvfm fakes', generator: 'sbi', seed: 1, perImage: 1, samples: [null, 5] }),
+  );
+  assert.deepEqual(fakes?.samples, []);
+  const dir = join(tmp, 'stages');
+  const records = new StageRecords(dir);
+  mkdirSync(dir, { recursive: true });
+  for (const text of ['5', '"done"', '[1]', 'null', '{"seconds"']) {
+    writeFileSync(join(dir, 'x.json'), text);
+    assert.equal(records.read('x'), null, text);
+  }
 });

@@ -9,8 +9,17 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
+import {
+  CROP_PLACEMENT,
+  isEntryRecord,
+  type ManifestEntry,
+  parseFaceDatasetManifest,
+  summarise,
+} from '../src/data/datasets/faceDatasetManifest.js';
+import { parseFakesManifest, sameRun } from '../src/data/synthetic/fakesManifest.js';
 import { type Calibration, parseCalibration } from '../src/detect/calibration.js';
 import { openWeightsFile } from '../src/io/checkpointFile.js';
+import { parseJsonOrUndefined } from '../src/io/jsonShape.js';
 import { MalformedInputError } from '../src/io/malformedInputError.js';
 import { formatNormStats, parseNormStats } from '../src/io/normStats.js';
 import { decodeNpy, encodeNpy } from '../src/io/npy.js';
@@ -27,6 +36,7 @@ import {
 import { PickleWriter } from '../src/io/pickleWriter.js';
 import { SafetensorsFile, writeSafetensors } from '../src/io/safetensors.js';
 import { saveTorchCheckpoint, torchTensor } from '../src/io/torchSave.js';
+import { StageRecords } from '../src/quickstart/stageRecords.js';
 import { HttpError } from '../src/server/httpErrors.js';
 import { receiveUpload, type Upload } from '../src/server/multipartUpload.js';
 
@@ -610,6 +620,98 @@ export function multipartTarget(): FuzzTarget {
   };
 }
 
+/** A manifest of `fsvfm faces` as it writes one (two entries, one of them an error). */
+function facesManifestSeed(): string {
+  const entry = (input: string, status: 'ok' | 'error') => ({
+    input,
+    kind: 'image',
+    status,
+    error: status === 'ok' ? null : 'no face',
+    faces: status === 'ok' ? 1 : 0,
+    crops: status === 'ok' ? 1 : 0,
+    frames: 1,
+    outputs: status === 'ok' ? ['a.png'] : [],
+    crop_boxes:
+      status === 'ok'
+        ? [{ frame: null, crop_box: { x: 0, y: 0, width: 10, height: 10 }, outputs: ['a.png'] }]
+        : [],
+    warnings: [],
+    cached: false,
+  });
+  const entries = [entry('/in/a.jpg', 'ok'), entry('/in/b.jpg', 'error')];
+  return JSON.stringify({
+    tool: 'fsvfm faces',
+    recipe: 'vggface2',
+    placement: CROP_PLACEMENT,
+    layout: 'pretrain',
+    options: { frames: 1, fps: null, allFaces: false, className: null, cropSize: 224 },
+    counts: summarise(entries as unknown as ManifestEntry[]),
+    interrupted: false,
+    entries,
+  });
+}
+
+function fakesManifestSeed(): string {
+  return JSON.stringify({
+    tool: 'fsvfm fakes',
+    generator: 'sbi',
+    input: '/in',
+    seed: 7,
+    perImage: 1,
+    pairs: null,
+    triangulation: null,
+    counts: { inputs: 1, samples: 1, skipped: 0, errors: 0, reused: 0 },
+    interrupted: false,
+    samples: [
+      {
+        output: 'a_sbi0.png',
+        generator: 'sbi',
+        sources: ['a.png'],
+        landmarks: ['detected'],
+        seed: 9,
+        params: {},
+      },
+    ],
+    problems: [{ input: 'b.txt', status: 'skipped', reason: 'not an image' }],
+  });
+}
+
+/**
+ * JSON we write and read back (faces and fakes manifests, face-cache and quickstart stage records): a damaged file
+ * reads as absent (null) or as a record whose fields are what the resume code then uses, never as an exception.
+ */
+export function recordsTarget(): FuzzTarget {
+  const dir = join(scratch, 'stages');
+  mkdirSync(dir, { recursive: true });
+  const records = new StageRecords(dir);
+  return {
+    name: 'manifests & records (JSON)',
+    seeds: [
+      facesManifestSeed(),
+      fakesManifestSeed(),
+      JSON.stringify({ seconds: 1.5, value: { checkpoint: 'x.pth', auc: 0.9 } }),
+    ].map((s) => new Uint8Array(Buffer.from(s, 'utf8'))),
+    parse: async (input) => {
+      const text = utf8(input);
+      const faces = parseFaceDatasetManifest(text);
+      if (faces) {
+        summarise(faces.entries);
+        faces.entries.filter((e) => e.input.length >= 0 && e.outputs.every((o) => o.length >= 0));
+      }
+      for (const e of [parseJsonOrUndefined(text)])
+        if (isEntryRecord(e)) e.outputs.every((o) => o.length >= 0);
+      const fakes = parseFakesManifest(text);
+      if (fakes) {
+        sameRun(fakes, { generator: 'sbi', seed: 7, perImage: 1, pairs: null, triangulation: null });
+        for (const s of fakes.samples) join(dir, s.output);
+      }
+      writeFileSync(join(dir, 'stage.json'), input);
+      records.read<{ seconds: number }>('stage');
+    },
+    typedError: () => false,
+  };
+}
+
 /** Every target, seeds built. */
 export async function allTargets(): Promise<FuzzTarget[]> {
   return [
@@ -620,6 +722,7 @@ export async function allTargets(): Promise<FuzzTarget[]> {
     normStatsTarget,
     calibrationTarget,
     multipartTarget(),
+    recordsTarget(),
   ];
 }
 

@@ -49,7 +49,7 @@ export async function runQuickstart(
   const stage = async <T>(key: string, name: string, fn: () => Promise<T>): Promise<T> => {
     n++;
     const done = records.read<{ seconds: number; value: T }>(key);
-    if (done) {
+    if (done && typeof done.seconds === 'number' && 'value' in done) {
       log(`[${n}/${count}] ${name}: done by an earlier run (${fmt(done.seconds)}), skipped`);
       stages.push({ name, seconds: done.seconds, cached: true });
       return done.value;

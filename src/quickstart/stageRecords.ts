@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomicWrite.js';
+import { isObject, parseJsonOrUndefined } from '../io/jsonShape.js';
 
 export class StageRecords {
   constructor(readonly dir: string) {}
@@ -11,11 +12,9 @@ export class StageRecords {
   read<T>(name: string): T | null {
     const p = join(this.dir, `${name}.json`);
     if (!existsSync(p)) return null;
-    try {
-      return JSON.parse(readFileSync(p, 'utf8')) as T;
-    } catch {
-      return null; // a damaged record: the stage runs again (its own caches still apply)
-    }
+    // a damaged record (unreadable, or not the object a stage writes): the stage runs again (its caches still apply)
+    const record = parseJsonOrUndefined(readFileSync(p, 'utf8'));
+    return isObject(record) ? (record as T) : null;
   }
 
   async write<T>(name: string, value: T): Promise<void> {

@@ -21,6 +21,7 @@ import {
   type DatasetLayout,
   type FaceDatasetManifest,
   type ManifestEntry,
+  parseFaceDatasetManifest,
   summarise,
 } from './faceDatasetManifest.js';
 import type { FaceDetectorLike, FaceParserLike } from './faceTools.js';
@@ -267,13 +268,8 @@ class Mutex {
 
 function readPreviousManifest(outDir: string): FaceDatasetManifest | null {
   const p = join(outDir, 'manifest.json');
-  if (!existsSync(p)) return null;
-  try {
-    const m = JSON.parse(readFileSync(p, 'utf8')) as FaceDatasetManifest;
-    return m.tool === 'fsvfm faces' && Array.isArray(m.entries) ? m : null;
-  } catch {
-    return null; // a damaged manifest is rebuilt from this run
-  }
+  // a damaged manifest (unreadable, or not a faces manifest) is rebuilt from this run
+  return existsSync(p) ? parseFaceDatasetManifest(readFileSync(p, 'utf8')) : null;
 }
 
 function configured<T>(fn: () => T): T {

@@ -5,7 +5,8 @@ import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
-import type { ManifestEntry } from './faceDatasetManifest.js';
+import { parseJsonOrUndefined } from '../../io/jsonShape.js';
+import { isEntryRecord, type ManifestEntry } from './faceDatasetManifest.js';
 
 export const CACHE_DIR = '.fsvfm-cache';
 
@@ -31,11 +32,12 @@ export async function readCached(outDir: string, key: string): Promise<Cached | 
   const p = join(outDir, CACHE_DIR, `${key}.json`);
   if (!existsSync(p)) return null;
   try {
-    const rec = JSON.parse(await readFile(p, 'utf8')) as Cached;
-    if (!rec.outputs.every((o) => existsSync(join(outDir, o)))) return null;
+    // an unreadable or damaged record: redo the work
+    const rec = parseJsonOrUndefined(await readFile(p, 'utf8'));
+    if (!isEntryRecord(rec) || !rec.outputs.every((o) => existsSync(join(outDir, o)))) return null;
     return rec;
   } catch {
-    return null; // unreadable record: redo the work
+    return null;
   }
 }
 

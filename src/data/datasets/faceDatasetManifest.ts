@@ -1,4 +1,5 @@
 // `<out>/manifest.json` of `fsvfm faces`: the recipe and options used, totals, and one entry per input file.
+import { isArrayOf, isFiniteNumber, isObject, isString, parseJsonOrUndefined } from '../../io/jsonShape.js';
 import type { CropBox } from '../crops/cropRecipes.js';
 
 /** How face boxes are placed; a folder made by another rule is not resumed into (its crops would differ). */
@@ -67,4 +68,34 @@ export function summarise(entries: ManifestEntry[]): FaceDatasetManifest['counts
     if (e.cached) counts.cached++;
   }
   return counts;
+}
+
+/**
+ * An entry record as the resume and the totals use it (a cache record is one without `input` and `cached`): a
+ * manifest edited or damaged on disk must not reach them with a null entry or a string for a count.
+ */
+export function isEntryRecord(v: unknown): v is Omit<ManifestEntry, 'input' | 'cached'> {
+  return (
+    isObject(v) &&
+    (v.status === 'ok' || v.status === 'error') &&
+    isFiniteNumber(v.faces) &&
+    isFiniteNumber(v.crops) &&
+    isArrayOf(v.outputs, isString)
+  );
+}
+
+const isEntry = (v: unknown): v is ManifestEntry =>
+  isEntryRecord(v) && isString((v as { input?: unknown }).input);
+
+/**
+ * The manifest of an earlier run into the same folder, or null when it is unreadable or not one. Entries that are
+ * not entry records are dropped (their inputs are processed again); the run-level fields stay, so a folder made
+ * with another recipe or placement is still refused.
+ */
+export function parseFaceDatasetManifest(text: string): FaceDatasetManifest | null {
+  const m = parseJsonOrUndefined(text);
+  if (!isObject(m) || m.tool !== 'fsvfm faces' || !isString(m.recipe) || !Array.isArray(m.entries))
+    return null;
+  if (m.placement !== undefined && !isString(m.placement)) return null;
+  return { ...(m as unknown as FaceDatasetManifest), entries: m.entries.filter(isEntry) };
 }

@@ -17,6 +17,7 @@ import {
   type FakeSample,
   type FakesManifest,
   type LandmarkOrigin,
+  parseFakesManifest,
   sameRun,
 } from './fakesManifest.js';
 import { landmarkFaceSwap, type SwapOptions } from './landmarkFaceSwap.js';
@@ -250,13 +251,8 @@ export async function buildFakes(o: BuildFakesOptions): Promise<FakesManifest> {
 }
 
 function readManifest(p: string): FakesManifest | null {
-  if (!existsSync(p)) return null;
-  try {
-    const m = JSON.parse(readFileSync(p, 'utf8')) as FakesManifest;
-    return m.tool === 'fsvfm fakes' && Array.isArray(m.samples) ? m : null;
-  } catch {
-    return null; // a damaged manifest is rebuilt; its samples are regenerated (same seeds, same bytes)
-  }
+  // a damaged manifest is rebuilt; its samples are regenerated (same seeds, same bytes)
+  return existsSync(p) ? parseFakesManifest(readFileSync(p, 'utf8')) : null;
 }
 
 /** Landmarks stored beside an image as `<name>.landmarks.json`: `{"landmarks": [[x, y(, z)], ...]}` or the bare array. */

@@ -1,5 +1,6 @@
 // `<out>/fake_<kind>/manifest.json` of `fsvfm fakes`: the run's options, then one record per generated
 // sample (its sources and every parameter drawn) and one per input that produced nothing.
+import { isArrayOf, isFiniteNumber, isObject, isString, parseJsonOrUndefined } from '../../io/jsonShape.js';
 import type { FakeKind } from './fakeNaming.js';
 import type { SwapParameters } from './landmarkFaceSwap.js';
 import type { SbiOptions, SbiParameters } from './selfBlendedImage.js';
@@ -56,4 +57,22 @@ export function sameRun(
     a.pairs === b.pairs &&
     a.triangulation === b.triangulation
   );
+}
+
+/**
+ * The manifest of an earlier run into the same class folder, or null when it is unreadable or not one. Samples that
+ * are not sample records are dropped (regenerated: same seeds, same bytes); the run options stay, so a folder made
+ * with other options is still refused.
+ */
+export function parseFakesManifest(text: string): FakesManifest | null {
+  const m = parseJsonOrUndefined(text);
+  if (!isObject(m) || m.tool !== 'fsvfm fakes' || !Array.isArray(m.samples)) return null;
+  if (!isString(m.generator) || !isFiniteNumber(m.seed) || !isFiniteNumber(m.perImage)) return null;
+  const isSample = (s: unknown): s is FakeSample =>
+    isObject(s) && isString(s.output) && isArrayOf(s.sources, isString) && isFiniteNumber(s.seed);
+  return {
+    ...(m as unknown as FakesManifest),
+    samples: m.samples.filter(isSample),
+    problems: Array.isArray(m.problems) ? m.problems.filter((p) => isObject(p) && isString(p.input)) : [],
+  } as FakesManifest;
 }
