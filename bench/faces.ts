@@ -3,29 +3,29 @@
 // and with 1 vs 2 concurrent inputs. Run `fsvfm demo fetch` first.
 //   node --import tsx bench/faces.ts [--json]
 // Last line: {"video_frames_per_s":…, "stills_per_s":…, ...}
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { benchFacePipeline } from '../src/data/datasets/facePipelineBench.js';
-import { createFaceDetector, createFaceParser } from '../src/data/datasets/realFaceTools.js';
-import { demoMediaPaths } from '../src/data/demo/fetchDemoMedia.js';
+import { demoBenchMedia } from '../src/benchmarks/benchMedia.js';
+import { benchFacePipeline, withFaceModels } from '../src/benchmarks/facePipelineBench.js';
 
 const json = process.argv.includes('--json');
 const log = json ? () => {} : (l: string) => console.log(l);
-const { videos, stills } = demoMediaPaths(resolve('.cache/demo'));
-const missing = [...videos, ...stills].filter((p) => !existsSync(p));
-if (missing.length > 0) {
-  console.error(`demo media missing (${missing[0]}): run \`fsvfm demo fetch\` first`);
+let media: ReturnType<typeof demoBenchMedia>;
+try {
+  media = demoBenchMedia(resolve('.cache/demo'));
+} catch (err) {
+  console.error((err as Error).message);
   process.exit(2);
 }
-let t = performance.now();
-const detector = await createFaceDetector();
-const parser = await createFaceParser();
-log(`start-up (detector + parser models): ${((performance.now() - t) / 1000).toFixed(2)} s`);
-
-t = performance.now();
-const one = await benchFacePipeline({ videos, stills, detector, parser, jobs: 1, log });
-const two = await benchFacePipeline({ videos, stills, detector, parser, jobs: 2, log });
-log(`total ${((performance.now() - t) / 1000).toFixed(1)} s`);
+const { videos, stills } = media;
+const [one, two] = await withFaceModels(log, async ({ detector, parser }) => {
+  const t = performance.now();
+  const runs = [
+    await benchFacePipeline({ videos, stills, detector, parser, jobs: 1, log }),
+    await benchFacePipeline({ videos, stills, detector, parser, jobs: 2, log }),
+  ] as const;
+  log(`total ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  return runs;
+});
 log('');
 log(
   `video  : ${one.video_frames_per_s} frames/s (jobs 1), ${two.video_frames_per_s} (jobs 2); decode-only baseline ${two.video_decode_frames_per_s} frames/s`,
@@ -49,5 +49,3 @@ console.log(
     stills_decode_per_s: two.stills_decode_per_s,
   }),
 );
-detector.dispose?.();
-parser.dispose?.();

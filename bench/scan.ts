@@ -3,13 +3,14 @@
 //   node --import tsx bench/scan.ts [--json]
 // Last line: {"vit_b16_video_s":…, "vit_b16_images_per_s":…, "decode_only_video_s":…, ...}
 import { resolve } from 'node:path';
-import { benchScan } from '../src/detect/scanBench.js';
+import { benchStills } from '../src/benchmarks/benchMedia.js';
+import { benchScan } from '../src/benchmarks/scanBench.js';
 
 const json = process.argv.includes('--json');
 const log = json ? () => {} : (l: string) => console.log(l);
 const r = await benchScan({
   cacheDir: resolve('.cache/bench-scan'),
-  stills: ['astronaut.png', 'grace_hopper.jpg'].map((n) => resolve('test/fixtures/media', n)),
+  stills: benchStills(),
   log,
 });
 log(

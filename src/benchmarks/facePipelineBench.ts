@@ -3,11 +3,11 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { decodeImage } from '../media/decodeImage.js';
-import { uniform } from '../media/frameSamplers.js';
-import { readVideoFrames } from '../media/readVideoFrames.js';
-import { buildFaceDataset } from './buildFaceDataset.js';
-import type { FaceDetectorLike, FaceParserLike } from './faceTools.js';
+import { buildFaceDataset } from '../data/datasets/buildFaceDataset.js';
+import type { FaceDetectorLike, FaceParserLike } from '../data/datasets/faceTools.js';
+import { decodeImage } from '../data/media/decodeImage.js';
+import { uniform } from '../data/media/frameSamplers.js';
+import { readVideoFrames } from '../data/media/readVideoFrames.js';
 
 export interface FacePipelineBenchOptions {
   videos: string[];
@@ -101,5 +101,23 @@ export async function benchFacePipeline(o: FacePipelineBenchOptions): Promise<Fa
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Runs `bench` with the default face detector and parser, timing their start-up, and releases them after. */
+export async function withFaceModels<T>(
+  log: (line: string) => void,
+  bench: (models: { detector: FaceDetectorLike; parser: FaceParserLike }) => Promise<T>,
+): Promise<T> {
+  const t = performance.now();
+  const { createFaceDetector, createFaceParser } = await import('../data/datasets/realFaceTools.js');
+  const detector = await createFaceDetector();
+  const parser = await createFaceParser();
+  log(`detector + parser start-up: ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  try {
+    return await bench({ detector, parser });
+  } finally {
+    await detector.dispose?.();
+    await parser.dispose?.();
   }
 }

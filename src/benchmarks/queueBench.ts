@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import sharp from 'sharp';
 import { Detector } from '../detect/detector.js';
-import { randomVitB16 } from '../detect/scanBench.js';
 import type { ScanItem } from '../detect/scanResult.js';
-import { detectorKey } from './detectorKey.js';
-import { redisClient, waitForRedis } from './redisConnection.js';
-import { scanQueueName } from './scanJob.js';
-import { type ScanOutcome, ScanProducer } from './scanProducer.js';
-import { ScanWorker } from './scanWorker.js';
+import { detectorKey } from '../queue/detectorKey.js';
+import { redisClient, waitForRedis } from '../queue/redisConnection.js';
+import { scanQueueName } from '../queue/scanJob.js';
+import { type ScanOutcome, ScanProducer } from '../queue/scanProducer.js';
+import { ScanWorker } from '../queue/scanWorker.js';
+import { randomVitB16 } from './scanBench.js';
 
 export interface QueueBenchOptions {
   redisUrl: string;

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeImage, ffmpegBinary, readVideoFrames, uniform } from '../data/media/index.js';
+import { Detector } from '../detect/detector.js';
 import { Graph } from '../graph/index.js';
 import { writeSafetensors } from '../io/safetensors.js';
 import { encoderConfig } from '../models/encoderConfig.js';
@@ -13,7 +14,6 @@ import { vitClassifier } from '../models/vitClassifier.js';
 import { seededRandom } from '../nn/random.js';
 import { Scope } from '../nn/scope.js';
 import { initStateDict } from '../nn/stateDict.js';
-import { Detector } from './detector.js';
 
 export interface ScanBenchResult {
   vit_b16_video_s: number;

@@ -1,9 +1,9 @@
 // `fsvfm bench scan`: seconds per minute of 720p video and still images per second with a ViT-B/16 detector;
 // with --queue, the scan queue's cost per job and images per second through 1 and 2 workers.
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { benchScan } from '../../detect/scanBench.js';
+import { benchStills } from '../../benchmarks/benchMedia.js';
+import { benchScan } from '../../benchmarks/scanBench.js';
 import { positiveInt } from '../args.js';
 import { redisUrl } from './queueOptions.js';
 
@@ -24,7 +24,7 @@ export function registerBenchScan(bench: Command): void {
       async (o: { cache: string; repeats: number; threads?: number; json?: boolean; queue?: string }) => {
         const log = o.json ? () => {} : (l: string) => console.log(l);
         if (o.queue !== undefined) {
-          const { benchQueue } = await import('../../queue/queueBench.js');
+          const { benchQueue } = await import('../../benchmarks/queueBench.js');
           const r = await benchQueue({
             redisUrl: o.queue,
             cacheDir: resolve(o.cache),
@@ -49,10 +49,4 @@ export function registerBenchScan(bench: Command): void {
         console.log(JSON.stringify(r));
       },
     );
-}
-
-function benchStills(): string[] {
-  return ['astronaut.png', 'grace_hopper.jpg'].map((n) =>
-    fileURLToPath(new URL(`../../../test/fixtures/media/${n}`, import.meta.url)),
-  );
 }

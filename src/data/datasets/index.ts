@@ -14,10 +14,5 @@ export {
 export { CACHE_DIR } from './faceDatasetCache.js';
 export { type FaceDatasetFromMediaOptions, faceDatasetFromMedia } from './faceDatasetFromMedia.js';
 export type { DatasetLayout, FaceDatasetManifest, ManifestEntry } from './faceDatasetManifest.js';
-export {
-  benchFacePipeline,
-  type FacePipelineBenchOptions,
-  type FacePipelineBenchResult,
-} from './facePipelineBench.js';
 export type { FaceDetectorLike, FaceParserLike } from './faceTools.js';
 export { byCodePoint, type InputFile, listInputFiles } from './listInputFiles.js';
