@@ -11,7 +11,7 @@ import { PyOrderedDict, PyTuple, type PyValue } from '../src/io/pickleValues.js'
 import { openTorchCheckpoint, stateDict } from '../src/io/torchCheckpoint.js';
 import { saveTorchCheckpoint, type TensorValue, torchTensor } from '../src/io/torchSave.js';
 import { encoderKeys } from '../src/models/checkpointKind.js';
-import { VIT_SIZES, type SizeConfig } from '../src/models/sizes.js';
+import { type SizeConfig, VIT_SIZES } from '../src/models/sizes.js';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
