@@ -18,7 +18,8 @@ export interface DlibFaceRectOptions {
   /** pyramid levels scanned on each side of the one whose window size best matches the guess (default 1: the
    * guess may be off by ±30% in size) */
   levelRadius?: number;
-  /** feature cells (8 px of the level) scanned on each side of the guess's centre, per level (default 3) */
+  /** feature cells (8 px of the level) scanned on each side of the guess's centre, per level (default 2: the
+   * guess may be off by ±15% of its side; further off, the scan widens) */
   cellRadius?: number;
   /** windows scoring below this are not faces; dlib's Python `detector(img, 1)` uses 0 (the default) */
   minScore?: number;
@@ -64,7 +65,7 @@ export class DlibFaceScanner {
    * guess was further off than the radii assume), scans again with the range widened on that side.
    */
   faceRect(guess: DlibRect, options: DlibFaceRectOptions = {}): DlibFaceRectResult | null {
-    const { levelRadius = 1, cellRadius = 3, minScore = 0, minIou = 0.3, maxWiden = 2 } = options;
+    const { levelRadius = 1, cellRadius = 2, minScore = 0, minIou = 0.3, maxWiden = 2 } = options;
     // the guess on the upsampled image dlib scans
     const up = {
       left: pyramid2.upX(guess.left),
