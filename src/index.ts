@@ -1,7 +1,17 @@
 // fsvfm's public API: scanning (images, videos, folders), the HTTP service, and the model/engine entry points a
 // program needs to load, run and export FS-VFM detectors.
 
+export {
+  type CropBox,
+  type CropRecipe,
+  cropRecipe,
+  DEFAULT_RECIPE,
+  FAS_RECIPE,
+  type FaceCrop,
+  faceRect,
+} from './data/crops/index.js';
 export { FaceDetector } from './data/faces/index.js';
+export { decodeImage } from './data/media/index.js';
 export {
   aggregateScores,
   attentionRollout,
