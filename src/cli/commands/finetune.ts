@@ -2,11 +2,13 @@
 // official flag names; progress bar, Ctrl-C saves checkpoint-last.pth for --resume.
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
+import { SBI_STRENGTH_NAMES, type SbiStrength } from '../../data/synthetic/sbiStrength.js';
 import { isEvalTransformName } from '../../data/transforms/evalTransforms.js';
 import { type FinetuneOptions, finetune } from '../../train/finetune/index.js';
 import { intArg, numArg } from '../args.js';
 import { finishTrainingRun } from '../finishTrainingRun.js';
 import { interruptOnSigint } from '../interrupt.js';
+import { jpegQualityRangeArg } from '../jpegQualityArg.js';
 import { UserError } from '../userError.js';
 
 /** `lo,hi` with 0 < lo ≤ hi ≤ 1: a RandomResizedCrop area range. */
@@ -53,6 +55,12 @@ interface FinetuneFlags {
   whole_jitter?: number;
   paired_batches?: boolean;
   rotate_fakes?: boolean;
+  online_sbi?: boolean;
+  sbi_strength?: string;
+  sbi_maps?: string[];
+  jpeg_prob?: number;
+  jpeg_quality?: readonly [number, number];
+  workers?: number;
   aa?: string;
   crop_scale?: readonly [number, number];
   weight_cl?: number;
@@ -74,6 +82,10 @@ export function finetuneOptionsFromFlags(f: FinetuneFlags): FinetuneOptions {
   if (f.val_transform && !isEvalTransformName(f.val_transform))
     throw new UserError(
       `--val_transform must be resize or resize256-centercrop224, got '${f.val_transform}'`,
+    );
+  if (f.sbi_strength !== undefined && !(SBI_STRENGTH_NAMES as readonly string[]).includes(f.sbi_strength))
+    throw new UserError(
+      `--sbi_strength must be one of ${SBI_STRENGTH_NAMES.join(', ')}, got "${f.sbi_strength}"`,
     );
   const delim = f.delimiter_in_spilt;
   if (delim !== undefined && ![' ', ',', ', '].includes(delim))
@@ -111,6 +123,12 @@ export function finetuneOptionsFromFlags(f: FinetuneFlags): FinetuneOptions {
     wholeJitter: f.whole_jitter,
     pairedBatches: f.paired_batches,
     rotateFakes: f.rotate_fakes,
+    onlineSbi: f.online_sbi,
+    sbiStrength: f.sbi_strength as SbiStrength | undefined,
+    sbiMaps: f.sbi_maps,
+    jpegProb: f.jpeg_prob,
+    jpegQuality: f.jpeg_quality,
+    workers: f.workers,
     aa: f.aa === undefined ? undefined : f.aa === 'none' ? null : f.aa,
     cropScale: f.crop_scale,
     weightCl: f.weight_cl,
@@ -249,6 +267,30 @@ export function registerFinetune(program: Command): void {
     .option(
       '--rotate_fakes',
       'with --paired_batches: each epoch pairs every real image with one of its fakes, a different one each epoch (several fakes per face act as fresh self-blends; classes stay balanced)',
+    )
+    .option(
+      '--online_sbi',
+      'train on the real faces, each paired in its batch with a fresh self-blend of itself made at every step in loader workers from its stored parsing map (../parsing_maps/<name>.npy or --sbi_maps) or <name>.landmarks.json; pre-made fakes are left out',
+    )
+    .option('--sbi_strength <name>', `online SBI ranges: ${SBI_STRENGTH_NAMES.join(' | ')} (default default)`)
+    .option(
+      '--sbi_maps <dirs...>',
+      'online SBI: more folders holding <name>.npy parsing maps of the training faces',
+    )
+    .option(
+      '--jpeg_prob <p>',
+      'probability of a JPEG round trip of every training image, real and fake alike (default 0.5 with --online_sbi, else 0)',
+      numArg('--jpeg_prob'),
+    )
+    .option(
+      '--jpeg_quality <lo,hi>',
+      'JPEG quality range of that round trip (default 40,100)',
+      jpegQualityRangeArg,
+    )
+    .option(
+      '--workers <n>',
+      'online SBI loader worker threads (default 1; 0: main thread, same results)',
+      intArg('--workers', 0),
     )
     .option('--aa <config>', "RandAugment (default rand-m9-mstd0.5-inc1; 'none' off)")
     .option(

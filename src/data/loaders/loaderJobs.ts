@@ -1,5 +1,5 @@
-// The work a loader worker does: decode + normalise + mask one batch (the CRFR-P collate, SPEC §3.4), or sum the
-// pixel statistics of some images (SPEC §2.6). Pure functions of their job, so they run the same in a worker
+// The work a loader worker does: decode + normalise + mask one batch (the CRFR-P collate, SPEC §3.4), sum the
+// pixel statistics of some images (SPEC §2.6), or make the fresh self-blends of a fine-tuning batch (sbiPairsJob.ts). Pure functions of their job, so they run the same in a worker
 // thread or inline.
 import { createMaskStrategy } from '../masking/maskStrategies.js';
 import type { MaskStrategyName } from '../masking/maskStrategy.js';
@@ -7,6 +7,7 @@ import type { ParsingMap } from '../masking/parsingMap.js';
 import { type RngState, SeededRng } from '../random/seededRng.js';
 import { type NormStats, toTensorNormalized } from '../transforms/normalize.js';
 import { readFace, readParsingMap } from './faceSample.js';
+import { type LoadedSbiPairs, loadSbiPairs, type SbiPairsJob } from './sbiPairsJob.js';
 
 export interface MaskSpec {
   strategy: MaskStrategyName;
@@ -50,8 +51,8 @@ export interface ImageSums {
   pixels: number;
 }
 
-export type LoaderJob = BatchJob | StatsJob;
-export type LoaderResult = LoadedBatch | ImageSums;
+export type LoaderJob = BatchJob | StatsJob | SbiPairsJob;
+export type LoaderResult = LoadedBatch | ImageSums | LoadedSbiPairs;
 
 export async function loadBatch(job: BatchJob): Promise<LoadedBatch> {
   const B = job.images.length;
@@ -95,11 +96,20 @@ export async function sumImages(job: StatsJob): Promise<ImageSums> {
 }
 
 export function runLoaderJob(job: LoaderJob): Promise<LoaderResult> {
+  if (job.kind === 'sbi-pairs') return loadSbiPairs(job);
   return job.kind === 'batch' ? loadBatch(job) : sumImages(job);
 }
 
 /** Buffers a result can hand over to the main thread without copying. */
 export function transferList(r: LoaderResult): ArrayBuffer[] {
   if ('images' in r) return [r.images.buffer, r.masks.buffer, r.sfr.buffer] as ArrayBuffer[];
+  if ('reals' in r) {
+    // decoded images may view a shared pool buffer (sharp): only whole, distinct buffers are handed over
+    const buffers = [...r.reals, ...r.fakes].map((im) => im.data.buffer as ArrayBuffer);
+    const whole = [...r.reals, ...r.fakes].every(
+      (im) => im.data.byteOffset === 0 && im.data.byteLength === im.data.buffer.byteLength,
+    );
+    return whole && new Set(buffers).size === buffers.length ? buffers : [];
+  }
   return [];
 }

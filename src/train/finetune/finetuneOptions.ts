@@ -1,7 +1,9 @@
 // Options of `fsvfm finetune` (the official main_finetune flags, SPEC §5.3 full fine-tuning, §5.4 FS-Adapter), their
 // defaults and the checks on them.
+import type { SbiStrength } from '../../data/synthetic/sbiStrength.js';
 import type { EvalTransformName } from '../../data/transforms/evalTransforms.js';
 import { FINETUNE_RRC } from '../../data/transforms/randomResizedCrop.js';
+import { checkJpegQualityRange, JPEG_QUALITY_RANGE } from '../../data/transforms/trainingPostprocess.js';
 import type { RuntimeOptions } from '../../graph/index.js';
 import { withDefaults } from '../run/withDefaults.js';
 import type { FinetuneDataOptions } from './finetuneData.js';
@@ -45,6 +47,22 @@ export interface FinetuneOptions extends FinetuneDataOptions {
    * pre-made fakes per face act as fresh self-blends and the classes stay balanced (see pairedOrder)
    */
   rotateFakes?: boolean;
+  /**
+   * train on the real faces only, each paired in its batch with a fresh self-blend of itself made at every step in
+   * the loader workers from the parsing map or landmarks stored with the crop (onlineSbiFaces.ts); pre-made fakes in
+   * the training folders are left out
+   */
+  onlineSbi?: boolean;
+  /** ranges of the online self-blends (default: the reference ranges) */
+  sbiStrength?: SbiStrength;
+  /** more folders holding `<name>.npy` parsing maps of the training faces (beside `images/` is always looked at) */
+  sbiMaps?: string[];
+  /** probability of a JPEG round trip of every training image, real and fake alike (default 0.5 with onlineSbi, else 0) */
+  jpegProb?: number;
+  /** JPEG quality range of that round trip (default 40,100) */
+  jpegQuality?: readonly [number, number];
+  /** loader worker threads making the online self-blends (0: main thread; same results either way) */
+  workers?: number;
   /** RandAugment config (timm syntax) or null for none */
   aa?: string | null;
   /** RandomResizedCrop area range; [1, 1] keeps the whole face (blending traces sit on its outline) */
@@ -119,11 +137,23 @@ export function finetuneDefaults(trainable: TrainableModules): FinetuneDefaults 
   };
 }
 
+/** The SBI recipe's JPEG probability, the default with online SBI. */
+export const ONLINE_SBI_JPEG_PROB = 0.5;
+/** Loader workers of online SBI by default: one blends the next batch while the model trains on this one. */
+export const ONLINE_SBI_WORKERS = 1;
+
 export type ResolvedFinetuneOptions = ReturnType<typeof resolveFinetuneOptions>;
 
 /** The options with their defaults, checked: a bad value is a one-line error naming the flag. */
 export function resolveFinetuneOptions(o: FinetuneOptions) {
-  const r = withDefaults(o, finetuneDefaults(o.trainable));
+  const base = withDefaults(o, finetuneDefaults(o.trainable));
+  // the SBI recipe's JPEG round trip comes with online SBI; other runs keep their recipe (and random stream)
+  const r = {
+    ...base,
+    jpegProb: o.jpegProb ?? (o.onlineSbi ? ONLINE_SBI_JPEG_PROB : 0),
+    jpegQuality: o.jpegQuality ?? JPEG_QUALITY_RANGE,
+    workers: o.workers ?? (o.onlineSbi ? ONLINE_SBI_WORKERS : 0),
+  };
   const positiveInt = (k: 'batchSize' | 'epochs' | 'accumIter') => {
     if (!Number.isInteger(r[k]) || r[k] < 1)
       throw new Error(
@@ -138,6 +168,17 @@ export function resolveFinetuneOptions(o: FinetuneOptions) {
     throw new Error(`--crop_scale must be lo,hi with 0 < lo ≤ hi ≤ 1, got ${r.cropScale.join(',')}`);
   if (!(r.wholeJitter >= 0 && r.wholeJitter <= 1))
     throw new Error(`--whole_jitter must be a probability in [0, 1], got ${r.wholeJitter}`);
+  checkJpegQualityRange(r.jpegQuality, '--jpeg_quality');
+  if (!(r.jpegProb >= 0 && r.jpegProb <= 1))
+    throw new Error(`--jpeg_prob must be a probability in [0, 1], got ${r.jpegProb}`);
+  if (!(Number.isInteger(r.workers) && r.workers >= 0))
+    throw new Error(`--workers must be a non-negative integer, got ${r.workers}`);
+  if (r.onlineSbi && r.batchSize % 2 !== 0)
+    throw new Error(
+      `--online_sbi pairs each real face with its fake: --batch_size must be even, got ${r.batchSize}`,
+    );
+  if (r.onlineSbi && r.pairedBatches)
+    throw new Error('--online_sbi pairs each face with its own fresh fake already: drop --paired_batches');
   if ((r.mixup > 0 || r.cutmix > 0) && r.batchSize % 2 !== 0)
     throw new Error(`Mixup/CutMix needs an even --batch_size, got ${r.batchSize}`);
   if (!(r.warmupEpochs >= 0 && r.warmupEpochs <= r.epochs))

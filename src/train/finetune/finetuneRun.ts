@@ -2,10 +2,7 @@
 // the optional whole-image jitter, Mixup/CutMix soft targets, the FS-Adapter's labels for the real-anchor loss and its
 // skip of a non-finite batch; validation; model selection by validation loss and the official checkpoints.
 import { join } from 'node:path';
-import type { RgbImage } from '../../data/image/rgbImage.js';
-import { SeededRng } from '../../data/random/seededRng.js';
 import { FINETUNE_MIXUP, mixupCutmix, mixupTargets } from '../../data/transforms/mixupCutmix.js';
-import { finetuneTrainPipeline, runPipeline } from '../../data/transforms/trainTransform.js';
 import type { HostTensor } from '../../graph/index.js';
 import { DEFAULT_ADAMW } from '../optim/adamw.js';
 import { appendJsonLine } from '../run/jsonLinesLog.js';
@@ -20,9 +17,8 @@ import { saveFinetuneCheckpoint } from './finetuneCheckpoint.js';
 import type { ResolvedFinetuneOptions } from './finetuneOptions.js';
 import type { FinetuneSetup } from './finetuneSetup.js';
 import { type FinetuneValidation, validateFinetune } from './finetuneValidation.js';
-import { DecodedImageCache, loadBatch } from './imageBatches.js';
-import { pairedOrder } from './pairedOrder.js';
-import { jitterWholeImage } from './wholeImageJitter.js';
+import { DecodedImageCache } from './imageBatches.js';
+import { TrainBatches } from './trainBatches.js';
 
 export interface FinetuneStepInfo {
   epoch: number;
@@ -69,9 +65,9 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
   private readonly schedule: { lr: number; minLr: number; warmupEpochs: number; epochs: number };
   private readonly args: ReturnType<typeof finetuneArgs>;
   private readonly cache: DecodedImageCache;
-  private readonly transform: (img: RgbImage) => Float32Array;
+  /** the training batches: listed images or online self-blends (trainBatches.ts) */
+  readonly batches: TrainBatches;
   private curLr: number;
-  private order: Int32Array = new Int32Array(0);
   private lossSum = 0;
   private lossCount = 0;
   private skipped = 0;
@@ -92,15 +88,7 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
     this.schedule = { lr, minLr: r.minLr, warmupEpochs: r.warmupEpochs, epochs: r.epochs };
     this.args = finetuneArgs(r, { lr, inputSize: s.size.imgSize, numClasses: s.data.numClasses });
     this.cache = new DecodedImageCache(r.cacheBytes);
-    const pipeline = finetuneTrainPipeline({
-      norm: s.norm.stats,
-      inputSize: s.size.imgSize,
-      autoAugment: r.aa,
-      reprob: r.reprob,
-      cropScale: r.cropScale,
-    });
-    this.transform = (img) =>
-      runPipeline(pipeline, jitterWholeImage(img, r.wholeJitter, s.rng), s.rng).tensor;
+    this.batches = new TrainBatches(r, s, this.cache);
     this.curLr = lrAt(this.schedule, s.start.epoch + s.start.step / s.stepsPerEpoch);
   }
 
@@ -109,10 +97,7 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
   }
 
   beginEpoch(epoch: number): void {
-    const { r, s } = this;
-    this.order = r.pairedBatches
-      ? pairedOrder(s.data.train, r.seed, epoch, r.rotateFakes ?? false)
-      : new SeededRng(r.seed * 100_003 + epoch).randperm(s.data.train.length);
+    this.batches.beginEpoch(epoch);
     this.lossSum = 0;
     this.lossCount = 0;
     this.skipped = 0;
@@ -123,7 +108,7 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
     if (step % r.accumIter === 0) this.curLr = lrAt(this.schedule, step / s.stepsPerEpoch + epoch);
     const res = await stepUnderLossRule(
       s.trainer,
-      await this.feeds(step),
+      await this.feeds(epoch, step),
       { lr: this.curLr },
       this.lossRule(epoch, step),
     );
@@ -193,13 +178,12 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
     this.hooks.onLog?.(`interrupted at epoch ${epoch} step ${step}; resume with --resume ${this.last}`);
   }
 
-  private async feeds(step: number): Promise<Record<string, HostTensor>> {
+  private async feeds(epoch: number, step: number): Promise<Record<string, HostTensor>> {
     const { r, s } = this;
     const B = r.batchSize;
     const S = s.size.imgSize;
     const C = s.data.numClasses;
-    const samples = Array.from(this.order.subarray(step * B, (step + 1) * B), (i) => s.data.train[i]!);
-    const batch = await loadBatch(samples, this.cache, S, this.transform);
+    const batch = await this.batches.load(epoch, step);
     const shape = [B, 3, S, S] as const;
     const mixOpts = {
       ...FINETUNE_MIXUP,

@@ -25,6 +25,7 @@ import {
   validationDetectorSpec,
 } from './finetuneModel.js';
 import type { ResolvedFinetuneOptions } from './finetuneOptions.js';
+import { type OnlineSbiFaces, onlineSbiFaces } from './onlineSbiFaces.js';
 import { pairedCount, pairedEpochLength } from './pairedOrder.js';
 
 export interface FinetuneSetup {
@@ -37,6 +38,8 @@ export interface FinetuneSetup {
   frozen: string[];
   trainableNumel: number;
   norm: ResolvedNormStats;
+  /** online SBI: the real faces blended at load time, with their stored outlines (null: the listed images) */
+  onlineSbi: OnlineSbiFaces | null;
   /** the data generator: augmentation, Mixup/CutMix and drop-path masks (its state is resumed) */
   rng: SeededRng;
   trainer: GraphTrainer;
@@ -62,9 +65,15 @@ function loadData(r: ResolvedFinetuneOptions, log: (line: string) => void) {
   for (const w of data.warnings) log(`warning: ${w}`);
   if (r.rotateFakes && !r.pairedBatches)
     throw new Error('--rotate_fakes picks one fake per real image of a pair: use it with --paired_batches');
-  const epochLength = r.pairedBatches
-    ? pairedEpochLength(data.train, r.rotateFakes ?? false)
-    : data.train.length;
+  const onlineSbi = r.onlineSbi
+    ? onlineSbiFaces(data.train, data.classToIdx, data.realIndex, r.sbiMaps ?? [])
+    : null;
+  // online SBI: every real face with an outline, each followed by its fresh fake
+  const epochLength = onlineSbi
+    ? 2 * onlineSbi.faces.length
+    : r.pairedBatches
+      ? pairedEpochLength(data.train, r.rotateFakes ?? false)
+      : data.train.length;
   const stepsPerEpoch = Math.floor(epochLength / r.batchSize);
   if (stepsPerEpoch === 0)
     throw new Error(
@@ -74,7 +83,18 @@ function loadData(r: ResolvedFinetuneOptions, log: (line: string) => void) {
     throw new Error(
       `the FS-Adapter real-anchor loss needs a real class, but no class folder name contains 'real' (classes: ${Object.keys(data.classToIdx).join(', ')})`,
     );
-  return { data, epochLength, stepsPerEpoch };
+  if (onlineSbi) logOnlineSbi(onlineSbi, log);
+  return { data, epochLength, stepsPerEpoch, onlineSbi };
+}
+
+function logOnlineSbi(o: OnlineSbiFaces, log: (line: string) => void): void {
+  log(
+    `online SBI: ${o.faces.length} real faces, each with a fresh self-blend per epoch${o.otherClass ? `; ${o.otherClass} pre-made fake(s) of the training folders left out` : ''}`,
+  );
+  if (o.withoutOutline.length)
+    log(
+      `warning: online SBI leaves out ${o.withoutOutline.length} real face(s) without a stored parsing map or landmarks (first: ${o.withoutOutline[0]})`,
+    );
 }
 
 /** Statistics the run normalises with: ImageNet's on request, else the file beside the outputs or the checkpoint. */
@@ -129,7 +149,7 @@ export async function setUpFinetune(
   r: ResolvedFinetuneOptions,
   log: (line: string) => void,
 ): Promise<FinetuneSetup> {
-  const { data, stepsPerEpoch } = loadData(r, log);
+  const { data, stepsPerEpoch, onlineSbi } = loadData(r, log);
   const ckpt = await readCheckpoint(r.finetune);
   const size = resolveModelSize(ckpt, r.model, r);
   const spec: FinetuneModelSpec = {
@@ -205,6 +225,7 @@ export async function setUpFinetune(
     frozen: specs.map((s) => s.name).filter((n) => !train.isTrainable(n)),
     trainableNumel: specs.filter((s) => train.isTrainable(s.name)).reduce((a, s) => a + numel(s.shape), 0),
     norm,
+    onlineSbi,
     rng,
     trainer,
     evaluator,

@@ -39,7 +39,8 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
     valImages: setup.data.val?.length ?? 0,
   });
   const run = new FinetuneRun(r, setup, cb, existsSync(join(r.outputDir, BEST_CHECKPOINT)));
-  const end = await runTraining(run, cb.signal);
+  // the loader workers of online SBI end with the run, however it ends
+  const end = await runTraining(run, cb.signal).finally(() => run.batches.close());
   return {
     outputDir: r.outputDir,
     best: run.best,
