@@ -2,8 +2,9 @@
 // target forward, clipping, AdamW, EMA), against the MAE step (encoder + pixel decoder only) measured in the same run.
 
 import { createMaskStrategy } from '../data/masking/maskStrategies.js';
-import type { ParsingMap } from '../data/masking/parsingMap.js';
 import { SeededRng } from '../data/random/seededRng.js';
+import type { HostTensor } from '../graph/hostTensor.js';
+import type { RuntimeOptions } from '../graph/runner.js';
 import { vitSize } from '../models/sizes.js';
 import { seededRandom } from '../nn/random.js';
 import { GraphTrainer, type OptimizerPlacement } from '../train/graphTrainer.js';
@@ -16,6 +17,7 @@ import {
   tracePretrainStep,
 } from '../train/pretrain/pretrainGraph.js';
 import { batchFeeds } from '../train/pretrain/pretrainStep.js';
+import { drawnFace } from './drawnFace.js';
 import { maeStepMs } from './engineBench.js';
 import { medianMs } from './medianTime.js';
 
@@ -29,35 +31,13 @@ export interface PretrainBenchResult {
   threads: number;
 }
 
-/** A drawn face (background, hair, skin, brows, eyes, nose, lips) so CRFR-P has every region to choose from. */
-function drawnFace(size: number, shift: number): ParsingMap {
-  const labels = new Uint8Array(size * size);
-  const inside = (x: number, y: number, cx: number, cy: number, rx: number, ry: number) =>
-    ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1;
-  const c = size / 2 + shift;
-  for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++) {
-      let l = 0;
-      if (inside(x, y, c, c - 10, 85, 95) && y < c - 25) l = 10;
-      if (inside(x, y, c, c + 5, 62, 80)) l = 1;
-      if (inside(x, y, c - 25, c - 25, 14, 4)) l = 2;
-      if (inside(x, y, c + 25, c - 25, 14, 4)) l = 3;
-      if (inside(x, y, c - 25, c - 12, 10, 5)) l = 4;
-      if (inside(x, y, c + 25, c - 12, 10, 5)) l = 5;
-      if (inside(x, y, c, c + 10, 8, 16)) l = 6;
-      if (inside(x, y, c, c + 40, 22, 4)) l = 7;
-      if (inside(x, y, c, c + 45, 20, 2)) l = 8;
-      if (inside(x, y, c, c + 50, 22, 4)) l = 9;
-      labels[y * size + x] = l;
-    }
-  return { height: size, width: size, labels };
-}
-
-export async function fsvfmStepMs(
+/** A ViT-S/16 FS-VFM trainer and a function making each step's batch (fresh CRFR-P masks, fixed images). */
+export async function pretrainBenchSetup(
   threads: number,
   batch = 8,
   placement: OptimizerPlacement = 'host',
-): Promise<number> {
+  runtime: RuntimeOptions = {},
+): Promise<{ trainer: GraphTrainer; nextBatch: () => Record<string, HostTensor> }> {
   const size = vitSize('S');
   const cfg = OFFICIAL_PRETRAIN_LOSS;
   const graph = tracePretrainStep(size, batch, cfg);
@@ -67,27 +47,34 @@ export async function fsvfmStepMs(
   const trainer = await GraphTrainer.create(
     pretrainTrainerSpec(graph, weightDecayGroups(specs, 0.05, trainable), 1),
     { params: init.online, teacher: init.target },
-    { rng: seededRandom(1), threads, placement },
+    { ...runtime, rng: seededRandom(1), threads, placement },
   );
   const maps = Array.from({ length: batch }, (_, i) => drawnFace(size.imgSize, (i % 5) - 2));
   const strategy = createMaskStrategy('crfr-p', { patchSize: size.patchSize, maskRatio: cfg.maskRatio });
   const rng = new SeededRng(0);
   const noise = seededRandom(2);
   const images = Float32Array.from({ length: batch * 3 * size.imgSize ** 2 }, () => noise.normal());
-  return medianMs(
-    async () => {
-      const m = strategy.generate(maps, rng);
-      const feeds = batchFeeds(
-        { batchSize: batch, images, masks: m.masks, sfr: m.sfr, region: m.region, sfrEmpty: m.sfrEmpty },
-        size.imgSize,
-        graph.numPatches,
-        graph.nKeep,
-      );
-      await trainer.step(feeds, { lr: 1e-4, emaMomentum: 0.996 });
-    },
-    3,
-    4000,
-  );
+  const nextBatch = () => {
+    const m = strategy.generate(maps, rng);
+    return batchFeeds(
+      { batchSize: batch, images, masks: m.masks, sfr: m.sfr, region: m.region, sfrEmpty: m.sfrEmpty },
+      size.imgSize,
+      graph.numPatches,
+      graph.nKeep,
+    );
+  };
+  return { trainer, nextBatch };
+}
+
+export const PRETRAIN_BENCH_HYPER = { lr: 1e-4, emaMomentum: 0.996 } as const;
+
+export async function fsvfmStepMs(
+  threads: number,
+  batch = 8,
+  placement: OptimizerPlacement = 'host',
+): Promise<number> {
+  const { trainer, nextBatch } = await pretrainBenchSetup(threads, batch, placement);
+  return medianMs(() => trainer.step(nextBatch(), PRETRAIN_BENCH_HYPER), 3, 4000);
 }
 
 export async function runPretrainBench(

@@ -18,6 +18,11 @@ export interface RuntimeOptions {
    * when another process competes for the cores (measured on 2-core machines), so it is off by default.
    */
   spinning?: boolean;
+  /**
+   * Write onnxruntime's per-node profile (Chrome trace JSON) to `<profilePrefix>_<date>.json`; the file is complete
+   * after `Executable.endProfiling()`.
+   */
+  profilePrefix?: string;
 }
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
@@ -30,6 +35,7 @@ function sessionOptions(opts: RuntimeOptions): ort.InferenceSession.SessionOptio
     executionMode: 'sequential',
     interOpNumThreads: 1,
     ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+    ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),
     extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
   };
 }
@@ -54,6 +60,11 @@ export class Executable {
 
   get inputs(): ValueSpec[] {
     return this.model.inputs;
+  }
+
+  /** Stops profiling (sessions made with `profilePrefix`) and flushes the profile file. */
+  endProfiling(): void {
+    this.session.endProfiling();
   }
 
   async run(feeds: Record<string, HostTensor | HostData>): Promise<Record<string, HostTensor>> {

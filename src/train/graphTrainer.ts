@@ -279,6 +279,11 @@ export class GraphTrainer {
     return this.built.trainable;
   }
 
+  /** The compiled graph a (window-closing) step runs: its inputs and outputs are what each step copies in and out. */
+  get stepProgram(): Executable {
+    return this.built.apply;
+  }
+
   get placement(): OptimizerPlacement {
     return this.built.placement;
   }

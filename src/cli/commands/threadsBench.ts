@@ -8,10 +8,12 @@ export interface ThreadsBench {
   name: string;
   description: string;
   run: (threads: number, log?: (line: string) => void) => Promise<unknown>;
+  /** with --profile: a profile run instead of the timing run */
+  profile?: (threads: number, log: (line: string) => void) => Promise<unknown>;
 }
 
 export function registerThreadsBench(bench: Command, b: ThreadsBench): void {
-  bench
+  const cmd = bench
     .command(b.name)
     .description(b.description)
     .option(
@@ -20,9 +22,15 @@ export function registerThreadsBench(bench: Command, b: ThreadsBench): void {
       positiveInt('--threads'),
       Math.min(2, availableParallelism()),
     )
-    .option('--json', 'print only the JSON result line')
-    .action(async (opts: { threads: number; json?: boolean }) => {
-      const result = await b.run(opts.threads, opts.json ? undefined : (line) => console.log(line));
-      console.log(JSON.stringify(result));
-    });
+    .option('--json', 'print only the JSON result line');
+  if (b.profile)
+    cmd.option('--profile', "onnxruntime's per-node profile of the step: time by op type, copies, host time");
+  cmd.action(async (opts: { threads: number; json?: boolean; profile?: boolean }) => {
+    const log = opts.json ? () => {} : (line: string) => console.log(line);
+    const result =
+      opts.profile && b.profile
+        ? await b.profile(opts.threads, log)
+        : await b.run(opts.threads, opts.json ? undefined : log);
+    console.log(JSON.stringify(result));
+  });
 }
