@@ -167,3 +167,26 @@ test('--online_sbi needs an even batch', async () => {
     /--online_sbi pairs each real face with its fake: --batch_size must be even, got 3/,
   );
 });
+
+test('listed images with --jpeg_prob: an interrupted run resumed ends bit-identical to an uninterrupted one', {
+  skip: SKIP_REASON,
+}, async () => {
+  const listed = { ...opts(), onlineSbi: false, jpegProb: 0.5, jpegQuality: [30, 90] as const, batchSize: 2 };
+  const straight = await finetune({ ...listed, outputDir: path.join(root, 'jpeg-straight') });
+  const ctl = new AbortController();
+  let steps = 0;
+  const cut = await finetune(
+    { ...listed, outputDir: path.join(root, 'jpeg-cut') },
+    {
+      signal: ctl.signal,
+      onStep: () => {
+        if (++steps === 3) ctl.abort();
+      },
+    },
+  );
+  assert.equal(cut.interrupted, true);
+  const resumed = await finetune({ ...listed, outputDir: path.join(root, 'jpeg-cut'), resume: cut.last! });
+  const a = (await loadStateDict(straight.last!)).stateDict;
+  const b = (await loadStateDict(resumed.last!)).stateDict;
+  for (const [k, t] of a) assert.ok(bitsEqual(t.data, b.get(k)!.data), `${k} differs after resume`);
+});

@@ -12,6 +12,7 @@ import {
 } from '../../eval/videoAggregation.js';
 import { intArg } from '../args.js';
 import { interruptOnSigint } from '../interrupt.js';
+import { jpegQualityArg } from '../jpegQualityArg.js';
 import { asUserError, UserError } from '../userError.js';
 
 interface EvalFlags {
@@ -32,6 +33,7 @@ interface EvalFlags {
   dataset_abs_path?: string;
   delimiter_in_spilt?: string;
   bootstrap?: number;
+  jpeg_quality?: number;
   threads?: number;
   progress?: boolean;
 }
@@ -72,6 +74,7 @@ async function runEvalCommand(f: EvalFlags): Promise<void> {
         datasetAbsPath: f.dataset_abs_path,
         delimiter: f.delimiter_in_spilt as ' ' | ',' | ', ' | undefined,
         bootstrap: f.bootstrap,
+        ...(f.jpeg_quality ? { jpegQuality: f.jpeg_quality } : {}),
         runtime: f.threads ? { threads: f.threads } : {},
         signal: stop.signal,
       },
@@ -135,6 +138,11 @@ export function registerEval(program: Command): void {
     .option('--depth <n>', 'custom size: asserted against the checkpoint', intArg('--depth'))
     .option('--dataset_abs_path <dir>', 'prepended to the paths of label files')
     .option('--delimiter_in_spilt <d>', "label-file delimiter: ' ', ',' or ', '")
+    .option(
+      '--jpeg_quality <q>',
+      'JPEG-compress every test image at quality q (1–100) before scoring, for robustness figures (default: as stored)',
+      jpegQualityArg,
+    )
     .option('--bootstrap <n>', 'bootstrap resamples for AUC / EER intervals', intArg('--bootstrap'))
     .option('--threads <n>', 'onnxruntime intra-op threads', intArg('--threads'))
     .option('--no-progress', 'no progress bar')

@@ -60,6 +60,8 @@ export interface EvaluateOptions {
   depth?: number;
   datasetAbsPath?: string;
   delimiter?: LabelFileDelimiter;
+  /** JPEG-compress every test image at this quality (1–100) before scoring: the robustness figure; none when absent */
+  jpegQuality?: number;
   /** bootstrap resamples for AUC / EER confidence intervals (0: none) */
   bootstrap?: number;
   runtime?: RuntimeOptions;
@@ -242,6 +244,7 @@ export async function evaluate(opts: EvaluateOptions, cb: EvaluateCallbacks = {}
     const scored = await scoreSamples(runner, set.samples, {
       transform,
       norm: detector.norm.stats,
+      ...(opts.jpegQuality ? { jpegQuality: opts.jpegQuality } : {}),
       signal: opts.signal,
       onProgress: (p) => cb.onProgress?.({ set: set.name, ...p }),
     });
@@ -268,6 +271,9 @@ export async function evaluate(opts: EvaluateOptions, cb: EvaluateCallbacks = {}
   const notes = [
     'scores are P(fake) = 1 − softmax(logits)[1] (P(attack) for FAS); labels 0 = fake/spoof, 1 = real/live',
     `eval transform: ${transform}; normalisation: ${detector.norm.source}`,
+    ...(opts.jpegQuality
+      ? [`test images JPEG-compressed at quality ${opts.jpegQuality} before scoring`]
+      : []),
     ...(fas
       ? [
           'HTER uses the EER threshold of the test set itself (official FAS protocol, optimistic: SPEC §9 #18)',

@@ -2,6 +2,7 @@
 // cannot be read gets `logits: null` (the protocol's --no-face policy decides what that frame counts as).
 
 import { decodeImage } from '../../data/media/decodeImage.js';
+import { jpegReencode } from '../../data/media/jpegReencode.js';
 import { type EvalTransformName, evalTransform } from '../../data/transforms/evalTransforms.js';
 import type { NormStats } from '../../data/transforms/normalize.js';
 import { type DetectorRunner, scoreInBatches } from '../../models/detectorRunner.js';
@@ -27,6 +28,8 @@ export async function scoreSamples(
   opts: {
     transform: EvalTransformName;
     norm: NormStats;
+    /** JPEG round trip of every image at this quality before the transform (robustness tests); none when absent */
+    jpegQuality?: number;
     onProgress?: (p: ScoreProgress) => void;
     signal?: AbortSignal;
   },
@@ -37,7 +40,8 @@ export async function scoreSamples(
     const decoded: Decoded[] = await Promise.all(
       chunk.map(async (s) => {
         try {
-          const { image } = await decodeImage(s.path);
+          const decoded = (await decodeImage(s.path)).image;
+          const image = opts.jpegQuality ? await jpegReencode(decoded, opts.jpegQuality) : decoded;
           return { tensor: evalTransform(opts.transform, image, opts.norm, runner.inputSize) };
         } catch (err) {
           return { error: err instanceof Error ? err.message : String(err) };
