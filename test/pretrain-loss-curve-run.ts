@@ -71,7 +71,11 @@ export async function tinyPretrainLossCurve(steps = 100): Promise<LossCurve> {
     );
     const r = await trainer.step(feeds, { lr: 1e-3, emaMomentum: 0.996 });
     curve.loss.push(r.loss);
-    for (const [k, v] of Object.entries(r.metrics)) (curve.metrics[k] ??= []).push(v);
+    for (const [k, v] of Object.entries(r.metrics)) {
+      const series = curve.metrics[k] ?? [];
+      series.push(v);
+      curve.metrics[k] = series;
+    }
   }
   return curve;
 }
