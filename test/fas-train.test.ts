@@ -3,6 +3,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
+import { FAS_RECIPE } from '../src/data/crops/index.js';
+import { Detector } from '../src/detect/detector.js';
 import { evaluate } from '../src/eval/protocols/index.js';
 import { NORM_STATS_FILE, readNormStats, writeNormStats } from '../src/io/normStats.js';
 import { openTorchCheckpoint } from '../src/io/torchCheckpoint.js';
@@ -159,7 +161,7 @@ test('fsvfm fas (full fine-tuning) writes a fas checkpoint with the embedder ali
   );
 });
 
-test('fsvfm fas writes the normalisation statistics it trained with beside its checkpoint', {
+test('fsvfm fas writes the normalisation statistics it trained with beside its checkpoint, and scan uses them', {
   skip: SKIP_REASON,
 }, async () => {
   // a pre-training checkpoint with its own statistics file, so the run normalises with values no fallback has
@@ -185,4 +187,15 @@ test('fsvfm fas writes the normalisation statistics it trained with beside its c
   const beside = path.join(path.dirname(checkpoint), NORM_STATS_FILE);
   assert.deepEqual(readNormStats(beside), stats);
   assert.deepEqual(readNormStats(beside), r.norm.stats);
+  // scanning with that checkpoint normalises with the same statistics and cuts the FAS alignment crop
+  const detector = await Detector.create({ model: checkpoint, numHeads: 3 });
+  try {
+    const { normalisation, recipe } = detector.info;
+    assert.deepEqual([normalisation.mean, normalisation.std], [[...stats.mean], [...stats.std]]);
+    assert.equal(normalisation.source, beside);
+    assert.equal(normalisation.warning, undefined);
+    assert.equal(recipe, FAS_RECIPE);
+  } finally {
+    detector.dispose();
+  }
 });
