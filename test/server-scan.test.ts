@@ -180,3 +180,63 @@ test('GET /model.onnx is a standalone ONNX model; the page and onnxruntime-web f
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');
   assert.equal((await fetch(`${base}/ort/../../package.json`)).status, 404);
 });
+
+test('with --token: the API needs the bearer token (401 without), /health and the page stay open', {
+  skip,
+}, async () => {
+  const token = 'soak-test-secret-1';
+  const guarded = createScanServer({ detector, token, maxUploadBytes: 1024 * 1024 });
+  const url = `http://127.0.0.1:${await guarded.listen(0, '127.0.0.1')}`;
+  try {
+    const jpg = readFileSync(join(media, 'grace_hopper.jpg'));
+    const bare = await fetch(`${url}/scan`, { method: 'POST', body: form(jpg, 'gh.jpg') });
+    assert.equal(bare.status, 401);
+    assert.match(bare.headers.get('www-authenticate') ?? '', /^Bearer/);
+    assert.match(((await bare.json()) as { error: string }).error, /bearer token/);
+    const wrong = await fetch(`${url}/model`, { headers: { authorization: 'Bearer soak-test-secret-2' } });
+    assert.equal(wrong.status, 401);
+    await wrong.body?.cancel();
+    assert.equal((await fetch(`${url}/model.onnx`, { method: 'HEAD' })).status, 401);
+    const auth = { authorization: `Bearer ${token}` };
+    const ok = await fetch(`${url}/scan`, { method: 'POST', body: form(jpg, 'gh.jpg'), headers: auth });
+    assert.equal(ok.status, 200);
+    assert.equal(((await ok.json()) as { status: string }).status, 'ok');
+    assert.equal((await fetch(`${url}/model`, { headers: auth })).status, 200);
+    assert.equal((await fetch(`${url}/health`)).status, 200);
+    assert.equal((await fetch(`${url}/`)).status, 200);
+    // no CORS headers unless asked for
+    const cross = await fetch(`${url}/health`, { headers: { origin: 'http://elsewhere.example' } });
+    assert.equal(cross.headers.get('access-control-allow-origin'), null);
+  } finally {
+    await guarded.close();
+  }
+});
+
+test('with --cors <origin>: that origin gets CORS headers and preflights, others none', {
+  skip,
+}, async () => {
+  const cors = createScanServer({ detector, corsOrigin: 'http://allowed.example', token: 'cors-test-token' });
+  const url = `http://127.0.0.1:${await cors.listen(0, '127.0.0.1')}`;
+  try {
+    const preflight = await fetch(`${url}/scan`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://allowed.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization',
+      },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://allowed.example');
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization/);
+    const other = await fetch(`${url}/health`, { headers: { origin: 'http://other.example' } });
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+    const allowed = await fetch(`${url}/model`, {
+      headers: { origin: 'http://allowed.example', authorization: 'Bearer cors-test-token' },
+    });
+    assert.equal(allowed.status, 200);
+    assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://allowed.example');
+  } finally {
+    await cors.close();
+  }
+});

@@ -21,7 +21,8 @@ test('web page: upload a still, see the verdict, score the crop on the device wi
   timeout: 120_000,
 }, async () => {
   const detector = await Detector.create({ model, numHeads: 3 });
-  const service = createScanServer({ detector });
+  const token = 'web-page-test-token';
+  const service = createScanServer({ detector, token });
   const port = await service.listen(0, '127.0.0.1');
   const browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -40,10 +41,12 @@ test('web page: upload a still, see the verdict, score the crop on the device wi
     const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`http://127.0.0.1:${port}/`);
+    // the token comes in the URL fragment, which the page then drops from the address bar
+    await page.goto(`http://127.0.0.1:${port}/#token=${token}`);
     await page.waitForFunction(() =>
       document.getElementById('model-info')?.textContent?.includes('finetune-vit'),
     );
+    assert.ok(!page.url().includes(token), page.url());
     await page.setInputFiles('#file', join(repoRoot, 'test/fixtures/media/astronaut.png'));
     await page.waitForFunction(
       () => ['real', 'fake'].includes(document.getElementById('verdict')?.textContent ?? ''),

@@ -4,10 +4,14 @@
 //   GET  /model       detector facts (kind, size, recipe, threshold, normalisation, limits)
 //   GET  /model.onnx  the detector exported for onnxruntime-web (batch 1)
 //   GET  /            the web page; /ort/* onnxruntime-web's files
+// With a token, /scan, /model and /model.onnx need `Authorization: Bearer <token>` (401 otherwise); /health and the
+// page's static files (the same for every install, no data) stay open so probes and the page itself can load.
 // Limits: upload size (413), video duration (422), concurrency (503 when the queue is full), time per request (504).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Detector, MediaLimitError } from '../detect/index.js';
+import { bearerTokenMatches } from './bearerToken.js';
+import { applyCors } from './corsPolicy.js';
 import { HttpError, sendError, sendJson } from './httpErrors.js';
 import { receiveUpload } from './multipartUpload.js';
 import type { ScanFileFn } from './queuedScan.js';
@@ -32,8 +36,14 @@ export interface ScanServerOptions {
   scanFile?: ScanFileFn;
   /** folder for uploads while they are scanned (default: the system temp folder); workers must read it */
   uploadDir?: string;
+  /** bearer token required on the API routes (default: none, for a service on the loopback only) */
+  token?: string;
+  /** the one origin allowed to call the API from a browser (`*` for any); default: none (no CORS headers) */
+  corsOrigin?: string;
   log?: (line: string) => void;
 }
+
+const API_PATHS = new Set(['/scan', '/model', '/model.onnx']);
 
 export interface ScanServer {
   server: Server;
@@ -112,6 +122,15 @@ export function createScanServer(opts: ScanServerOptions): ScanServer {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = `${req.method} ${url.pathname}`;
+    if (applyCors(req, res, opts.corsOrigin)) return;
+    if (opts.token !== undefined && API_PATHS.has(url.pathname)) {
+      if (!bearerTokenMatches(req.headers.authorization, opts.token)) {
+        req.resume(); // drain, so the client reads the answer instead of a reset connection
+        throw new HttpError(401, 'missing or wrong bearer token (Authorization: Bearer <token>)', {
+          'www-authenticate': 'Bearer realm="fsvfm"',
+        });
+      }
+    }
     if (route === 'POST /scan') return scan(req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       if (url.pathname === '/scan') throw new HttpError(405, 'use POST /scan with a multipart "file" field');

@@ -6,8 +6,36 @@ let model = null;
 let lastItem = null;
 let session = null;
 
+// A service started with --token wants `Authorization: Bearer <token>` on its API. The page takes the token from
+// the URL fragment (#token=…: browsers never send fragments, so it stays out of request lines and server logs),
+// keeps it for this tab only, and asks for it when the service refuses a request (401).
+const TOKEN_KEY = 'fsvfm-token';
+let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
+{
+  const fromFragment = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromFragment) {
+    token = fromFragment;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+}
+
+async function api(path, init = {}) {
+  for (let attempt = 0; ; attempt++) {
+    const headers = new Headers(init.headers);
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    const r = await fetch(path, { ...init, headers });
+    if (r.status !== 401 || attempt > 0) return r;
+    const given = window.prompt('This fsvfm service needs its access token:');
+    if (!given) return r;
+    token = given.trim();
+    sessionStorage.setItem(TOKEN_KEY, token);
+  }
+}
+
 async function loadModelInfo() {
-  const r = await fetch('/model');
+  const r = await api('/model');
+  if (!r.ok) throw new Error(`GET /model answered ${r.status}`);
   model = await r.json();
   $('model-info').textContent =
     `model ${model.checkpoint} (${model.kind}, size ${model.size}) · crop ${model.recipe} · ` +
@@ -85,7 +113,7 @@ async function upload(file) {
   const form = new FormData();
   form.append('file', file, file.name);
   const explain = $('explain').checked ? '?explain=1' : '';
-  const r = await fetch(`/scan${explain}`, { method: 'POST', body: form });
+  const r = await api(`/scan${explain}`, { method: 'POST', body: form });
   const body = await r.json();
   if (!r.ok) {
     $('status').textContent = `error ${r.status}: ${body.error}`;
@@ -120,7 +148,7 @@ async function scoreOnDevice() {
     ort.env.wasm.wasmPaths = '/ort/';
     ort.env.wasm.numThreads = 1;
     if (!session) {
-      const bytes = new Uint8Array(await (await fetch('/model.onnx')).arrayBuffer());
+      const bytes = new Uint8Array(await (await api('/model.onnx')).arrayBuffer());
       session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
     }
     const size = model.img_size;

@@ -30,13 +30,22 @@ interface ServeCliOptions {
   timeoutS: number;
   explainWith?: string;
   decoder_heads?: number;
+  token?: string;
+  cors?: string;
 }
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export function registerServe(program: Command): void {
   withDetectorOptions(program.command('serve'))
     .description('HTTP service: POST /scan, GET /health, GET /model, GET /model.onnx, and a web page at /')
     .option('--port <n>', 'TCP port (0 = any free port)', intArg('--port', 0), 8080)
-    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--host <addr>', 'address to listen on (default: loopback only)', '127.0.0.1')
+    .option(
+      '--token <secret>',
+      'require `Authorization: Bearer <secret>` on /scan, /model, /model.onnx (default: $FSVFM_TOKEN if set)',
+    )
+    .option('--cors <origin>', 'let pages from this origin (or *) call the API from a browser (default: off)')
     .option('--frames <n>', 'frames sampled per video', positiveInt('--frames'), 32)
     .option('--max-upload-mb <n>', 'largest upload (413 above)', positiveInt('--max-upload-mb'), 200)
     .option('--max-video-s <n>', 'longest video in seconds (422 above)', positiveInt('--max-video-s'), 600)
@@ -63,6 +72,11 @@ export function registerServe(program: Command): void {
         throw new UserError(`--port must be an integer in [0, 65535], got ${o.port}`);
       if (o.uploadDir !== undefined && !existsSync(o.uploadDir))
         throw new UserError(`--upload-dir not found: ${o.uploadDir}`);
+      const token = o.token ?? (process.env.FSVFM_TOKEN || undefined);
+      if (token !== undefined && !/^\S{8,}$/.test(token))
+        throw new UserError('--token must be at least 8 characters without spaces');
+      if (token === undefined && !LOOPBACK.has(o.host))
+        console.error(`warning: listening on ${o.host} without --token: anyone who can reach it can scan`);
       const detectorOptions = detectorOptionsFromCli(o);
       let producer: ScanProducer | undefined;
       if (typeof o.queue === 'string') {
@@ -92,6 +106,8 @@ export function registerServe(program: Command): void {
         uploadDir: o.uploadDir,
         requestTimeoutMs: o.timeoutS * 1000,
         frames: o.frames,
+        token,
+        corsOrigin: o.cors,
         log: (l) => console.log(l),
       });
       let port: number;
@@ -103,7 +119,8 @@ export function registerServe(program: Command): void {
         throw new UserError(`cannot listen on ${o.host}:${o.port}: ${(err as Error).message}`);
       }
       console.log(
-        `fsvfm serve: http://${o.host}:${port}/ (model ${detector.info.checkpoint}, ${detector.info.kind})`,
+        `fsvfm serve: http://${o.host}:${port}/ (model ${detector.info.checkpoint}, ${detector.info.kind})` +
+          (token !== undefined ? '; bearer token required (open the page as /#token=<token>)' : ''),
       );
       await new Promise<void>((resolve) => {
         const stop = (sig: string): void => {
