@@ -71,7 +71,7 @@ function row(set: EvaluatedSet): string {
     esc(set.name),
     set.level,
     `${s.n} (${s.counts.real} real / ${s.counts.fake} fake)`,
-    `${pct(s.auc)}${ci}`,
+    `${pct(s.auc)}${ci}${set.perPerson ? `<br><small>per person ${pct(set.perPerson.meanAuc)} (mean of ${set.perPerson.groups.length})</small>` : ''}`,
     `${pct(s.eer)} <small>${esc(s.eerMethod)}</small>`,
     pct(s.ap),
     pct(s.accuracy),

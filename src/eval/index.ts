@@ -14,6 +14,7 @@ export * from './officialReports.js';
 export * from './resultSchema.js';
 export * from './roc.js';
 export * from './scores.js';
+export * from './groupAuc.js';
 export * from './summary.js';
 export * from './tprAtFpr.js';
 export * from './videoAggregation.js';

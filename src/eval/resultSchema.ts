@@ -3,6 +3,8 @@
  * fraction in [0, 1] (the official printouts' % values are derived when writing them); NaN is written as
  * null (JSON has no NaN) and means "undefined for this input", e.g. AUC of a single-class set.
  */
+
+import type { GroupAucSummary } from './groupAuc.js';
 import type { BinarySummary } from './summary.js';
 import type { NoFacePolicy, VideoAggregation } from './videoAggregation.js';
 
@@ -15,6 +17,8 @@ export interface EvaluatedSet {
   summary: BinarySummary;
   /** Video-level only: how frames became videos. */
   video?: { aggregation: VideoAggregation; noFace: NoFacePolicy; dropped: number; abstained: number };
+  /** AUC within each person's own samples, next to the pooled `summary.auc` (when a person id was given). */
+  perPerson?: GroupAucSummary;
   /** Per-class score histograms for the report (`bins` + 1 edges over [0, 1]). */
   histogram?: { edges: number[]; real: number[]; fake: number[] };
 }

@@ -1,5 +1,8 @@
 // Stage 5: each detector on the held-out identities — real vs SBI and real vs face swap — at frame and video level
-// (the DfD protocol: P(fake) per frame, the mean per video, AUC and EER).
+// (the DfD protocol: P(fake) per frame, the mean per video, AUC and EER), and the AUC within each held-out person
+// next to the pooled one (the clip names carry the person: `<person>-c<k>`, fakes `<person>-c<k>-<kind>`).
+
+import type { GroupAucSummary } from '../eval/groupAuc.js';
 import { evaluate } from '../eval/protocols/index.js';
 import type { EvaluatedSet } from '../eval/resultSchema.js';
 import { TINY_MODEL } from './quickstartConfig.js';
@@ -17,7 +20,12 @@ export interface LevelMetrics {
   real: number;
   fake: number;
   roc: { fpr: number[]; tpr: number[] };
+  /** AUC within each held-out person and their mean (absent in records of older runs) */
+  perPerson?: Pick<GroupAucSummary, 'groups' | 'meanAuc'>;
 }
+
+/** The person of a held-out clip id: `franck-c3` and its fakes' `franck-c3-sbi` belong to `franck` (heldoutClips.ts). */
+export const HELDOUT_PERSON_PATTERN = '^(.*)-c\\d+(?:-[a-z]+)?$';
 
 export interface EvaluationRecord {
   mode: TransferMode;
@@ -35,6 +43,7 @@ function metrics(s: EvaluatedSet): LevelMetrics {
     real: m.counts.real,
     fake: m.counts.fake,
     roc: { fpr: m.roc.fpr, tpr: m.roc.tpr },
+    ...(s.perPerson ? { perPerson: { groups: s.perPerson.groups, meanAuc: s.perPerson.meanAuc } } : {}),
   };
 }
 
@@ -53,6 +62,7 @@ export async function evaluateDetector(
       out: layout.evaluation(mode),
       model: 'custom',
       numHeads: TINY_MODEL.numHeads,
+      personId: HELDOUT_PERSON_PATTERN,
       ...(hooks.threads ? { runtime: { threads: hooks.threads } } : {}),
       signal: hooks.signal,
     },

@@ -127,7 +127,7 @@ export function quickstartReportHtml(s: QuickstartSummary, a: ReportAssets): str
       TEST_SETS.flatMap((set) =>
         (['frame', 'video'] as const).map((level) => {
           const m = e.sets[set][level];
-          return `<tr><td>${esc(TRANSFER_LABEL[e.mode])}</td><td>${set}</td><td>${level}</td><td>${m.real} / ${m.fake}</td><td>${fix(m.auc)}</td><td>${fix(m.eer)}</td></tr>`;
+          return `<tr><td>${esc(TRANSFER_LABEL[e.mode])}</td><td>${set}</td><td>${level}</td><td>${m.real} / ${m.fake}</td><td>${fix(m.auc)}</td><td>${m.perPerson ? `${fix(m.perPerson.meanAuc)} <small>(${m.perPerson.groups.map((g) => `${esc(g.group)} ${fix(g.auc)}`).join(', ')})</small>` : 'n/a'}</td><td>${fix(m.eer)}</td></tr>`;
         }),
       ),
     )
@@ -174,7 +174,7 @@ ${a.sheets.map((sh) => `<figure><img class="sheet" src="${sh.uri}" alt="reconstr
 <table><tr><th>detector</th><th>trainable parameters</th><th>training time</th><th>epochs</th><th>AUC real vs SBI (frame / video)</th><th>AUC real vs swap (frame / video)</th></tr>${transferRows}</table>
 ${chanceNote}
 <h2>Held-out evaluation</h2>
-<table><tr><th>detector</th><th>test set</th><th>level</th><th>real / fake</th><th>AUC</th><th>EER</th></tr>${metricRows}</table>
+<table><tr><th>detector</th><th>test set</th><th>level</th><th>real / fake</th><th>AUC (pooled)</th><th>AUC within each person (mean)</th><th>EER</th></tr>${metricRows}</table>
 ${rocs}
 <h2>Scan of a demo video</h2>
 <p><code>${esc(scan.video.split('/').pop() ?? scan.video)}</code> (a held-out person, real footage): P(fake) ${scan.p_fake === null ? 'n/a' : fix(scan.p_fake)}

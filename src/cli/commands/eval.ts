@@ -34,6 +34,7 @@ interface EvalFlags {
   delimiter_in_spilt?: string;
   bootstrap?: number;
   jpeg_quality?: number;
+  person_id?: string;
   threads?: number;
   progress?: boolean;
 }
@@ -75,6 +76,7 @@ async function runEvalCommand(f: EvalFlags): Promise<void> {
         delimiter: f.delimiter_in_spilt as ' ' | ',' | ', ' | undefined,
         bootstrap: f.bootstrap,
         ...(f.jpeg_quality ? { jpegQuality: f.jpeg_quality } : {}),
+        ...(f.person_id ? { personId: f.person_id } : {}),
         runtime: f.threads ? { threads: f.threads } : {},
         signal: stop.signal,
       },
@@ -138,6 +140,10 @@ export function registerEval(program: Command): void {
     .option('--depth <n>', 'custom size: asserted against the checkpoint', intArg('--depth'))
     .option('--dataset_abs_path <dir>', 'prepended to the paths of label files')
     .option('--delimiter_in_spilt <d>', "label-file delimiter: ' ', ',' or ', '")
+    .option(
+      '--person_id <regex>',
+      "per-person AUC next to the pooled one: the person of a sample is the first capture group of this regular expression on its video id (e.g. '^(\\d+)' for FF++ ids; no match: the video id)",
+    )
     .option(
       '--jpeg_quality <q>',
       'JPEG-compress every test image at quality q (1–100) before scoring, for robustness figures (default: as stored)',

@@ -5,6 +5,7 @@ export {
   type EvaluateOutcome,
   evaluate,
   type OfficialSetMetrics,
+  personOf,
 } from './runEvaluation.js';
 export { type ScoredSample, scoreSamples } from './scoreImages.js';
 export {

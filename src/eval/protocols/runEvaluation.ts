@@ -12,6 +12,7 @@ import { type LoadedDetector, loadDetector } from '../../models/detectorLoader.j
 import { DetectorRunner } from '../../models/detectorRunner.js';
 import { predictionsFromLogits } from '../accuracy.js';
 import { meanCrossEntropyFloat32, probRealFloat32 } from '../float32Softmax.js';
+import { type GroupAucSummary, groupAucs } from '../groupAuc.js';
 import { renderHtmlReport } from '../htmlReport.js';
 import {
   frameLevelAcc,
@@ -60,6 +61,11 @@ export interface EvaluateOptions {
   depth?: number;
   datasetAbsPath?: string;
   delimiter?: LabelFileDelimiter;
+  /**
+   * the person of a sample: a regular expression matched against its video id, the first capture group (else the
+   * whole match) naming the person; a video id it does not match is its own person. Adds per-person AUCs.
+   */
+  personId?: string;
   /** JPEG-compress every test image at this quality (1–100) before scoring: the robustness figure; none when absent */
   jpegQuality?: number;
   /** bootstrap resamples for AUC / EER confidence intervals (0: none) */
@@ -123,6 +129,31 @@ function summary(labels: number[], scores: number[], opts: EvaluateOptions, fas:
   );
 }
 
+/** The person of a video id under `--person_id` (see EvaluateOptions.personId). */
+export function personOf(pattern: RegExp, videoId: string): string {
+  const m = pattern.exec(videoId);
+  return m ? (m[1] ?? m[0]) : videoId;
+}
+
+function checkPersonPattern(pattern: string): void {
+  try {
+    new RegExp(pattern);
+  } catch (err) {
+    throw new Error(`--person_id '${pattern}' is not a regular expression: ${(err as Error).message}`);
+  }
+}
+
+/** The per-person AUC field of a set: only with a person pattern, frames or videos grouped by their person. */
+function perPerson(
+  opts: EvaluateOptions,
+  items: ReadonlyArray<{ videoId: string; label: number; score: number }>,
+): { perPerson?: GroupAucSummary } {
+  if (!opts.personId) return {};
+  const pattern = new RegExp(opts.personId);
+  const grouped = items.map((s) => ({ group: personOf(pattern, s.videoId), label: s.label, score: s.score }));
+  return { perPerson: groupAucs(grouped, 'fake', 'person') };
+}
+
 function frameSet(name: string, scored: ScoredSample[], opts: EvaluateOptions, fas: boolean): EvaluatedSet {
   const ok = scored.filter((s) => s.logits);
   const labels = ok.map((s) => s.label);
@@ -131,6 +162,10 @@ function frameSet(name: string, scored: ScoredSample[], opts: EvaluateOptions, f
     name,
     level: 'frame',
     summary: summary(labels, scores, opts, fas),
+    ...perPerson(
+      opts,
+      ok.map((s, i) => ({ videoId: s.videoId, label: s.label, score: scores[i]! })),
+    ),
     histogram: scoreHistogram(labels, scores),
   };
 }
@@ -156,6 +191,7 @@ function videoSet(name: string, scored: ScoredSample[], opts: EvaluateOptions, f
     level: 'video',
     summary: summary(labels, scores, opts, fas),
     video: { aggregation, noFace, dropped: dropped.length, abstained: videos.length - answered.length },
+    ...perPerson(opts, answered),
     histogram: scoreHistogram(labels, scores),
   };
 }
@@ -214,6 +250,7 @@ const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"`
 /** Runs a protocol end to end and writes its files into `opts.out`. */
 export async function evaluate(opts: EvaluateOptions, cb: EvaluateCallbacks = {}): Promise<EvaluateOutcome> {
   const fas = opts.protocol === 'fas-mcio' || opts.protocol === 'fas-wcs';
+  if (opts.personId !== undefined) checkPersonPattern(opts.personId);
   const sets = buildSets(opts);
   const detector = await loadDetector(opts.checkpoint, {
     model: opts.model,
@@ -271,6 +308,11 @@ export async function evaluate(opts: EvaluateOptions, cb: EvaluateCallbacks = {}
   const notes = [
     'scores are P(fake) = 1 − softmax(logits)[1] (P(attack) for FAS); labels 0 = fake/spoof, 1 = real/live',
     `eval transform: ${transform}; normalisation: ${detector.norm.source}`,
+    ...(opts.personId
+      ? [
+          `per-person AUC: samples grouped by the person of their video id (/${opts.personId}/), the AUC of each person's own real vs fake samples, and their mean over the people with both`,
+        ]
+      : []),
     ...(opts.jpegQuality
       ? [`test images JPEG-compressed at quality ${opts.jpegQuality} before scoring`]
       : []),
