@@ -2,8 +2,11 @@
 import { isArrayOf, isFiniteNumber, isObject, isString, parseJsonOrUndefined } from '../../io/jsonShape.js';
 import type { CropBox } from '../crops/cropRecipes.js';
 
-/** How face boxes are placed; a folder made by another rule is not resumed into (its crops would differ). */
-export const CROP_PLACEMENT = 'dlib-rect-from-mesh-1';
+/**
+ * How crops are placed (crops/faceRect.ts: dlib's HOG window around the mesh estimate); a folder made by another rule
+ * is not resumed into, since its crops would differ.
+ */
+export const CROP_PLACEMENT = 'dlib-hog-window-1';
 
 /** One written crop: where it came from in the input and which files hold it. */
 export interface ManifestCrop {
