@@ -19,6 +19,11 @@ export interface QuickstartOptions {
   repoRoot: string;
   /** onnxruntime intra-op threads (default: all cores) */
   threads?: number;
+  /**
+   * train the detectors with online SBI (a fresh self-blend of each face at every step, with the shared jitter and
+   * JPEG post-processing) instead of the pre-made fakes; off by default until a full quickstart measurement decides
+   */
+  onlineSbi?: boolean;
 }
 
 /** The tiny FS-VFM of the demo: ViT 192-wide, 4 deep at 224 px; small decoders and projector. */
@@ -50,6 +55,16 @@ export interface TransferConfig {
   cropScale: readonly [number, number];
   /** probability of the whole-image SBI-family jitter on real and fake training images alike */
   wholeJitter: number;
+  /** online SBI (`fsvfm finetune --online_sbi`) instead of the pre-made fakes; absent: off */
+  onlineSbi?: OnlineSbiTransfer;
+}
+
+export interface OnlineSbiTransfer {
+  /** ranges of the fresh blends (the quickstart's SBI strength, as its test fakes) */
+  sbiStrength: SbiStrength;
+  /** whole-image jitter and JPEG round trip of real and fake alike (the SBI recipe: JPEG q 40–100, p 0.5) */
+  wholeJitter: number;
+  jpegProb: number;
 }
 
 export interface QuickstartConfig {
@@ -87,7 +102,20 @@ export interface QuickstartConfig {
   scanFrames: number;
 }
 
-export function quickstartConfig(o: Pick<QuickstartOptions, 'quick' | 'minutes'>): QuickstartConfig {
+export function quickstartConfig(
+  o: Pick<QuickstartOptions, 'quick' | 'minutes' | 'onlineSbi'>,
+): QuickstartConfig {
+  const cfg = defaultRecipe(o);
+  if (!o.onlineSbi) return cfg;
+  const online: OnlineSbiTransfer = { sbiStrength: cfg.sbiStrength, wholeJitter: 0.5, jpegProb: 0.5 };
+  return {
+    ...cfg,
+    adapter: { ...cfg.adapter, onlineSbi: online },
+    full: cfg.full ? { ...cfg.full, onlineSbi: online } : null,
+  };
+}
+
+function defaultRecipe(o: Pick<QuickstartOptions, 'quick' | 'minutes'>): QuickstartConfig {
   if (o.minutes !== undefined && !(o.minutes > 0 && o.minutes <= 600))
     throw new Error(`--minutes must be a number in (0, 600], got ${o.minutes}`);
   if (o.quick)

@@ -23,6 +23,8 @@ export interface TransferRecord {
   lr: number;
   cropScale?: readonly [number, number];
   wholeJitter?: number;
+  /** trained with online SBI (absent in records of older runs: pre-made fakes) */
+  onlineSbi?: boolean;
   trainImages: number;
   trainLoss: number[];
   checkpoint: string;
@@ -66,10 +68,21 @@ export async function trainDetector(
       cutmix: 0,
       reprob: 0,
       cropScale: t.cropScale,
-      wholeJitter: t.wholeJitter,
-      // each real face and its SBI fake in one batch: only the blend differs within a pair
-      pairedBatches: true,
-      rotateFakes: fakesPerFace > 1,
+      ...(t.onlineSbi
+        ? {
+            // each real face and a fresh self-blend of itself in one batch, blended from its parsing map
+            onlineSbi: true,
+            sbiStrength: t.onlineSbi.sbiStrength,
+            sbiMaps: [join(layout.trainFaces, 'parsing_maps')],
+            wholeJitter: t.onlineSbi.wholeJitter,
+            jpegProb: t.onlineSbi.jpegProb,
+          }
+        : {
+            wholeJitter: t.wholeJitter,
+            // each real face and its SBI fake in one batch: only the blend differs within a pair
+            pairedBatches: true,
+            rotateFakes: fakesPerFace > 1,
+          }),
       ...(existsSync(last) ? { resume: last } : {}),
       ...(hooks.threads ? { runtime: { threads: hooks.threads } } : {}),
     },
@@ -103,7 +116,8 @@ export async function trainDetector(
     batchSize: t.batchSize,
     lr: t.lr,
     cropScale: t.cropScale,
-    wholeJitter: t.wholeJitter,
+    wholeJitter: t.onlineSbi?.wholeJitter ?? t.wholeJitter,
+    ...(t.onlineSbi ? { onlineSbi: true } : {}),
     trainImages,
     trainLoss: losses,
     checkpoint,

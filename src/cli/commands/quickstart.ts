@@ -15,6 +15,7 @@ interface QuickstartCliOptions {
   minutes?: number;
   mediaDir: string;
   threads?: number;
+  onlineSbi?: boolean;
 }
 
 /** The repository root (it holds test/fixtures/media with the committed stills), found from this file. */
@@ -82,6 +83,10 @@ export function registerQuickstart(program: Command): void {
       'pre-training wall-time budget in minutes (default: a fixed 12 epochs, about 3 min on 2 idle cores, the same figures on every machine)',
       positiveNumber('--minutes'),
     )
+    .option(
+      '--online-sbi',
+      'train the detectors with online SBI (a fresh self-blend of each face at every step, shared jitter + JPEG) instead of the pre-made fakes (default off)',
+    )
     .option('--media-dir <dir>', 'demo media cache (shared with `fsvfm demo fetch`)', '.cache/demo')
     .option('--threads <n>', 'onnxruntime threads (default: all cores)', positiveNumber('--threads'))
     .action(async (o: QuickstartCliOptions) => {
@@ -100,6 +105,7 @@ export function registerQuickstart(program: Command): void {
             ...(o.minutes !== undefined ? { minutes: o.minutes } : {}),
             repoRoot: repoRoot(),
             ...(o.threads ? { threads: o.threads } : {}),
+            ...(o.onlineSbi ? { onlineSbi: true } : {}),
           },
           {
             signal: stop.signal,
