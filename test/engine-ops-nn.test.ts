@@ -16,6 +16,7 @@ import {
   linear,
   logSoftmax,
   matmul,
+  matmulT,
   mul,
   patchConv2d,
   reduceSum,
@@ -42,6 +43,7 @@ import {
   patchConvRef,
   reduceRef,
   softmaxRef,
+  transposeRef,
 } from './support/reference.js';
 
 describe('matmul and gemm', () => {
@@ -87,6 +89,36 @@ describe('matmul and gemm', () => {
     [false, true],
     [true, true],
   ];
+
+  // op(A)·op(B) on batched, broadcasting operands: A [2,1,3,4] or its last-two swap, B [3,4,5] or its swap
+  const swapLast = (x: Nd) =>
+    transposeRef(
+      x,
+      [...x.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : all.length * 2 - 3 - i)),
+    );
+  const matmulTShapes = (transA: boolean, transB: boolean): [number[], number[]] => [
+    transA ? [2, 1, 4, 3] : [2, 1, 3, 4],
+    transB ? [3, 5, 4] : [3, 4, 5],
+  ];
+
+  it('matmulT: all four transA/transB combinations, batched with broadcasting', async () => {
+    for (const [transA, transB] of combos) {
+      const [sa, sb] = matmulTShapes(transA, transB);
+      await checkForward(
+        [{ shape: sa }, { shape: sb }],
+        ([a, b]) => matmulT(a!, b!, { transA, transB }),
+        ([a, b]) => matmulRef(transA ? swapLast(a!) : a!, transB ? swapLast(b!) : b!),
+        { label: `matmulT transA=${transA} transB=${transB}` },
+      );
+    }
+  });
+
+  it('matmulT: gradients in all four combinations, summed over broadcast batch dims', async () => {
+    for (const [transA, transB] of combos) {
+      const [sa, sb] = matmulTShapes(transA, transB);
+      await assertGrad([{ shape: sa }, { shape: sb }], ([a, b]) => matmulT(a!, b!, { transA, transB }));
+    }
+  });
   const gemmShapes = (transA: boolean, transB: boolean): [number[], number[]] => [
     transA ? [4, 3] : [3, 4],
     transB ? [5, 4] : [4, 5],

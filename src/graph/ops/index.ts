@@ -12,6 +12,7 @@ export {
 } from './compare.js';
 export { crossEntropy, dropout, dropPath, l2Normalize, linear, softCrossEntropy } from './composite.js';
 export { patchConv2d } from './conv.js';
+export { dynamicQuantizeMatMul } from './dynamicQuantizeMatMul.js';
 export {
   add,
   addScalar,
@@ -27,7 +28,7 @@ export {
 } from './elementwise.js';
 export { gather, gatherElements, scatterElementsAdd, scatterNDAdd } from './gather.js';
 export { layerNorm } from './layerNorm.js';
-export { gemm, matmul } from './matmul.js';
+export { gemm, matmul, matmulT } from './matmul.js';
 export { reduceMax, reduceMean, reduceSum } from './reduce.js';
 export { concat, expand, pad, reshape, slice, split, transpose } from './shapeOps.js';
 export { logSoftmax, softmax } from './softmax.js';

@@ -4,7 +4,6 @@ import { broadcastShapes, fmt } from '../shape.js';
 import { ShapeError } from '../shapeError.js';
 import type { Tensor } from '../tensor.js';
 import { sumTo } from './elementwise.js';
-import { transpose } from './shapeOps.js';
 import { requireFloat, requireSameDtype } from './util.js';
 
 export const MatMulOp: OpDef<null> = {
@@ -30,14 +29,94 @@ export const MatMulOp: OpDef<null> = {
   grad: (n, [g], needs) => {
     if (!g) return [null, null];
     const [a, b] = n.inputs as [Tensor, Tensor];
+    // g·Bᵀ and Aᵀ·g with transpose flags: no Transpose node copies the [B,H,T,T] attention probabilities
     return [
-      needs[0] ? sumTo(matmul(g, transpose(b)), a.shape) : null,
-      needs[1] ? sumTo(matmul(transpose(a), g), b.shape) : null,
+      needs[0] ? sumTo(matmulT(g, b, { transB: true }), a.shape) : null,
+      needs[1] ? sumTo(matmulT(a, g, { transA: true }), b.shape) : null,
     ];
   },
 };
 
 export const matmul = (a: Tensor, b: Tensor): Tensor => apply1(MatMulOp, [a, b], null);
+
+interface TransposeFlags {
+  transA: boolean;
+  transB: boolean;
+}
+
+const swapLast = (t: Tensor): number[] => {
+  const perm = [...t.shape.keys()];
+  perm.splice(-2, 2, t.rank - 1, t.rank - 2);
+  return perm;
+};
+
+/**
+ * Batched op(A)·op(B), op = optional swap of the last two axes. float32 is lowered to onnxruntime's
+ * com.microsoft:FusedMatMul, whose kernel reads the operands transposed in place; float64 (no FusedMatMul kernel)
+ * to Transpose + MatMul.
+ */
+export const MatMulTransposedOp: OpDef<TransposeFlags> = {
+  name: 'matmulT',
+  infer: ([a, b], { transA, transB }) => {
+    requireFloat('matmulT', a!, b!);
+    requireSameDtype('matmulT', a!, b!);
+    if (a!.rank < 2 || b!.rank < 2)
+      throw new ShapeError('matmulT', `needs rank >= 2 operands, got ${fmt(a!.shape)} @ ${fmt(b!.shape)}`);
+    const [m, k] = a!.shape.slice(-2) as [number, number];
+    const [k2, nn] = b!.shape.slice(-2) as [number, number];
+    const [rows, inner] = transA ? [k, m] : [m, k];
+    const [inner2, cols] = transB ? [nn, k2] : [k2, nn];
+    if (inner !== inner2)
+      throw new ShapeError(
+        'matmulT',
+        `inner dimensions differ: ${fmt(a!.shape)}${transA ? 'ᵀ' : ''} @ ${fmt(b!.shape)}${transB ? 'ᵀ' : ''}`,
+      );
+    const batch = broadcastShapes('matmulT', a!.shape.slice(0, -2), b!.shape.slice(0, -2));
+    return [{ dtype: a!.dtype, shape: [...batch, rows, cols] }];
+  },
+  lower: (n, em) => {
+    const [a, b] = n.inputs as [Tensor, Tensor];
+    const { transA, transB } = n.attrs;
+    const out = em.name(n.outputs[0]!);
+    if (a.dtype === 'float32') {
+      em.node(
+        'FusedMatMul',
+        [em.name(a), em.name(b)],
+        [out],
+        { alpha: { f: 1 }, transA: { i: transA ? 1 : 0 }, transB: { i: transB ? 1 : 0 } },
+        'com.microsoft',
+      );
+      return;
+    }
+    const opA = transA ? em.op('Transpose', [em.name(a)], { perm: { ints: swapLast(a) } }) : em.name(a);
+    const opB = transB ? em.op('Transpose', [em.name(b)], { perm: { ints: swapLast(b) } }) : em.name(b);
+    em.node('MatMul', [opA, opB], [out]);
+  },
+  grad: (n, [g], needs) => {
+    if (!g) return [null, null];
+    const [a, b] = n.inputs as [Tensor, Tensor];
+    const { transA, transB } = n.attrs;
+    // the same rule as Gemm's: dA' = g·B'ᵀ, dB' = A'ᵀ·g, with flags instead of transposes
+    const da = needs[0]
+      ? transA
+        ? matmulT(b, g, { transA: transB, transB: true })
+        : matmulT(g, b, { transA: false, transB: !transB })
+      : null;
+    const db = needs[1]
+      ? transB
+        ? matmulT(g, a, { transA: true, transB: transA })
+        : matmulT(a, g, { transA: !transA, transB: false })
+      : null;
+    return [da && sumTo(da, a.shape), db && sumTo(db, b.shape)];
+  },
+};
+
+/** op(A)·op(B) with batch broadcasting; without flags it is `matmul`. */
+export function matmulT(a: Tensor, b: Tensor, flags: Partial<TransposeFlags> = {}): Tensor {
+  const attrs = { transA: flags.transA ?? false, transB: flags.transB ?? false };
+  if (!attrs.transA && !attrs.transB) return matmul(a, b);
+  return apply1(MatMulTransposedOp, [a, b], attrs);
+}
 
 interface GemmAttrs {
   transA: boolean;
