@@ -98,6 +98,48 @@ export interface MetricsFixture {
 
 const bools = (v: boolean[]) => v.map(Number);
 
+type LevelMetrics<L extends 'frame' | 'video'> = Record<
+  `${L}_level_${'acc' | 'balanced_acc' | 'auc' | 'eer'}`,
+  number
+>;
+
+/** util/metrics.py's four values of one level: accuracies and AUC exact, the Brent EER at its own tolerance. */
+function compareLevelMetrics<L extends 'frame' | 'video'>(
+  p: string,
+  level: L,
+  ours: LevelMetrics<L>,
+  expected: LevelMetrics<L>,
+  out: CheckResult[],
+): void {
+  for (const metric of ['acc', 'balanced_acc', 'auc', 'eer'] as const) {
+    const key = `${level}_level_${metric}` as const;
+    const [tol, tolName] = metric === 'eer' ? [BRENT, T_BRENT] : [EXACT, T_EXACT];
+    out.push(compareNumbers(`${p}.${key}`, ours[key], expected[key], tol, tolName));
+  }
+}
+
+/** The scalar metric calls of test_binary_video_frames, by the official function name. */
+const OFFICIAL_SCALAR_CALLS: Readonly<
+  Record<string, readonly [(labels: number[], values: number[]) => number, number, string]>
+> = {
+  frame_level_balanced_acc: [frameLevelBalancedAcc, EXACT, T_EXACT],
+  video_level_balanced_acc: [frameLevelBalancedAcc, EXACT, T_EXACT],
+  frame_level_auc: [frameLevelAuc, EXACT, T_EXACT],
+  video_level_auc: [frameLevelAuc, EXACT, T_EXACT],
+  frame_level_eer: [frameLevelEer, BRENT, T_BRENT],
+  video_level_eer: [frameLevelEer, BRENT, T_BRENT],
+};
+
+/** The statistics official FAS eval() reports, compared both from its captured inputs and from the logits. */
+const FAS_VALID_KEYS = [
+  'EER',
+  'HTER',
+  'AUC',
+  'threshold',
+  'ACC_at_threshold_x100',
+  'TPR_at_FPR_1pct',
+] as const;
+
 function checkVectors(fx: MetricsFixture, out: CheckResult[]): void {
   for (const [name, v] of Object.entries(fx.vectors)) {
     const yPred = predictionsFromProbabilities({ labels: v.labels, scores: v.scores, scoreOf: 'real' });
@@ -106,19 +148,7 @@ function checkVectors(fx: MetricsFixture, out: CheckResult[]): void {
     const d = fx.dfd_frame_metrics[name];
     if (d) {
       const p = `dfd_frame_metrics.${name}`;
-      const m = officialFrameMetrics(v.labels, v.scores, v.y_pred);
-      out.push(compareNumbers(`${p}.frame_level_acc`, m.frame_level_acc, d.frame_level_acc, EXACT, T_EXACT));
-      out.push(
-        compareNumbers(
-          `${p}.frame_level_balanced_acc`,
-          m.frame_level_balanced_acc,
-          d.frame_level_balanced_acc,
-          EXACT,
-          T_EXACT,
-        ),
-      );
-      out.push(compareNumbers(`${p}.frame_level_auc`, m.frame_level_auc, d.frame_level_auc, EXACT, T_EXACT));
-      out.push(compareNumbers(`${p}.frame_level_eer`, m.frame_level_eer, d.frame_level_eer, BRENT, T_BRENT));
+      compareLevelMetrics(p, 'frame', officialFrameMetrics(v.labels, v.scores, v.y_pred), d, out);
       const roc = rocCurveRaw(
         v.labels.map((y) => (y === 1 ? 1 : 0)),
         v.scores,
@@ -208,43 +238,13 @@ function checkDfdVideoCase(c: DfdVideoCase, out: CheckResult[]): void {
   for (const [i, call] of c.calls.entries()) {
     const name = `${p}.calls[${i}].${call.fn}`;
     const a0 = numArray(call.args[0]);
+    const scalar = OFFICIAL_SCALAR_CALLS[call.fn];
+    if (scalar) {
+      const [metric, tol, tolName] = scalar;
+      out.push(compareNumbers(name, metric(a0, numArray(call.args[1])), Number(call.result), tol, tolName));
+      continue;
+    }
     switch (call.fn) {
-      case 'frame_level_balanced_acc':
-      case 'video_level_balanced_acc':
-        out.push(
-          compareNumbers(
-            name,
-            frameLevelBalancedAcc(a0, numArray(call.args[1])),
-            Number(call.result),
-            EXACT,
-            T_EXACT,
-          ),
-        );
-        break;
-      case 'frame_level_auc':
-      case 'video_level_auc':
-        out.push(
-          compareNumbers(
-            name,
-            frameLevelAuc(a0, numArray(call.args[1])),
-            Number(call.result),
-            EXACT,
-            T_EXACT,
-          ),
-        );
-        break;
-      case 'frame_level_eer':
-      case 'video_level_eer':
-        out.push(
-          compareNumbers(
-            name,
-            frameLevelEer(a0, numArray(call.args[1])),
-            Number(call.result),
-            BRENT,
-            T_BRENT,
-          ),
-        );
-        break;
       case 'get_video_level_label_pred': {
         const v = getVideoLevelLabelPred(a0, call.args[1] as string[], numArray(call.args[2]));
         const [labels, scores, preds] = call.result as unknown[][];
@@ -274,25 +274,7 @@ function checkDfdVideoCase(c: DfdVideoCase, out: CheckResult[]): void {
   );
   const yPred = frames.map((f) => (f.logits[1] > f.logits[0] ? 1 : 0));
   const d = c.direct_util_metrics;
-  const fm = officialFrameMetrics(labels, officialScores, yPred);
-  out.push(
-    compareNumbers(`${p}.direct.frame_level_acc`, fm.frame_level_acc, d.frame_level_acc, EXACT, T_EXACT),
-  );
-  out.push(
-    compareNumbers(
-      `${p}.direct.frame_level_balanced_acc`,
-      fm.frame_level_balanced_acc,
-      d.frame_level_balanced_acc,
-      EXACT,
-      T_EXACT,
-    ),
-  );
-  out.push(
-    compareNumbers(`${p}.direct.frame_level_auc`, fm.frame_level_auc, d.frame_level_auc, EXACT, T_EXACT),
-  );
-  out.push(
-    compareNumbers(`${p}.direct.frame_level_eer`, fm.frame_level_eer, d.frame_level_eer, BRENT, T_BRENT),
-  );
+  compareLevelMetrics(`${p}.direct`, 'frame', officialFrameMetrics(labels, officialScores, yPred), d, out);
   const v = getVideoLevelLabelPred(
     labels,
     frames.map((f) => videoIdFromFileName(f.file)),
@@ -302,41 +284,17 @@ function checkDfdVideoCase(c: DfdVideoCase, out: CheckResult[]): void {
   out.push(compareNumbers(`${p}.direct.video_labels`, v.videoLabels, d.video_labels, 0, 'exact'));
   out.push(compareNumbers(`${p}.direct.video_scores`, v.videoScores, d.video_scores, EXACT, T_EXACT));
   out.push(compareNumbers(`${p}.direct.video_hard_preds`, vPred, bools(d.video_hard_preds), 0, 'exact'));
-  out.push(
-    compareNumbers(
-      `${p}.direct.video_level_acc`,
-      frameLevelAcc(v.videoLabels, vPred),
-      d.video_level_acc,
-      EXACT,
-      T_EXACT,
-    ),
-  );
-  out.push(
-    compareNumbers(
-      `${p}.direct.video_level_balanced_acc`,
-      frameLevelBalancedAcc(v.videoLabels, vPred),
-      d.video_level_balanced_acc,
-      EXACT,
-      T_EXACT,
-    ),
-  );
-  out.push(
-    compareNumbers(
-      `${p}.direct.video_level_auc`,
-      frameLevelAuc(v.videoLabels, v.videoScores),
-      d.video_level_auc,
-      EXACT,
-      T_EXACT,
-    ),
-  );
-  out.push(
-    compareNumbers(
-      `${p}.direct.video_level_eer`,
-      frameLevelEer(v.videoLabels, v.videoScores),
-      d.video_level_eer,
-      BRENT,
-      T_BRENT,
-    ),
+  compareLevelMetrics(
+    `${p}.direct`,
+    'video',
+    {
+      video_level_acc: frameLevelAcc(v.videoLabels, vPred),
+      video_level_balanced_acc: frameLevelBalancedAcc(v.videoLabels, vPred),
+      video_level_auc: frameLevelAuc(v.videoLabels, v.videoScores),
+      video_level_eer: frameLevelEer(v.videoLabels, v.videoScores),
+    },
+    d,
+    out,
   );
 
   // the whole test_binary_video_frames pipeline from logits (batch size 5 in the fixture)
@@ -361,14 +319,7 @@ function checkFasEval(variant: string, cases: Record<string, FasEvalCase>, out: 
     const va = c.valid_args;
     // statistic-level parity on the probabilities the official code actually saw
     const s = fasVideoLevelStatistics(cap.prob_list, cap.label_list);
-    for (const key of [
-      'EER',
-      'HTER',
-      'AUC',
-      'threshold',
-      'ACC_at_threshold_x100',
-      'TPR_at_FPR_1pct',
-    ] as const) {
+    for (const key of FAS_VALID_KEYS) {
       out.push(compareNumbers(`${p}.captured.${key}`, s[key], va[key], EXACT, T_EXACT));
     }
     out.push(compareNumbers(`${p}.captured.HTER == EER`, s.HTER, s.EER, 0, 'exact'));
@@ -398,14 +349,7 @@ function checkFasEval(variant: string, cases: Record<string, FasEvalCase>, out: 
         'exact',
       ),
     );
-    for (const key of [
-      'EER',
-      'HTER',
-      'AUC',
-      'threshold',
-      'ACC_at_threshold_x100',
-      'TPR_at_FPR_1pct',
-    ] as const) {
+    for (const key of FAS_VALID_KEYS) {
       out.push(compareNumbers(`${p}.logits.${key}`, r.validArgs[key], va[key], EXACT, T_EXACT));
     }
   }
