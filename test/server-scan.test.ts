@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { type ClientRequest, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -238,5 +238,67 @@ test('with --cors <origin>: that origin gets CORS headers and preflights, others
     assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://allowed.example');
   } finally {
     await cors.close();
+  }
+});
+
+test('uploads never outlive their request: success, error, 413, client abort, stalled upload (408)', {
+  skip,
+}, async () => {
+  const uploadDir = mkdtempSync(join(tmpdir(), 'fsvfm-upload-test-'));
+  const svc = createScanServer({ detector, uploadDir, maxUploadBytes: 64 * 1024, uploadIdleMs: 400 });
+  const port = await svc.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
+  const left = (): string[] => readdirSync(uploadDir);
+  // a request whose body is sent by hand: the multipart head, `bytes` of the file, then what `then` does
+  const partial = (bytes: number): ClientRequest => {
+    const req = request(`${url}/scan`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=XYZ' },
+    });
+    req.on('error', () => undefined);
+    req.write('--XYZ\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n');
+    req.write(Buffer.alloc(bytes, 7));
+    return req;
+  };
+  const waitFor = async (cond: () => boolean, what: string): Promise<void> => {
+    for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(cond(), what);
+  };
+  try {
+    const jpg = readFileSync(join(media, 'grace_hopper.jpg'));
+    assert.equal((await fetch(`${url}/scan`, { method: 'POST', body: form(jpg, 'gh.jpg') })).status, 200);
+    const bad = await fetch(`${url}/scan`, {
+      method: 'POST',
+      body: form(new Uint8Array(99).fill(3), 'x.jpg'),
+    });
+    assert.equal(bad.status, 200);
+    const chunkedBig = partial(100 * 1024);
+    const big = await new Promise<number>((resolve) => {
+      chunkedBig.on('response', (r) => {
+        r.resume();
+        resolve(r.statusCode ?? 0);
+      });
+      chunkedBig.end('\r\n--XYZ--\r\n');
+    });
+    assert.equal(big, 413);
+    assert.deepEqual(left(), [], 'after success, an error item and 413');
+    // the client leaves mid-upload
+    const gone = partial(8 * 1024);
+    await waitFor(() => left().length === 1, 'the upload folder exists while the body arrives');
+    gone.destroy();
+    await waitFor(() => left().length === 0, 'the folder is removed when the client leaves');
+    // the client stalls mid-upload: 408, connection closed, folder removed
+    const stalled = partial(1024);
+    const code = await new Promise<number>((resolve) =>
+      stalled.on('response', (r) => {
+        r.resume();
+        resolve(r.statusCode ?? 0);
+      }),
+    );
+    assert.equal(code, 408);
+    await waitFor(() => left().length === 0, 'the folder is removed after a stalled upload');
+    stalled.destroy();
+  } finally {
+    await svc.close();
   }
 });

@@ -6,7 +6,8 @@
 //   GET  /            the web page; /ort/* onnxruntime-web's files
 // With a token, /scan, /model and /model.onnx need `Authorization: Bearer <token>` (401 otherwise); /health and the
 // page's static files (the same for every install, no data) stay open so probes and the page itself can load.
-// Limits: upload size (413), video duration (422), concurrency (503 when the queue is full), time per request (504).
+// Limits: upload size (413), a stalled or too slow upload (408), video duration (422), concurrency (503 when the
+// queue is full), time per request (504). Every upload's temp folder is removed whatever the outcome.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Detector, MediaLimitError } from '../detect/index.js';
@@ -36,6 +37,10 @@ export interface ScanServerOptions {
   scanFile?: ScanFileFn;
   /** folder for uploads while they are scanned (default: the system temp folder); workers must read it */
   uploadDir?: string;
+  /** longest pause while receiving an upload, in ms (default 30 000; 408 after it) */
+  uploadIdleMs?: number;
+  /** longest time to receive one upload, in ms (default 600 000; 408 after it) */
+  uploadTimeoutMs?: number;
   /** bearer token required on the API routes (default: none, for a service on the loopback only) */
   token?: string;
   /** the one origin allowed to call the API from a browser (`*` for any); default: none (no CORS headers) */
@@ -73,14 +78,26 @@ export function createScanServer(opts: ScanServerOptions): ScanServer {
     if (closing) throw new HttpError(503, 'server is shutting down');
     const explain = url.searchParams.get('explain') === '1';
     const crops = url.searchParams.get('crops') !== '0';
-    const upload = await receiveUpload(req, limits.maxUploadBytes, opts.uploadDir);
+    const upload = await receiveUpload(req, limits.maxUploadBytes, opts.uploadDir, {
+      idleMs: opts.uploadIdleMs,
+      totalMs: opts.uploadTimeoutMs,
+    });
+    // a client that leaves while its scan waits or runs gives its place back (and its upload is deleted below)
+    const clientGone = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableEnded) clientGone.abort(new HttpError(499, 'client closed the connection'));
+    };
+    res.on('close', onClose);
     try {
       const item = await queue.run(async () => {
+        clientGone.signal.throwIfAborted();
         const controller = new AbortController();
         const timer = setTimeout(
           () => controller.abort(new HttpError(504, `scan took longer than ${limits.requestTimeoutMs} ms`)),
           limits.requestTimeoutMs,
         );
+        const stop = (): void => controller.abort(clientGone.signal.reason);
+        clientGone.signal.addEventListener('abort', stop, { once: true });
         try {
           return await scanFile(upload.path, {
             signal: controller.signal,
@@ -95,12 +112,14 @@ export function createScanServer(opts: ScanServerOptions): ScanServer {
           throw err;
         } finally {
           clearTimeout(timer);
+          clientGone.signal.removeEventListener('abort', stop);
         }
       });
       item.input = upload.filename;
       sendJson(res, 200, item);
       log(`POST /scan ${upload.filename} (${upload.bytes} B): ${item.status} ${item.p_fake ?? ''}`);
     } finally {
+      res.off('close', onClose);
       await upload.cleanup();
     }
   }
@@ -158,6 +177,9 @@ export function createScanServer(opts: ScanServerOptions): ScanServer {
   const server = createServer((req, res) => {
     const task = handle(req, res).catch((err: unknown) => {
       if (!(err instanceof HttpError)) log(`error: ${(err as Error)?.stack ?? String(err)}`);
+      // after a timed-out upload the rest of the body is not read: answer, then drop the connection
+      if (err instanceof HttpError && err.headers.connection === 'close')
+        res.once('finish', () => req.destroy());
       sendError(res, err);
     });
     inFlight.add(task);
