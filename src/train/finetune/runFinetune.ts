@@ -35,7 +35,8 @@ export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): 
     startEpoch: setup.start.epoch,
     startStep: setup.start.step,
     epochs: r.epochs,
-    trainImages: setup.data.train.length,
+    // online SBI: the real faces and as many fresh fakes per epoch
+    trainImages: setup.onlineSbi ? 2 * setup.onlineSbi.faces.length : setup.data.train.length,
     valImages: setup.data.val?.length ?? 0,
   });
   const run = new FinetuneRun(r, setup, cb, existsSync(join(r.outputDir, BEST_CHECKPOINT)));
