@@ -1,6 +1,16 @@
 // Atomic file writes: the content goes to a temp file in the target folder, is fsynced, then one rename publishes
 // it, so an interrupted run never leaves a half-written file under its final name.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** What to write: the bytes or text themselves, or a function that writes them to the open file descriptor. */
@@ -33,4 +43,32 @@ export async function writeFileAtomic(path: string, content: AtomicContent): Pro
 
 function writeAll(fd: number, bytes: Uint8Array): void {
   for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
+/** `.<name>.<pid>.<counter>.tmp`: the temp files `writeFileAtomic` makes. */
+const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-z]+\.tmp$/;
+
+/**
+ * Removes from `dir` the temp files of atomic writes whose process is gone (a run killed mid-write leaves one);
+ * those of live processes are in flight and stay. Returns the names removed.
+ */
+export function removeInterruptedWrites(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const removed: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const pid = Number(TEMP_FILE.exec(name)?.[1] ?? Number.NaN);
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    rmSync(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
+  }
 }

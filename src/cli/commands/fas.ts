@@ -26,6 +26,7 @@ interface FasFlags {
   celeb?: boolean;
   threads?: number;
   progress?: boolean;
+  resume?: string;
 }
 
 async function runFasCommand(f: FasFlags): Promise<void> {
@@ -36,7 +37,9 @@ async function runFasCommand(f: FasFlags): Promise<void> {
   if (f.trainable !== 'all' && f.trainable !== 'fs-adapter')
     throw new UserError(`--trainable must be all or fs-adapter, got '${f.trainable}'`);
   const trainable = f.trainable;
-  const stop = interruptOnSigint('stopping after the current iteration');
+  const stop = interruptOnSigint(
+    'stopping after the current iteration (checkpoint-last.pth is written for --resume)',
+  );
   const bar =
     f.progress !== false && process.stderr.isTTY
       ? new cliProgress.SingleBar(
@@ -71,6 +74,7 @@ async function runFasCommand(f: FasFlags): Promise<void> {
           runs: f.runs,
           withCeleb: f.celeb !== false,
           runtime: f.threads ? { threads: f.threads } : {},
+          resume: f.resume,
         },
         {
           signal: stop.signal,
@@ -145,5 +149,9 @@ export function registerFas(program: Command): void {
     .option('--no-celeb', 'leave out the CelebA-Spoof source')
     .option('--threads <n>', 'onnxruntime intra-op threads', intArg('--threads'))
     .option('--no-progress', 'no progress bar')
+    .option(
+      '--resume <checkpoint>',
+      'continue from the checkpoint-last.pth an interrupted or killed run left in --output_dir (its run, then the later ones)',
+    )
     .action(runFasCommand);
 }

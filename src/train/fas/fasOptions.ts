@@ -31,6 +31,8 @@ export interface FasOptions {
   withCeleb?: boolean;
   evalBatchSize?: number;
   runtime?: RuntimeOptions;
+  /** the `checkpoint-last.pth` an interrupted invocation wrote: continue it (its run, then the later ones) */
+  resume?: string;
 }
 
 /** Every option that has a default. */

@@ -18,14 +18,16 @@ import { GraphTrainer } from '../graphTrainer.js';
 import { DEFAULT_ADAMW } from '../optim/adamw.js';
 import { appendJsonLine } from '../run/jsonLinesLog.js';
 import { stepUnderLossRule } from '../run/lossRule.js';
+import type { RunOutputs } from '../run/reconcileOutputs.js';
 import { saveDetector } from '../run/saveDetector.js';
 import type { RunPosition, TrainingTask } from '../run/trainingRun.js';
 import { BalancedDomainSampler } from './balancedSampler.js';
 import { fasCheckpointName, saveFasCheckpoint, unusedAdapterHead } from './fasCheckpoint.js';
 import { buildFasTrainGraph, type FasModelConfig, fasValidationSpec } from './fasGraphs.js';
 import type { ResolvedFasOptions } from './fasOptions.js';
+import { FAS_RESUME_CHECKPOINT, type FasResume, saveFasResume } from './fasResume.js';
 import type { FasDomain } from './fasSources.js';
-import type { FasCallbacks, FasEvaluation } from './fasTypes.js';
+import type { FasCallbacks, FasEvaluation, FasRunSummary } from './fasTypes.js';
 
 /** What every run of one protocol shares. */
 export interface FasContext {
@@ -43,12 +45,23 @@ export interface FasContext {
 
 const f32 = (data: Float32Array, shape: number[]): HostTensor => ({ dtype: 'float32', shape, data });
 
+/** How a run starts: fresh, or from the resume checkpoint of an interrupted invocation. */
+export interface FasRunStart {
+  /** the summaries of the protocol's earlier runs (kept in every resume checkpoint) */
+  earlier: readonly FasRunSummary[];
+  /** this invocation resumes an earlier one: its log is cut back to where each run starts */
+  resumed: boolean;
+  /** the state to continue this run from */
+  from?: FasResume;
+}
+
 export class FasRun implements TrainingTask<FasEvaluation | null> {
   readonly epochs: number;
-  readonly start: RunPosition = { epoch: 0, step: 0 };
-  best: FasEvaluation | null = null;
-  last: FasEvaluation | null = null;
-  checkpoint: string | null = null;
+  readonly start: RunPosition;
+  readonly outputs: RunOutputs;
+  best: FasEvaluation | null;
+  last: FasEvaluation | null;
+  checkpoint: string | null;
 
   private constructor(
     private readonly c: FasContext,
@@ -56,13 +69,33 @@ export class FasRun implements TrainingTask<FasEvaluation | null> {
     private readonly sampler: BalancedDomainSampler,
     private readonly rng: SeededRng,
     private readonly trainer: GraphTrainer,
+    private readonly trainableNames: string[],
     private readonly evaluator: DetectorRunner,
     private readonly extraHead: StateDict,
+    private readonly how: FasRunStart,
   ) {
     this.epochs = Math.ceil(c.r.iterations / c.r.evalEvery);
+    const from = how.from;
+    this.start = from ? from.start : { epoch: 0, step: 0 };
+    this.best = from?.best ?? null;
+    this.last = from?.last ?? null;
+    this.checkpoint = from?.checkpoint ?? null;
+    const evalEvery = c.r.evalEvery;
+    this.outputs = {
+      dir: c.r.outputDir,
+      ...(how.resumed
+        ? {
+            resumedLog: {
+              path: c.logPath,
+              before: (e, at) =>
+                Number(e.run) < run || (Number(e.run) === run && Number(e.iteration) < at.epoch * evalEvery),
+            },
+          }
+        : {}),
+    };
   }
 
-  static async create(c: FasContext, run: number): Promise<FasRun> {
+  static async create(c: FasContext, run: number, how: FasRunStart): Promise<FasRun> {
     const { r } = c;
     const sampler = new BalancedDomainSampler(c.domains, r.perClass, run);
     const train = buildFasTrainGraph(r, c.model, sampler.batchSize);
@@ -76,6 +109,16 @@ export class FasRun implements TrainingTask<FasEvaluation | null> {
     });
     normalizeFasClassifier(loaded.stateDict);
     const trainableNames = specs.filter((p) => train.isTrainable(p.name)).map((p) => p.name);
+    const from = how.from;
+    if (from) {
+      const missing = specs.filter((p) => !from.params.has(p.name)).map((p) => p.name);
+      if (missing.length)
+        throw new Error(
+          `the FAS resume checkpoint does not fit this model: missing ${missing.slice(0, 5).join(', ')}`,
+        );
+      rng.setState(from.rngState);
+      sampler.setState(from.sampler);
+    }
     const trainer = await GraphTrainer.create(
       {
         loss: train.loss,
@@ -85,13 +128,20 @@ export class FasRun implements TrainingTask<FasEvaluation | null> {
         optimizer: { kind: 'adamw', config: DEFAULT_ADAMW },
         metrics: train.metrics,
       },
-      { params: loaded.stateDict },
+      from
+        ? {
+            // in the fresh run's order: the official checkpoint lists its state dict in it
+            params: new Map([...loaded.stateDict.keys()].map((k) => [k, from.params.get(k)!])),
+            slots: from.slots,
+            step: from.step,
+          }
+        : { params: loaded.stateDict },
       { ...(r.runtime ?? {}), rng },
     );
     const extraHead: StateDict = adapter ? unusedAdapterHead(c.embedDim, run) : new Map();
     const evalBatch = Math.min(r.evalBatchSize, c.test.length);
     const evaluator = await DetectorRunner.create(fasValidationSpec(r, c.model), evalBatch, r.runtime ?? {});
-    return new FasRun(c, run, sampler, rng, trainer, evaluator, extraHead);
+    return new FasRun(c, run, sampler, rng, trainer, trainableNames, evaluator, extraHead, how);
   }
 
   /** `evalEvery` iterations an epoch; the last one holds what is left (evaluated only when full). */
@@ -153,31 +203,58 @@ export class FasRun implements TrainingTask<FasEvaluation | null> {
     return { iteration: epoch * r.evalEvery + r.evalEvery - 1, validArgs: ev.validArgs };
   }
 
-  /** Keeps the best-by-HTER checkpoint (ties → the later evaluation) and logs every evaluation. */
+  /**
+   * Keeps the best-by-HTER checkpoint (ties → the later evaluation) and logs every evaluation, then writes the resume
+   * checkpoint after them (reconcileOutputs.ts).
+   */
   async save(epoch: number, ev: FasEvaluation | null): Promise<void> {
-    if (!ev) return;
-    const { r, norm } = this.c;
-    this.last = ev;
-    const isBest = this.best === null || ev.validArgs.HTER <= this.best.validArgs.HTER;
-    if (isBest) {
-      this.best = ev;
-      const name = fasCheckpointName(r.config, this.run);
-      const params = new Map([...this.trainer.state.params, ...this.extraHead]);
-      this.checkpoint = await saveDetector(join(r.outputDir, name), norm.stats, (path) =>
-        saveFasCheckpoint(path, name.replace(/\.tar$/, ''), params, epoch, ev.validArgs),
-      );
+    if (ev) {
+      const { r, norm } = this.c;
+      this.last = ev;
+      const isBest = this.best === null || ev.validArgs.HTER <= this.best.validArgs.HTER;
+      if (isBest) {
+        this.best = ev;
+        const name = fasCheckpointName(r.config, this.run);
+        const params = new Map([...this.trainer.state.params, ...this.extraHead]);
+        this.checkpoint = await saveDetector(join(r.outputDir, name), norm.stats, (path) =>
+          saveFasCheckpoint(path, name.replace(/\.tar$/, ''), params, epoch, ev.validArgs),
+        );
+      }
+      await appendJsonLine(this.c.logPath, {
+        run: this.run,
+        iteration: ev.iteration,
+        ...ev.validArgs,
+        best: isBest,
+      });
+      this.c.hooks.onEpoch?.({ run: this.run, ...ev, best: isBest });
     }
-    await appendJsonLine(this.c.logPath, {
-      run: this.run,
-      iteration: ev.iteration,
-      ...ev.validArgs,
-      best: isBest,
-    });
-    this.c.hooks.onEpoch?.({ run: this.run, ...ev, best: isBest });
+    await this.saveResume({ epoch: epoch + 1, step: 0 });
   }
 
-  /** FAS runs are not resumable: a stopped run keeps its best checkpoint and reports what it has. */
-  async saveStopped({ epoch, step }: RunPosition): Promise<void> {
-    this.c.hooks.onLog?.(`interrupted at run ${this.run} iteration ${epoch * this.c.r.evalEvery + step}`);
+  /** A stopped run writes where it stands; `--resume` continues it (and the protocol's later runs). */
+  async saveStopped(at: RunPosition): Promise<void> {
+    const path = await this.saveResume(at);
+    this.c.hooks.onLog?.(
+      `interrupted at run ${this.run} iteration ${at.epoch * this.c.r.evalEvery + at.step}; resume with --resume ${path}`,
+    );
+  }
+
+  private saveResume(at: RunPosition): Promise<string> {
+    const { r } = this.c;
+    return saveFasResume(join(r.outputDir, FAS_RESUME_CHECKPOINT), {
+      run: this.run,
+      start: at,
+      params: this.trainer.state.params,
+      trainer: this.trainer.state,
+      trainableNames: this.trainableNames,
+      lr: r.lr,
+      rngState: this.rng.getState(),
+      sampler: this.sampler.getState(),
+      best: this.best,
+      last: this.last,
+      checkpoint: this.checkpoint,
+      earlier: this.how.earlier,
+      args: { config: r.config, trainable: r.trainable, iterations: r.iterations, eval_every: r.evalEvery },
+    });
   }
 }

@@ -12,6 +12,7 @@ import { readCheckpoint, resolveModelSize } from '../../models/loadPretrained.js
 import { DecodedImageCache } from '../finetune/imageBatches.js';
 import { runTraining } from '../run/trainingRun.js';
 import { type FasOptions, type ResolvedFasOptions, resolveFasOptions } from './fasOptions.js';
+import { loadFasResume } from './fasResume.js';
 import { type FasContext, FasRun } from './fasRun.js';
 import { fasProtocol, fasSourceDomains } from './fasSources.js';
 import type { FasCallbacks, FasEvaluation, FasResult, FasRunSummary } from './fasTypes.js';
@@ -75,10 +76,19 @@ export async function trainFas(o: FasOptions, hooks: FasCallbacks = {}): Promise
   const r = resolveFasOptions(o);
   const c = await fasContext(r, hooks);
   hooks.onStart?.({ runs: r.runs, iterations: r.iterations });
-  const summaries: FasRunSummary[] = [];
+  const from = r.resume ? await loadFasResume(r.resume) : null;
+  if (from)
+    hooks.onLog?.(
+      `resumed from ${r.resume}: run ${from.run}, iteration ${from.start.epoch * r.evalEvery + from.start.step}`,
+    );
+  const summaries: FasRunSummary[] = from ? [...from.earlier] : [];
   let interrupted = false;
-  for (let run = 0; run < r.runs && !interrupted; run++) {
-    const task = await FasRun.create(c, run);
+  for (let run = from?.run ?? 0; run < r.runs && !interrupted; run++) {
+    const task = await FasRun.create(c, run, {
+      earlier: [...summaries],
+      resumed: from !== null,
+      ...(from && run === from.run ? { from } : {}),
+    });
     interrupted = (await runTraining(task, hooks.signal)).stopped !== null;
     summaries.push({ run, best: task.best, last: task.last, checkpoint: task.checkpoint });
   }

@@ -21,6 +21,8 @@ export interface ResumeInfo {
   bestValLoss: number;
   /** trainable parameter name of each optimizer index */
   paramNames: string[];
+  /** JSON of what else a task needs to continue exactly (FAS: its sampler, run and evaluations so far) */
+  taskState?: string;
 }
 
 export interface SaveFinetuneCheckpoint {
@@ -139,6 +141,7 @@ export async function saveFinetuneCheckpoint(c: SaveFinetuneCheckpoint): Promise
         ['rng_state', r.rngState],
         ['best_val_loss', Number.isFinite(r.bestValLoss) ? new PyFloat(r.bestValLoss) : null],
         ['param_names', r.paramNames],
+        ['task_state', r.taskState ?? null],
       ]),
     ],
   ]);
@@ -153,6 +156,7 @@ export interface LoadedResume {
   stepInEpoch: number | null;
   rngState: string | null;
   bestValLoss: number;
+  taskState: string | null;
 }
 
 const num = (v: PyValue | undefined): number | null =>
@@ -207,6 +211,7 @@ export async function loadFinetuneResume(path: string, paramNames: readonly stri
     if (epoch === null) throw new Error(`${path}: no integer 'epoch' entry`);
     const inEpoch = ex ? num(ex.get('step_in_epoch')) : null;
     const rng = ex?.get('rng_state');
+    const taskState = ex?.get('task_state');
     return {
       params,
       slots,
@@ -215,6 +220,7 @@ export async function loadFinetuneResume(path: string, paramNames: readonly stri
       stepInEpoch: inEpoch,
       rngState: typeof rng === 'string' ? rng : null,
       bestValLoss: (ex ? num(ex.get('best_val_loss')) : null) ?? Number.POSITIVE_INFINITY,
+      taskState: typeof taskState === 'string' ? taskState : null,
     };
   } finally {
     ckpt.close();

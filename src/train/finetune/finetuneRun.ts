@@ -8,6 +8,7 @@ import { DEFAULT_ADAMW } from '../optim/adamw.js';
 import { appendJsonLine } from '../run/jsonLinesLog.js';
 import type { LossRule } from '../run/lossRule.js';
 import { stepUnderLossRule } from '../run/lossRule.js';
+import type { RunOutputs } from '../run/reconcileOutputs.js';
 import type { RunHooks } from '../run/runHooks.js';
 import { saveDetector } from '../run/saveDetector.js';
 import type { RunPosition, TrainingTask } from '../run/trainingRun.js';
@@ -58,6 +59,7 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
   readonly epochs: number;
   readonly start: RunPosition;
   readonly logPath: string;
+  readonly outputs: RunOutputs;
   bestValLoss: number;
   best: string | null = null;
   last: string | null = null;
@@ -84,6 +86,12 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
     this.bestValLoss = s.bestValLoss;
     this.logPath = join(r.outputDir, 'log.txt');
     if (bestExists) this.best = join(r.outputDir, BEST_CHECKPOINT);
+    this.outputs = {
+      dir: r.outputDir,
+      ...(r.resume
+        ? { resumedLog: { path: this.logPath, before: (e, at) => Number(e.epoch) < at.epoch } }
+        : {}),
+    };
     const lr = r.lr ?? scaledLr(r.blr, r.batchSize * r.accumIter);
     this.schedule = { lr, minLr: r.minLr, warmupEpochs: r.warmupEpochs, epochs: r.epochs };
     this.args = finetuneArgs(r, { lr, inputSize: s.size.imgSize, numClasses: s.data.numClasses });
@@ -158,8 +166,7 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
     }
     if (epoch + 1 === this.epochs)
       saved.push(await this.saveCheckpoint(`checkpoint-${epoch}.pth`, epoch, null));
-    this.last = await this.saveCheckpoint(LAST_CHECKPOINT, epoch, null);
-    this.epochsDone = epoch + 1;
+    // the log line before checkpoint-last.pth, which resumes after this epoch (reconcileOutputs.ts)
     await appendJsonLine(this.logPath, {
       train_lr: this.curLr,
       train_loss: trainLoss,
@@ -169,6 +176,8 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
       n_parameters: this.s.trainableNumel,
       skipped_steps: this.skipped,
     });
+    this.last = await this.saveCheckpoint(LAST_CHECKPOINT, epoch, null);
+    this.epochsDone = epoch + 1;
     const info = { epoch, trainLoss, lr: this.curLr, ...v, bestValLoss: this.bestValLoss, saved };
     this.hooks.onEpoch?.({ ...info, skippedSteps: this.skipped });
   }

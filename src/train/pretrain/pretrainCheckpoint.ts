@@ -106,30 +106,78 @@ async function readTensors(d: Map<string, LazyTensor>): Promise<StateDict> {
   return out;
 }
 
+/** The pair that checkpoint `checkpoint-<tag>.pth` belongs to. */
+function pairOf(online: string): { online: string; target: string } | null {
+  const m = /^checkpoint-(.+)\.pth$/.exec(basename(online));
+  if (!m || basename(online).startsWith('checkpoint-te-')) return null;
+  return { online, target: join(dirname(online), `checkpoint-te-${m[1]}.pth`) };
+}
+
+/** What both files of a pair carry (the epoch and the run's position), or undefined when one cannot be read. */
+async function pairStamp(path: string): Promise<string | undefined> {
+  try {
+    const ck = await openTorchCheckpoint(path);
+    try {
+      const root = ck.root;
+      if (!(root instanceof Map)) return undefined;
+      const st = root.get(STATE_KEY);
+      return `${String(root.get('epoch'))}|${st instanceof Map ? String(st.get('json')) : ''}`;
+    } finally {
+      ck.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the pair was written whole: the two files are written one after the other, so a run killed between them
+ * leaves a new online file beside an old (or no) target one; mixing them would not continue the run.
+ */
+async function isCompletePair(pair: { online: string; target: string }): Promise<boolean> {
+  if (!existsSync(pair.target)) return false;
+  const [a, b] = await Promise.all([pairStamp(pair.online), pairStamp(pair.target)]);
+  return a !== undefined && a === b;
+}
+
 /**
  * The online and target checkpoints to resume from: a file (`checkpoint-<x>.pth`, its `checkpoint-te-<x>.pth`
- * beside it) or an output folder (the most recently written `checkpoint-<x>.pth` there).
+ * beside it) or an output folder. In a folder, the most recently written complete pair that a run resumes from
+ * (`checkpoint-<epoch>.pth`, or `checkpoint-last.pth` of a stopped run) is taken; `min_pretrain_loss` and other side
+ * pairs are written before those, so a run killed while writing them resumes from an earlier pair and writes them
+ * again.
  */
-export function resolveResume(path: string): { online: string; target: string } {
+export async function resolveResume(path: string): Promise<{ online: string; target: string }> {
   const p = resolve(path);
   if (!existsSync(p)) throw new Error(`--resume ${path}: no such file or folder`);
-  let online = p;
   if (statSync(p).isDirectory()) {
-    const candidates = readdirSync(p)
-      .filter((f) => /^checkpoint-(?!te-)[^/]+\.pth$/.test(f))
-      .map((f) => join(p, f))
-      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+    const newestFirst = (names: string[]): string[] =>
+      names.map((f) => join(p, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+    const online = readdirSync(p).filter((f) => pairOf(f) !== null);
+    const resumePoints = online.filter((f) => /^checkpoint-(\d+|last)\.pth$/.test(f));
+    // side pairs (min_pretrain_loss) only when no resume point was written yet
+    const candidates = [
+      ...newestFirst(resumePoints),
+      ...newestFirst(online.filter((f) => !resumePoints.includes(f))),
+    ];
     if (!candidates.length) throw new Error(`--resume ${path}: the folder holds no checkpoint-<epoch>.pth`);
-    online = candidates[0]!;
+    for (const online of candidates) {
+      const pair = pairOf(online)!;
+      if (await isCompletePair(pair)) return pair;
+    }
+    throw new Error(
+      `--resume ${path}: no complete checkpoint pair (checkpoint-<x>.pth with its checkpoint-te-<x>.pth)`,
+    );
   }
-  const name = basename(online);
-  const m = /^checkpoint-(.+)\.pth$/.exec(name);
-  if (!m || name.startsWith('checkpoint-te-'))
-    throw new Error(`--resume ${path}: expected an online checkpoint named checkpoint-<epoch>.pth`);
-  const target = join(dirname(online), `checkpoint-te-${m[1]}.pth`);
-  if (!existsSync(target))
-    throw new Error(`--resume ${path}: the target network checkpoint ${target} is missing`);
-  return { online, target };
+  const pair = pairOf(p);
+  if (!pair) throw new Error(`--resume ${path}: expected an online checkpoint named checkpoint-<epoch>.pth`);
+  if (!existsSync(pair.target))
+    throw new Error(`--resume ${path}: the target network checkpoint ${pair.target} is missing`);
+  if (!(await isCompletePair(pair)))
+    throw new Error(
+      `--resume ${path}: ${basename(pair.target)} was not written with it (a run killed between the two files); resume from the folder to take the last complete pair`,
+    );
+  return pair;
 }
 
 export async function readPretrainCheckpoint(

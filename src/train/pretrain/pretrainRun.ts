@@ -8,6 +8,7 @@ import { writeSafetensors } from '../../io/safetensors.js';
 import { type TensorValue, torchTensor } from '../../io/torchSave.js';
 import type { SizeConfig } from '../../models/sizes.js';
 import type { StateDict } from '../../nn/stateDict.js';
+import type { RunOutputs } from '../run/reconcileOutputs.js';
 import type { RunPosition, StopReason, TrainingTask } from '../run/trainingRun.js';
 import { emaMomentumAt, lrAt } from '../schedules.js';
 import { appendEpochLog, EPOCH_METRICS, epochLogEntry, readEpochLog } from './epochLog.js';
@@ -42,6 +43,8 @@ export interface PretrainProgress {
 export class PretrainRun implements TrainingTask<void> {
   readonly epochs: number;
   readonly start: RunPosition;
+  /** its epoch log needs no cutting back: `appendEpochLog` replaces the lines of the epoch it writes and later ones */
+  readonly outputs: RunOutputs;
   readonly checkpoints: string[] = [];
   skippedBatches = 0;
   private readonly len: number;
@@ -62,6 +65,7 @@ export class PretrainRun implements TrainingTask<void> {
     const p = s.progress;
     this.epochs = opts.epochs;
     this.start = { epoch: s.startEpoch, step: p?.step ?? 0 };
+    this.outputs = { dir: opts.outputDir };
     this.len = s.loader.stepsPerEpoch;
     const lr = effectiveLr(opts);
     this.sched = { lr, minLr: opts.minLr, warmupEpochs: opts.warmupEpochs, epochs: opts.epochs };
@@ -183,11 +187,13 @@ export class PretrainRun implements TrainingTask<void> {
       epochCount: 0,
       minLoss: this.minLoss,
     };
-    if ((epoch + 1) % this.opts.saveEvery === 0 || epoch + 1 === this.opts.epochs) {
-      await this.saveCheckpoints(epoch, epoch, prog);
-      await this.saveEncoder(epoch);
-    }
+    // checkpoint-<epoch>.pth, the pair a resume starts from, comes last (reconcileOutputs.ts): a run killed before
+    // it resumes from an earlier pair and writes this epoch's other files again
     if (improved) await this.saveCheckpoints('min_pretrain_loss', epoch, prog);
+    if ((epoch + 1) % this.opts.saveEvery === 0 || epoch + 1 === this.opts.epochs) {
+      await this.saveEncoder(epoch);
+      await this.saveCheckpoints(epoch, epoch, prog);
+    }
     this.hooks.log(`epoch ${epoch}: ${JSON.stringify(entry)}`);
   }
 

@@ -68,7 +68,7 @@ async function resumedWeights(
   const specs = orderedSpecs(graph.online.registry);
   const targetSpecs = orderedSpecs(graph.target.registry);
   const { paths, ck, prefixed } = await asInputError(async () => {
-    const paths = resolveResume(resume);
+    const paths = await resolveResume(resume);
     const ck = await readPretrainCheckpoint(paths, groups);
     strictMatch(paths.online, specs, ck.online);
     const prefixed: StateDict = new Map([...ck.target].map(([k, v]) => [TARGET_PREFIX + k, v]));

@@ -1,6 +1,8 @@
 // The skeleton every training command runs (MAE's main_* around engine_*'s train_one_epoch): after the task's set-up,
 // epochs of trainOneEpoch → validate → save, with the one rule for stopping (abort signal, step budget) and for
-// resuming inside an epoch. The task supplies what differs: its steps, its validation and its files.
+// resuming inside an epoch, and for what a killed run leaves behind (reconcileOutputs.ts). The task supplies what
+// differs: its steps, its validation and its files.
+import { type RunOutputs, reconcileOutputs } from './reconcileOutputs.js';
 
 export type StopReason = 'signal' | 'max_steps';
 
@@ -24,6 +26,8 @@ export interface TrainingTask<Validation> {
   save(epoch: number, validation: Validation): Promise<void>;
   /** the run stops before `at`: keep what resuming needs and say how to resume */
   saveStopped(at: RunPosition, reason: StopReason): Promise<void>;
+  /** where the run writes; reconciled with what a killed run left there before the first step */
+  outputs?: RunOutputs;
 }
 
 export interface RunEnd {
@@ -33,6 +37,7 @@ export interface RunEnd {
 }
 
 export async function runTraining<V>(task: TrainingTask<V>, signal?: AbortSignal): Promise<RunEnd> {
+  if (task.outputs) await reconcileOutputs(task.outputs, task.start);
   for (let epoch = task.start.epoch; epoch < task.epochs; epoch++) {
     const firstStep = epoch === task.start.epoch ? task.start.step : 0;
     const stopped = await trainOneEpoch(task, epoch, firstStep, signal);
