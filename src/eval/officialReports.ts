@@ -20,6 +20,16 @@ export interface DfdDatasetResult {
 
 const f3 = (x: number) => pyFixed(x, 3);
 
+/** The lines the official test scripts print before a data set's FRAME-LEVEL metrics. */
+function frameLevelHeader(dataset: string, images: number): string[] {
+  return [
+    '',
+    '',
+    `--Metrics of the network testing on the ${dataset} dataset with ${images} test imgs--`,
+    '*[------FRAME-LEVEL------] ',
+  ];
+}
+
 /** Body of a DfD `test_results.txt`; `preamble` lines (job dir, printed args) go first when given. */
 export function formatDfdTestResults(
   results: readonly DfdDatasetResult[],
@@ -27,12 +37,7 @@ export function formatDfdTestResults(
 ): string {
   const lines = [...preamble];
   for (const r of results) {
-    lines.push(
-      '',
-      '',
-      `--Metrics of the network testing on the ${r.dataset} dataset with ${r.images} test imgs--`,
-    );
-    lines.push('*[------FRAME-LEVEL------] ');
+    lines.push(...frameLevelHeader(r.dataset, r.images));
     lines.push(
       `Balanced_Acc ${f3(r.frame.balancedAcc)} Auc ${f3(r.frame.auc)} EER ${f3(r.frame.eer)} loss ${f3(r.frame.loss)}`,
     );
@@ -60,12 +65,7 @@ export function formatImageLevelTestResults(
 ): string {
   const lines = [...preamble];
   for (const r of results) {
-    lines.push(
-      '',
-      '',
-      `--Metrics of the network testing on the ${r.dataset} dataset with ${r.images} test imgs--`,
-    );
-    lines.push('*[------FRAME-LEVEL------] ');
+    lines.push(...frameLevelHeader(r.dataset, r.images));
     lines.push(
       `Acc ${f3(r.acc)} Balanced_Acc ${f3(r.balancedAcc)} Auc ${f3(r.auc)} EER ${f3(r.eer)} loss ${f3(r.loss)}`,
     );
