@@ -2,14 +2,23 @@
 // ("CRFR-P (statistical)"): we rerun our implementation on the same 8 maps, one batch per run, and compare.
 
 import { CrfrPMasking } from '../data/masking/crfrP.js';
-import { collectMaskStatistics } from '../data/masking/maskRunStatistics.js';
+import {
+  collectMaskStatistics,
+  type MaskRunStats,
+  type RegionMapStats,
+} from '../data/masking/maskRunStatistics.js';
 import type { MaskStrategy } from '../data/masking/maskStrategy.js';
 import { patchLabelSets } from '../data/masking/patchLabels.js';
 import { patchMembership } from '../data/masking/patchMembership.js';
-import { COVERABLE_REGION_NAMES, REGION_NAMES } from '../data/masking/regionGroups.js';
+import { COVERABLE_REGION_NAMES, REGION_NAMES, type RegionName } from '../data/masking/regionGroups.js';
 import { SeededRng } from '../data/random/seededRng.js';
 import type { CheckResult } from './checkResult.js';
-import { bitsFromString, loadCrfrpFixture } from './crfrpFixture.js';
+import {
+  bitsFromString,
+  type CrfrpFixtureMapStats,
+  type CrfrpFixtureStats,
+  loadCrfrpFixture,
+} from './crfrpFixture.js';
 
 export interface CrfrpCheckOptions {
   /** Our runs (one batch of all 8 maps each); more runs tighten our side of each comparison. */
@@ -21,6 +30,53 @@ export interface CrfrpCheckOptions {
 
 /** Chi-square critical value for 5 degrees of freedom at p = 0.001. */
 const CHI2_5DF_P001 = 20.515;
+
+/** Every (covered region, map) that both the fixture's runs and ours reached, with both sides' statistics. */
+function forEachSharedRegionMap(
+  agg: CrfrpFixtureStats['aggregate'],
+  ours: MaskRunStats,
+  visit: (
+    region: RegionName,
+    mapIndex: number,
+    theirs: CrfrpFixtureMapStats,
+    fixtureRuns: number,
+    mine: RegionMapStats,
+  ) => void,
+): void {
+  for (const region of COVERABLE_REGION_NAMES) {
+    const theirs = agg.per_region[region];
+    if (!theirs || theirs.n_runs === 0) continue;
+    theirs.maps.forEach((tm, i) => {
+      const om = ours.maps[i]!.byRegion.get(region)!;
+      if (om.runs === 0) return;
+      visit(region, i, tm, theirs.n_runs, om);
+    });
+  }
+}
+
+/** Worst error, worst error/tolerance and the first five failures of a family of statistical comparisons. */
+class ToleranceTally {
+  worstErr = 0;
+  worstRatio = 0;
+  fails = 0;
+  compared = 0;
+  private readonly firstFails: string[] = [];
+
+  add(err: number, tol: number, failed: boolean, describe: () => string): void {
+    this.compared++;
+    this.worstErr = Math.max(this.worstErr, err);
+    if (tol > 0) this.worstRatio = Math.max(this.worstRatio, err / tol);
+    if (!failed) return;
+    this.fails++;
+    if (this.firstFails.length < 5) this.firstFails.push(describe());
+  }
+
+  /** `worst err/tol r` and the first failures, for a CheckResult's detail. */
+  summary(): string {
+    const list = this.firstFails.length ? `; ${this.firstFails.join('; ')}` : '';
+    return `worst err/tol ${this.worstRatio.toFixed(3)}${list}`;
+  }
+}
 
 export function checkCrfrpFixture(fixtureDir: string, opts: CrfrpCheckOptions = {}): CheckResult[] {
   const runs = opts.runs ?? 2400;
@@ -97,28 +153,22 @@ export function checkCrfrpFixture(fixtureDir: string, opts: CrfrpCheckOptions = 
   const extremeDiff: string[] = [];
   const frSizeDiff: string[] = [];
   let worstFrSize = 0;
-  for (const region of COVERABLE_REGION_NAMES) {
-    const theirs = agg.per_region[region];
-    if (!theirs || theirs.n_runs === 0) continue;
-    theirs.maps.forEach((tm, i) => {
-      const om = ours.maps[i]!.byRegion.get(region)!;
-      if (om.runs === 0) return;
-      if (
-        tm.extreme_branch_runs > 0 !== om.extremeRuns > 0 ||
-        (om.extremeRuns > 0 && om.extremeRuns !== om.runs)
-      ) {
-        extremeDiff.push(
-          `map ${i} ${region}: ours ${om.extremeRuns}/${om.runs}, fixture ${tm.extreme_branch_runs}/${theirs.n_runs}`,
-        );
-      }
-      const a = [...om.frSizes].sort((x, y) => x - y);
-      const b = [...tm.fr_sizes_seen].sort((x, y) => x - y);
-      if (a.join() !== b.join()) {
-        frSizeDiff.push(`map ${i} ${region}: ours [${a}] vs fixture [${b}]`);
-        worstFrSize = Math.max(worstFrSize, Math.abs((a[0] ?? 0) - (b[0] ?? 0)));
-      }
-    });
-  }
+  forEachSharedRegionMap(agg, ours, (region, i, tm, fixtureRuns, om) => {
+    if (
+      tm.extreme_branch_runs > 0 !== om.extremeRuns > 0 ||
+      (om.extremeRuns > 0 && om.extremeRuns !== om.runs)
+    ) {
+      extremeDiff.push(
+        `map ${i} ${region}: ours ${om.extremeRuns}/${om.runs}, fixture ${tm.extreme_branch_runs}/${fixtureRuns}`,
+      );
+    }
+    const a = [...om.frSizes].sort((x, y) => x - y);
+    const b = [...tm.fr_sizes_seen].sort((x, y) => x - y);
+    if (a.join() !== b.join()) {
+      frSizeDiff.push(`map ${i} ${region}: ours [${a}] vs fixture [${b}]`);
+      worstFrSize = Math.max(worstFrSize, Math.abs((a[0] ?? 0) - (b[0] ?? 0)));
+    }
+  });
   results.push({
     name: 'crfrp.extreme_branch_cases',
     pass: extremeDiff.length === 0,
@@ -136,42 +186,29 @@ export function checkCrfrpFixture(fixtureDir: string, opts: CrfrpCheckOptions = 
 
   // 6. Per (region, map) patch frequency within 4·sqrt(2·p(1−p)/n), n = fixture runs with that region,
   //    p pooled over both sides.
-  let worstFreq = 0;
-  let worstRatio = 0;
-  let freqFails = 0;
-  let freqCompared = 0;
-  const freqFailList: string[] = [];
-  for (const region of COVERABLE_REGION_NAMES) {
-    const theirs = agg.per_region[region];
-    if (!theirs || theirs.n_runs === 0) continue;
-    const nf = theirs.n_runs;
-    theirs.maps.forEach((tm, i) => {
-      const om = ours.maps[i]!.byRegion.get(region)!;
-      const no = om.runs;
-      if (no === 0) return;
-      for (let k = 0; k < ours.numPatches; k++) {
-        const pf = tm.mask_counts[k]! / nf;
-        const po = om.maskCounts[k]! / no;
-        const p = (tm.mask_counts[k]! + om.maskCounts[k]!) / (nf + no);
-        const tol = 4 * Math.sqrt((2 * p * (1 - p)) / nf);
-        const err = Math.abs(pf - po);
-        freqCompared++;
-        worstFreq = Math.max(worstFreq, err);
-        if (tol > 0) worstRatio = Math.max(worstRatio, err / tol);
-        if (err > tol + 1e-12) {
-          freqFails++;
-          if (freqFailList.length < 5)
-            freqFailList.push(`${region} map ${i} patch ${k}: ${po.toFixed(3)} vs ${pf.toFixed(3)}`);
-        }
-      }
-    });
-  }
+  const freq = new ToleranceTally();
+  forEachSharedRegionMap(agg, ours, (region, i, tm, nf, om) => {
+    const no = om.runs;
+    for (let k = 0; k < ours.numPatches; k++) {
+      const pf = tm.mask_counts[k]! / nf;
+      const po = om.maskCounts[k]! / no;
+      const p = (tm.mask_counts[k]! + om.maskCounts[k]!) / (nf + no);
+      const tol = 4 * Math.sqrt((2 * p * (1 - p)) / nf);
+      const err = Math.abs(pf - po);
+      freq.add(
+        err,
+        tol,
+        err > tol + 1e-12,
+        () => `${region} map ${i} patch ${k}: ${po.toFixed(3)} vs ${pf.toFixed(3)}`,
+      );
+    }
+  });
   results.push({
     name: 'crfrp.patch_frequency',
-    pass: freqFails === 0,
-    worstAbsErr: worstFreq,
+    pass: freq.fails === 0,
+    worstAbsErr: freq.worstErr,
     tolerance: '|ours − fixture| <= 4·sqrt(2·p(1−p)/n) per (region, map, patch)',
-    detail: `${freqFails}/${freqCompared} outside; worst err/tol ${worstRatio.toFixed(3)}${freqFailList.length ? `; ${freqFailList.join('; ')}` : ''}`,
+    detail: `${freq.fails}/${freq.compared} outside; ${freq.summary()}`,
   });
 
   // 7. Region-choice histogram uniform over the 6 coverable groups (ours, and the fixture's own).
@@ -193,45 +230,34 @@ export function checkCrfrpFixture(fixtureDir: string, opts: CrfrpCheckOptions = 
   });
 
   // 8. Per (region, map, group) mean of masked patches inside the group's membership.
-  let worstMean = 0;
-  let worstMeanRatio = 0;
-  let meanFails = 0;
-  const meanFailList: string[] = [];
-  for (const region of COVERABLE_REGION_NAMES) {
-    const theirs = agg.per_region[region];
-    if (!theirs || theirs.n_runs === 0) continue;
-    const nf = theirs.n_runs;
-    theirs.maps.forEach((tm, i) => {
-      const om = ours.maps[i]!.byRegion.get(region)!;
-      const no = om.runs;
-      if (no === 0) return;
-      for (let g = 0; g < REGION_NAMES.length; g++) {
-        const mo = om.groupMaskedSum[g]! / no;
-        const vo = Math.max(0, om.groupMaskedSumSq[g]! / no - mo * mo);
-        const mf = tm.masked_patches_per_group_mean[g]!;
-        const sf = tm.masked_patches_per_group_std[g]!;
-        // A group can look constant in the fixture's few runs yet vary a little (the fix-up rarely lands in
-        // it), so both sides use the larger of the two variance estimates.
-        const v = Math.max(sf * sf, vo);
-        const tol = 4 * Math.sqrt(v / nf + v / no) + 1e-5;
-        const err = Math.abs(mo - mf);
-        worstMean = Math.max(worstMean, err);
-        worstMeanRatio = Math.max(worstMeanRatio, err / tol);
-        if (err > tol) {
-          meanFails++;
-          if (meanFailList.length < 5)
-            meanFailList.push(`${region} map ${i} ${REGION_NAMES[g]}: ${mo.toFixed(3)} vs ${mf.toFixed(3)}`);
-        }
-      }
-    });
-  }
+  const means = new ToleranceTally();
+  forEachSharedRegionMap(agg, ours, (region, i, tm, nf, om) => {
+    const no = om.runs;
+    for (let g = 0; g < REGION_NAMES.length; g++) {
+      const mo = om.groupMaskedSum[g]! / no;
+      const vo = Math.max(0, om.groupMaskedSumSq[g]! / no - mo * mo);
+      const mf = tm.masked_patches_per_group_mean[g]!;
+      const sf = tm.masked_patches_per_group_std[g]!;
+      // A group can look constant in the fixture's few runs yet vary a little (the fix-up rarely lands in
+      // it), so both sides use the larger of the two variance estimates.
+      const v = Math.max(sf * sf, vo);
+      const tol = 4 * Math.sqrt(v / nf + v / no) + 1e-5;
+      const err = Math.abs(mo - mf);
+      means.add(
+        err,
+        tol,
+        err > tol,
+        () => `${region} map ${i} ${REGION_NAMES[g]}: ${mo.toFixed(3)} vs ${mf.toFixed(3)}`,
+      );
+    }
+  });
   results.push({
     name: 'crfrp.group_masked_means',
-    pass: meanFails === 0,
-    worstAbsErr: worstMean,
+    pass: means.fails === 0,
+    worstAbsErr: means.worstErr,
     tolerance:
       '|mean_ours − mean_fixture| <= 4·sqrt(v/n_f + v/n_o) + 1e-5, v = max(sd_f², sd_o²), per (region, map, group)',
-    detail: `${meanFails} outside; worst err/tol ${worstMeanRatio.toFixed(3)}${meanFailList.length ? `; ${meanFailList.join('; ')}` : ''}`,
+    detail: `${means.fails} outside; ${means.summary()}`,
   });
   return results;
 }
