@@ -124,35 +124,35 @@ export class NumpyScalar implements PyInstance {
     this.pyClass = `numpy.${numpyTypeName(dtype.descr)}`;
   }
   get value(): number | bigint | boolean {
-    const b = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    const b = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     const le = this.dtype.byteOrder !== '>';
     const d = this.dtype.descr.replace(/^[<>=|]/, '');
     const width = Number(d.slice(1));
-    if (b.length < width)
-      throw new PickleError(`numpy scalar of dtype '${this.dtype.descr}' holds only ${b.length} bytes`);
+    if (b.byteLength < width)
+      throw new PickleError(`numpy scalar of dtype '${this.dtype.descr}' holds only ${b.byteLength} bytes`);
     switch (d) {
       case 'f8':
-        return le ? b.readDoubleLE(0) : b.readDoubleBE(0);
+        return b.getFloat64(0, le);
       case 'f4':
-        return le ? b.readFloatLE(0) : b.readFloatBE(0);
+        return b.getFloat32(0, le);
       case 'i8':
-        return le ? b.readBigInt64LE(0) : b.readBigInt64BE(0);
+        return b.getBigInt64(0, le);
       case 'u8':
-        return le ? b.readBigUInt64LE(0) : b.readBigUInt64BE(0);
+        return b.getBigUint64(0, le);
       case 'i4':
-        return le ? b.readInt32LE(0) : b.readInt32BE(0);
+        return b.getInt32(0, le);
       case 'u4':
-        return le ? b.readUInt32LE(0) : b.readUInt32BE(0);
+        return b.getUint32(0, le);
       case 'i2':
-        return le ? b.readInt16LE(0) : b.readInt16BE(0);
+        return b.getInt16(0, le);
       case 'u2':
-        return le ? b.readUInt16LE(0) : b.readUInt16BE(0);
+        return b.getUint16(0, le);
       case 'i1':
-        return b.readInt8(0);
+        return b.getInt8(0);
       case 'u1':
-        return b.readUInt8(0);
+        return b.getUint8(0);
       case 'b1':
-        return b.readUInt8(0) !== 0;
+        return b.getUint8(0) !== 0;
       default:
         throw new PickleError(`numpy scalar of dtype '${this.dtype.descr}' is not supported`);
     }
