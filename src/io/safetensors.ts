@@ -1,9 +1,10 @@
 // safetensors files: an 8-byte little-endian header length, a JSON header (dtype, shape, data_offsets per tensor,
 // optional `__metadata__` of strings), then the raw little-endian tensor bytes. Reads are lazy per tensor.
 
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, readSync, writeSync } from 'node:fs';
 import { writeFileAtomic } from './atomicWrite.js';
 import { SafetensorsError } from './malformedInputError.js';
+import { openForReading } from './openForReading.js';
 import {
   DTYPE_BYTES,
   decodeRaw,
@@ -56,12 +57,7 @@ export class SafetensorsFile {
 
   /** Parses the header of `path`; tensor bytes are read by `read(name)`. */
   static open(path: string): SafetensorsFile {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (err) {
-      throw new Error(`cannot open ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
+    const fd = openForReading(path);
     try {
       const size = fstatSync(fd).size;
       const bad = (why: string): SafetensorsError =>

@@ -1,10 +1,11 @@
 // Random-access reading of zip archives (torch .pth files): the central directory via yauzl, then byte ranges of
 // stored entries straight from the file descriptor, so one tensor is read without touching anything else.
 
-import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
+import { closeSync, fstatSync, read, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { CheckpointFormatError } from './malformedInputError.js';
+import { openForReading } from './openForReading.js';
 
 export interface ZipEntryInfo {
   name: string;
@@ -86,12 +87,7 @@ export class ZipArchive {
 
   /** Opens `path` and reads its central directory. Errors say whether the file is legacy torch, truncated or not a zip. */
   static async open(path: string): Promise<ZipArchive> {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (err) {
-      throw new Error(`cannot open ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
+    const fd = openForReading(path);
     try {
       const fileSize = fstatSync(fd).size;
       const head = Buffer.alloc(Math.min(8, fileSize));
