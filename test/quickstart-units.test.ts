@@ -210,6 +210,7 @@ function summary(): QuickstartSummary {
           size: 'custom',
           img_size: 224,
           recipe: 'fsfm-dlib-1.3',
+          precision: 'fp32',
           threshold: 0.5,
           threshold_source: 'default',
           normalisation: { mean: [0, 0, 0], std: [1, 1, 1], source: 'x' },

@@ -198,6 +198,7 @@ function oneFaceItem(input: string): ScanItem {
       size: 'B',
       img_size: 224,
       recipe: 'fsfm-dlib-1.3',
+      precision: 'fp32',
       threshold: 0.5,
       threshold_source: 'default',
       normalisation: { mean: [0.5482, 0.4234, 0.3655], std: [0.2789, 0.2439, 0.2349], source: 'vggface2' },

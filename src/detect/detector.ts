@@ -18,6 +18,7 @@ import {
 } from '../data/media/index.js';
 import { toTensorNormalized } from '../data/transforms/normalize.js';
 import { aggregateVideos, type VideoAggregation } from '../eval/videoAggregation.js';
+import type { Precision } from '../models/precision.js';
 import { attentionRollout } from './attentionRollout.js';
 import { type Calibration, checkThreshold, DEFAULT_THRESHOLD, readCalibration } from './calibration.js';
 import { defaultRecipeFor } from './defaultRecipe.js';
@@ -57,6 +58,8 @@ export interface DetectorOptions {
   recipe?: string;
   /** crops per model run (default 8) */
   batch?: number;
+  /** model arithmetic: fp32 (default) or int8 (transformer blocks quantized; every result records which ran) */
+  precision?: Precision;
   /** faces whose larger box side is below this many pixels are not scored (default 40) */
   minFaceSize?: number;
   /** at most this many faces per image/frame (default 10) */
@@ -133,6 +136,7 @@ export class Detector {
       numHeads: opts.numHeads,
       batch: opts.batch,
       threads: opts.threads,
+      precision: opts.precision,
     });
     const recipe = cropRecipe(opts.recipe ?? defaultRecipeFor(model.spec.kind));
     // every recipe places its crop from the face mesh (crops/faceRect.ts), so the mesh always runs
@@ -158,6 +162,7 @@ export class Detector {
       recipe: this.recipe.name,
       threshold: this.threshold,
       thresholdSource: this.thresholdSource,
+      precision: this.model.precision,
     });
   }
 

@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import type { ResolvedNormStats } from '../io/normStats.js';
 import type { DetectorSpec } from '../models/detectorGraph.js';
+import type { Precision } from '../models/precision.js';
 import type { ModelInfo } from './scanResult.js';
 
 export interface ModelFacts {
@@ -11,6 +12,7 @@ export interface ModelFacts {
   recipe: string;
   threshold: number;
   thresholdSource: string;
+  precision: Precision;
 }
 
 export function modelInfo(f: ModelFacts): ModelInfo {
@@ -29,5 +31,6 @@ export function modelInfo(f: ModelFacts): ModelInfo {
       ...(norm.warning ? { warning: norm.warning } : {}),
     },
     checkpoint: basename(f.checkpoint),
+    precision: f.precision,
   };
 }

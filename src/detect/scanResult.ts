@@ -1,6 +1,8 @@
 // What a scan returns. Field names are the JSON wire format shared by `fsvfm scan --json`, `POST /scan` and the
 // library API, so a result can be stringified as is.
+
 import type { ScoringKind } from '../models/detectorGraph.js';
+import type { Precision } from '../models/precision.js';
 
 export type ScanStatus = 'ok' | 'abstain' | 'error';
 export type Verdict = 'fake' | 'real';
@@ -63,6 +65,8 @@ export interface ModelInfo {
   /** `warning` says which fallback statistics were used when the checkpoint came without its stats file */
   normalisation: { mean: number[]; std: number[]; source: string; warning?: string };
   checkpoint: string;
+  /** the arithmetic the scores were computed in: fp32, or int8 (quantized transformer blocks) */
+  precision: Precision;
 }
 
 export interface VideoMeta {

@@ -7,6 +7,8 @@ import type { NormStats, ResolvedNormStats } from '../io/normStats.js';
 import { type DetectorSpec, detectorWeights, traceDetector } from '../models/detectorGraph.js';
 import { loadDetector } from '../models/detectorLoader.js';
 import { exportDetectorOnnx } from '../models/exportOnnx.js';
+import { inferenceWeights } from '../models/int8Weights.js';
+import type { Precision } from '../models/precision.js';
 import { tapAttention } from '../nn/attention.js';
 import type { StateDict } from '../nn/stateDict.js';
 
@@ -15,6 +17,8 @@ export interface ScoringModelOptions {
   /** crops per model run (default 8) */
   batch?: number;
   threads?: number;
+  /** int8: the transformer blocks' Linear layers run as int8 products (default fp32) */
+  precision?: Precision;
 }
 
 export interface ScoreOutput {
@@ -34,6 +38,7 @@ export class ScoringModel {
     private readonly original: StateDict,
     private readonly exe: Executable,
     private readonly threads: number | undefined,
+    readonly precision: Precision,
   ) {}
 
   static async load(path: string, opts: ScoringModelOptions = {}): Promise<ScoringModel> {
@@ -52,8 +57,9 @@ export class ScoringModel {
     if (!Number.isInteger(batch) || batch < 1)
       throw new Error(`batch must be a positive integer, got ${batch}`);
     const weights = detectorWeights(spec, stateDict);
-    const exe = await compileScoring(spec, weights, batch, false, opts.threads);
-    return new ScoringModel(spec, norm, checkpoint, batch, weights, stateDict, exe, opts.threads);
+    const precision = opts.precision ?? 'fp32';
+    const exe = await compileScoring(spec, weights, batch, false, opts.threads, precision);
+    return new ScoringModel(spec, norm, checkpoint, batch, weights, stateDict, exe, opts.threads, precision);
   }
 
   get stats(): NormStats {
@@ -78,7 +84,7 @@ export class ScoringModel {
       const p = out.p_fake!.data as Float32Array;
       return crops.map((_, i) => p[i]!);
     }
-    this.singleExe ??= compileScoring(this.spec, this.weights, 1, false, this.threads);
+    this.singleExe ??= compileScoring(this.spec, this.weights, 1, false, this.threads, this.precision);
     const exe = await this.singleExe;
     const scores: number[] = [];
     for (const c of crops) {
@@ -102,7 +108,7 @@ export class ScoringModel {
 
   /** P(fake) and the head-averaged attention of every block ([T,T] each) for one crop. */
   async scoreWithAttention(crop: Float32Array): Promise<{ pFake: number; attention: Float32Array[] }> {
-    this.explainExe ??= compileScoring(this.spec, this.weights, 1, true, this.threads);
+    this.explainExe ??= compileScoring(this.spec, this.weights, 1, true, this.threads, this.precision);
     const exe = await this.explainExe;
     const out = await exe.run({ images: packBatch([crop], 1, this.imgSize) });
     const attention: Float32Array[] = [];
@@ -128,11 +134,13 @@ async function compileScoring(
   batch: number,
   withAttention: boolean,
   threads: number | undefined,
+  precision: Precision,
 ): Promise<Executable> {
   const g = new Graph();
   const taps = withAttention ? tapAttention(g) : [];
-  const t = traceDetector(g, spec, batch);
-  const missing = t.paramNames.filter((n) => !weights.has(n));
+  const t = traceDetector(g, spec, batch, precision);
+  const plain = precision === 'fp32' ? t : traceDetector(new Graph(), spec, batch);
+  const missing = plain.paramNames.filter((n) => !weights.has(n));
   if (missing.length > 0) {
     throw new Error(
       `the checkpoint lacks ${missing.length} tensors the ${spec.kind} graph needs, e.g. ${missing.slice(0, 3).join(', ')}`,
@@ -142,6 +150,6 @@ async function compileScoring(
   taps.forEach((a, i) => {
     outputs[`attn_${i}`] = reduceMean(a, 1);
   });
-  const initializers = new Map(t.paramNames.map((n) => [n, weights.get(n)!.data]));
+  const initializers = inferenceWeights(t.params, weights);
   return compile(outputs, { initializers, ...(threads ? { threads } : {}) });
 }

@@ -9,6 +9,9 @@ const { onnx } = onnxProto;
 
 export const OPSET = 17;
 
+/** onnxruntime's contrib-op domain, imported only by inference graphs that use its fused or quantized kernels. */
+export const MICROSOFT_DOMAIN = 'com.microsoft';
+
 export interface ValueSpec {
   name: string;
   dtype: Tensor['dtype'];
@@ -92,7 +95,12 @@ export function emitOnnx(outputs: Record<string, Tensor>, opts: EmitOptions = {}
   });
   const model = onnx.ModelProto.create({
     irVersion: 8,
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [
+      { domain: '', version: OPSET },
+      ...(em.nodes.some((n) => n.domain === MICROSOFT_DOMAIN)
+        ? [{ domain: MICROSOFT_DOMAIN, version: 1 }]
+        : []),
+    ],
     producerName: 'fsvfm',
     docString: opts.docString ?? '',
     graph: {

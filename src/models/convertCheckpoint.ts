@@ -12,6 +12,7 @@ import { type DetectedCheckpoint, detectCheckpoint, encoderKeys } from './checkp
 import { detectorSpec } from './detectorGraph.js';
 import { detectorNormStats, isDetectorKind } from './detectorKind.js';
 import { exportDetectorOnnx } from './exportOnnx.js';
+import type { Precision } from './precision.js';
 
 export type ConvertPart = 'encoder' | 'detector' | 'all';
 
@@ -28,6 +29,8 @@ export interface ConvertContext {
   numHeads?: number;
   /** static batch size of an exported ONNX graph */
   batch?: number;
+  /** arithmetic of an exported ONNX graph (int8: quantized transformer-block Linear layers) */
+  precision?: Precision;
 }
 
 export interface ConvertResult {
@@ -39,6 +42,8 @@ export interface ConvertResult {
   tensors: number;
   parameters: number;
   bytesWritten: number;
+  /** ONNX only: the arithmetic the exported graph runs in */
+  precision?: Precision;
 }
 
 export interface ConvertOptions {
@@ -46,6 +51,8 @@ export interface ConvertOptions {
   numHeads?: number;
   /** static batch size of an exported ONNX graph */
   batch?: number;
+  /** `--quantize int8`: an int8 ONNX graph (ONNX only; default fp32) */
+  precision?: Precision;
   /** called once with the number of tensors to convert, then `onTensor` after each */
   onStart?: (tensors: number) => void;
   onTensor?: () => void;
@@ -102,6 +109,7 @@ const toOnnx: ConvertTarget = async (ctx) => {
   const stats = detectorNormStats(ctx.input, spec.kind);
   const model: OnnxModel = exportDetectorOnnx(spec, sd, {
     batch: ctx.batch,
+    precision: ctx.precision ?? 'fp32',
     metadata: {
       fsvfm_source: basename(ctx.input),
       fsvfm_mean: JSON.stringify(stats.stats.mean),
@@ -158,6 +166,8 @@ export async function convertCheckpoint(
       `unknown output format '${ext || output}'; supported: ${Object.keys(CONVERT_TARGETS).join(', ')}`,
     );
   }
+  if (opts.precision === 'int8' && ext !== '.onnx')
+    throw new Error(`--quantize int8 writes an ONNX graph; give an output ending in .onnx (got '${output}')`);
   const weights: WeightsFile = await openWeightsFile(input);
   try {
     const detected = detectCheckpoint(weights.tensors);
@@ -173,6 +183,7 @@ export async function convertCheckpoint(
       onTensor: () => opts.onTensor?.(),
       numHeads: opts.numHeads,
       batch: opts.batch,
+      precision: opts.precision,
     });
     return {
       output,
@@ -183,6 +194,7 @@ export async function convertCheckpoint(
       tensors: selection.length,
       parameters: selection.reduce((a, [, t]) => a + t.shape.reduce((x, y) => x * y, 1), 0),
       bytesWritten: result.bytesWritten,
+      ...(ext === '.onnx' ? { precision: opts.precision ?? 'fp32' } : {}),
     };
   } finally {
     weights.close();

@@ -11,6 +11,7 @@ import { encoderConfig } from './encoderConfig.js';
 import { fasAdapterModel, fasModel, prepareFasStateDict } from './fasModel.js';
 import { fsAdapterVit } from './fsAdapter.js';
 import { fsvfmEncoder } from './fsvfmPretrain.js';
+import { loweringFor, type Precision } from './precision.js';
 import type { SizeConfig } from './sizes.js';
 import { vitClassifier } from './vitClassifier.js';
 
@@ -88,9 +89,18 @@ export function detectorWeights(spec: DetectorSpec, sd: StateDict): StateDict {
   return isFasKind(spec.kind) ? prepareFasStateDict(sd) : sd;
 }
 
-/** Traces the eval-mode scoring graph for a batch of normalised [N,3,H,W] images. */
-export function traceDetector(g: Graph, spec: DetectorSpec, batch: number): DetectorTrace {
-  const s = Scope.root(g);
+/**
+ * Traces the eval-mode scoring graph for a batch of normalised [N,3,H,W] images. An int8 graph reads quantized
+ * weights (`*.weight_int8`, `*.weight_scale`; models/int8Weights.ts derives them) and is for inference only.
+ */
+export function traceDetector(
+  g: Graph,
+  spec: DetectorSpec,
+  batch: number,
+  precision: Precision = 'fp32',
+): DetectorTrace {
+  const lowering = loweringFor(precision);
+  const s = Scope.root(g, { training: false, ...(lowering ? { inference: lowering } : {}) });
   const { imgSize } = spec.encoder;
   const images = g.input('images', 'float32', [batch, 3, imgSize, imgSize]);
   let logits: Tensor | null = null;

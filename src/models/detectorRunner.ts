@@ -4,6 +4,8 @@
 import { compile, type Executable, Graph, type HostTensor, type RuntimeOptions } from '../graph/index.js';
 import type { StateDict } from '../nn/stateDict.js';
 import { type DetectorSpec, traceDetector } from './detectorGraph.js';
+import { inferenceWeights } from './int8Weights.js';
+import type { Precision } from './precision.js';
 
 export class DetectorRunner {
   private feeds: Record<string, HostTensor> = {};
@@ -14,15 +16,28 @@ export class DetectorRunner {
     readonly batchSize: number,
     readonly inputSize: number,
     readonly numClasses: number,
+    readonly precision: Precision,
   ) {}
 
-  /** Compiles the logits of `spec` for `batchSize` images; `weights`, when given, are fed from then on. */
+  /**
+   * Compiles the logits of `spec` for `batchSize` images; `weights`, when given, are fed from then on. An int8
+   * runner needs `weights` now: they are quantized and baked in as initializers, which onnxruntime prepacks.
+   */
   static async create(
     spec: DetectorSpec,
     batchSize: number,
     rt: RuntimeOptions = {},
     weights?: StateDict,
+    precision: Precision = 'fp32',
   ): Promise<DetectorRunner> {
+    if (precision === 'int8') {
+      if (!weights) throw new Error('an int8 detector runner needs its weights when it is compiled');
+      const t = traceDetector(new Graph(), spec, batchSize, precision);
+      if (!t.logits) throw new Error('a bare encoder has no logits to evaluate');
+      const initializers = inferenceWeights(t.params, weights);
+      const exe = await compile({ logits: t.logits }, { ...rt, initializers });
+      return new DetectorRunner(exe, [], batchSize, spec.encoder.imgSize, spec.numClasses, precision);
+    }
     const t = traceDetector(new Graph(), spec, batchSize);
     if (!t.logits) throw new Error('a bare encoder has no logits to evaluate');
     const runner = new DetectorRunner(
@@ -31,6 +46,7 @@ export class DetectorRunner {
       batchSize,
       spec.encoder.imgSize,
       spec.numClasses,
+      precision,
     );
     if (weights) runner.setWeights(weights);
     return runner;
@@ -38,6 +54,10 @@ export class DetectorRunner {
 
   /** The parameters the next runs read (a training run passes its current ones before each validation). */
   setWeights(weights: StateDict): void {
+    if (this.precision !== 'fp32')
+      throw new Error(
+        `a ${this.precision} detector runner has its weights baked in; create a new one instead`,
+      );
     const feeds: Record<string, HostTensor> = {};
     for (const name of this.paramNames) {
       const t = weights.get(name);

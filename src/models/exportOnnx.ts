@@ -4,6 +4,8 @@ import onnxProto from 'onnx-proto';
 import { emitOnnx, Graph, type OnnxModel, type Tensor } from '../graph/index.js';
 import type { StateDict } from '../nn/stateDict.js';
 import { type DetectorSpec, detectorWeights, traceDetector } from './detectorGraph.js';
+import { inferenceWeights } from './int8Weights.js';
+import type { Precision } from './precision.js';
 
 const { onnx } = onnxProto;
 
@@ -12,6 +14,8 @@ export interface ExportOptions {
   batch?: number;
   /** extra metadata (normalisation mean/std, crop recipe, source file…) */
   metadata?: Record<string, string>;
+  /** int8: transformer-block Linear layers quantized per output channel (default fp32) */
+  precision?: Precision;
 }
 
 export function exportDetectorOnnx(
@@ -21,18 +25,19 @@ export function exportDetectorOnnx(
 ): OnnxModel {
   const batch = opts.batch ?? 1;
   const g = new Graph();
-  const t = traceDetector(g, spec, batch);
+  const precision = opts.precision ?? 'fp32';
   const weights = detectorWeights(spec, stateDict);
-  const missing = t.paramNames.filter((n) => !weights.has(n));
+  const missing = traceDetector(new Graph(), spec, batch).paramNames.filter((n) => !weights.has(n));
   if (missing.length)
     throw new Error(
       `the checkpoint lacks ${missing.length} tensors the ${spec.kind} graph needs, e.g. ${missing.slice(0, 3).join(', ')}`,
     );
+  const t = traceDetector(g, spec, batch, precision);
   const outputs: Record<string, Tensor> =
     t.logits && t.pFake
       ? { logits: t.logits, p_fake: t.pFake, features: t.features }
       : { tokens: t.features };
-  const init = new Map(t.paramNames.map((n) => [n, weights.get(n)!.data]));
+  const init = inferenceWeights(t.params, weights);
   const model = emitOnnx(outputs, {
     initializers: init,
     graphName: `fsvfm-${spec.kind}`,
@@ -44,6 +49,7 @@ export function exportDetectorOnnx(
     fsvfm_size: spec.size,
     fsvfm_img_size: String(spec.encoder.imgSize),
     fsvfm_classes: 'fake,real',
+    fsvfm_precision: precision,
     ...opts.metadata,
   };
   const decoded = onnx.ModelProto.decode(model.bytes);

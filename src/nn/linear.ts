@@ -1,5 +1,6 @@
-import { linear as linearOp, type Tensor } from '../graph/index.js';
-import { type Initializer, torchDefault, xavierUniform, zeros } from './init.js';
+import { dynamicQuantizeMatMul, linear as linearOp, type Tensor } from '../graph/index.js';
+import { INT8_SCALE, INT8_WEIGHT, isInt8Linear } from './inferenceLowering.js';
+import { type Initializer, ones, torchDefault, xavierUniform, zeros } from './init.js';
 import type { Scope } from './scope.js';
 
 export interface LinearOptions {
@@ -13,6 +14,14 @@ export function linear(s: Scope, x: Tensor, inF: number, outF: number, opts: Lin
   const init = opts.init ?? 'xavier';
   const wInit = init === 'xavier' ? xavierUniform : init === 'torch' ? torchDefault(inF) : init.weight;
   const bInit = init === 'xavier' ? zeros : init === 'torch' ? torchDefault(inF) : (init.bias ?? zeros);
+  if (isInt8Linear(s)) {
+    // inference only: the int8 weight is stored transposed ([in, out], the layout the int8 kernel reads)
+    const wInt8 = s.param(INT8_WEIGHT, [inF, outF], zeros, false, 'int8');
+    const scale = s.param(INT8_SCALE, [outF], ones, false);
+    const bias = opts.bias === false ? undefined : s.param('bias', [outF], bInit);
+    return dynamicQuantizeMatMul(x, wInt8, scale, bias);
+  }
+  // declaration order (weight, then bias) is the order fresh values are drawn in
   const w = s.param('weight', [outF, inF], wInit);
   const b = opts.bias === false ? undefined : s.param('bias', [outF], bInit);
   return linearOp(x, w, b);

@@ -1,7 +1,8 @@
 // Parameter scopes: model code declares parameters where it uses them (names = official state-dict keys),
 // and the declarations double as the model's parameter list for initialisation, loading and export.
-import type { Graph, Tensor } from '../graph/index.js';
+import type { DType, Graph, Tensor } from '../graph/index.js';
 import { fmt } from '../graph/shape.js';
+import type { InferenceLowering } from './inferenceLowering.js';
 import type { Initializer } from './init.js';
 
 export interface ParamSpec {
@@ -10,6 +11,8 @@ export interface ParamSpec {
   init: Initializer;
   /** false for fixed tables (positional embeddings) that optimizers must not touch */
   trainable: boolean;
+  /** float32 unless stated (int8 for the quantized weights of inference graphs) */
+  dtype?: DType;
 }
 
 /** Collects parameter declarations and hands out one traced tensor per name. */
@@ -31,7 +34,7 @@ export class ParamRegistry {
     if (!prev) this.specs.set(spec.name, spec);
     let t = this.tensors.get(spec.name);
     if (!t) {
-      t = this.graph.param(spec.name, spec.shape);
+      t = this.graph.param(spec.name, spec.shape, spec.dtype ?? 'float32');
       this.tensors.set(spec.name, t);
     }
     return t;
@@ -45,6 +48,8 @@ export class ParamRegistry {
 export interface ScopeOptions {
   /** train mode: drop path / dropout active (their keep-masks become graph inputs) */
   training: boolean;
+  /** inference-only lowering choices (int8 layers); absent in training graphs */
+  inference?: InferenceLowering;
 }
 
 /** A naming prefix over a registry, plus the train/eval flag. */
@@ -75,8 +80,14 @@ export class Scope {
     return this.prefix ? `${this.prefix}.${name}` : name;
   }
 
-  param(name: string, shape: readonly number[], init: Initializer, trainable = true): Tensor {
-    return this.registry.declare({ name: this.key(name), shape: [...shape], init, trainable });
+  param(name: string, shape: readonly number[], init: Initializer, trainable = true, dtype?: DType): Tensor {
+    return this.registry.declare({
+      name: this.key(name),
+      shape: [...shape],
+      init,
+      trainable,
+      ...(dtype ? { dtype } : {}),
+    });
   }
 
   /** A Bernoulli(keepProb) keep-mask input (drop path, dropout), drawn and fed by the trainer each step. */

@@ -34,6 +34,8 @@ export async function detectorKey(opts: DetectorOptions): Promise<DetectorKey> {
     threshold_source: thresholdSource,
     explain_with_sha256: opts.explainWith ? await sha256File(opts.explainWith) : null,
     decoder_heads: opts.explainDecoderHeads ?? null,
+    // int8 scores differ from fp32 ones in the last digits: the two never share cached results
+    ...(opts.precision && opts.precision !== 'fp32' ? { precision: opts.precision } : {}),
   };
   return { key: sha256Text(JSON.stringify(facts)), facts };
 }

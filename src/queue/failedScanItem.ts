@@ -32,5 +32,6 @@ export async function modelInfoOf(opts: DetectorOptions, key: DetectorKey): Prom
     recipe: String(key.facts.recipe),
     threshold: Number(key.facts.threshold),
     thresholdSource: String(key.facts.threshold_source),
+    precision: opts.precision ?? 'fp32',
   });
 }

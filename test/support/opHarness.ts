@@ -56,6 +56,8 @@ export function toHost(dtype: DType, values: readonly number[]): HostData {
       return BigInt64Array.from(values.map((v) => BigInt(v)));
     case 'bool':
       return Uint8Array.from(values.map((v) => (v ? 1 : 0)));
+    case 'int8':
+      return Int8Array.from(values);
   }
 }
 

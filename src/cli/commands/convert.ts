@@ -2,6 +2,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { type ConvertPart, convertCheckpoint } from '../../models/convertCheckpoint.js';
+import { parsePrecision } from '../../models/precision.js';
 import { positiveInt } from '../args.js';
 import { asUserError } from '../userError.js';
 
@@ -18,11 +19,23 @@ export function registerConvert(program: Command): void {
       positiveInt('--num_heads'),
     )
     .option('--batch <n>', 'static batch size of the exported ONNX graph', positiveInt('--batch'), 1)
+    .option(
+      '--quantize <precision>',
+      "ONNX: int8 quantizes the transformer blocks' Linear layers per output channel (fp32 = none)",
+      'fp32',
+    )
     .option('--json', 'print one JSON object')
     .action(
       async (
         file: string,
-        opts: { to: string; part: string; json?: boolean; num_heads?: number; batch: number },
+        opts: {
+          to: string;
+          part: string;
+          json?: boolean;
+          num_heads?: number;
+          batch: number;
+          quantize: string;
+        },
       ) => {
         const bar = process.stderr.isTTY
           ? new SingleBar({ format: 'convert [{bar}] {value}/{total} tensors | ETA {eta}s' })
@@ -32,6 +45,7 @@ export function registerConvert(program: Command): void {
           r = await convertCheckpoint(file, opts.to, opts.part as ConvertPart, {
             numHeads: opts.num_heads,
             batch: opts.batch,
+            precision: parsePrecision(opts.quantize),
             onStart: (n) => bar?.start(n, 0),
             onTensor: () => bar?.increment(),
           });
@@ -43,7 +57,7 @@ export function registerConvert(program: Command): void {
         if (opts.json) console.log(JSON.stringify(r));
         else {
           console.log(
-            `wrote ${r.output}: ${r.tensors} tensors, ${r.parameters.toLocaleString('en-US')} parameters (${r.part} of a ${r.kind} ${r.size} model)`,
+            `wrote ${r.output}: ${r.tensors} tensors, ${r.parameters.toLocaleString('en-US')} parameters (${r.part} of a ${r.kind} ${r.size} model${r.precision ? `, ${r.precision}` : ''})`,
           );
         }
       },

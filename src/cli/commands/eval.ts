@@ -10,6 +10,7 @@ import {
   VIDEO_AGGREGATIONS,
   type VideoAggregation,
 } from '../../eval/videoAggregation.js';
+import { isPrecision, PRECISIONS, type Precision } from '../../models/precision.js';
 import { intArg } from '../args.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { jpegQualityArg } from '../jpegQualityArg.js';
@@ -36,7 +37,13 @@ interface EvalFlags {
   jpeg_quality?: number;
   person_id?: string;
   threads?: number;
+  precision: string;
   progress?: boolean;
+}
+
+function parsePrecisionFlag(p: string): Precision {
+  if (!isPrecision(p)) throw new UserError(`--precision must be one of ${PRECISIONS.join(', ')}, got '${p}'`);
+  return p;
 }
 
 async function runEvalCommand(f: EvalFlags): Promise<void> {
@@ -78,6 +85,7 @@ async function runEvalCommand(f: EvalFlags): Promise<void> {
         ...(f.jpeg_quality ? { jpegQuality: f.jpeg_quality } : {}),
         ...(f.person_id ? { personId: f.person_id } : {}),
         runtime: f.threads ? { threads: f.threads } : {},
+        precision: parsePrecisionFlag(f.precision),
         signal: stop.signal,
       },
       {
@@ -151,6 +159,7 @@ export function registerEval(program: Command): void {
     )
     .option('--bootstrap <n>', 'bootstrap resamples for AUC / EER intervals', intArg('--bootstrap'))
     .option('--threads <n>', 'onnxruntime intra-op threads', intArg('--threads'))
+    .option('--precision <p>', `model arithmetic: ${PRECISIONS.join(' | ')}`, 'fp32')
     .option('--no-progress', 'no progress bar')
     .action(runEvalCommand);
 }

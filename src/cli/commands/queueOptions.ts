@@ -1,15 +1,6 @@
 // Flags shared by the commands that talk to the scan queue (`worker`, `scan --queue`, `serve --queue`). Kept apart
 // from the queue code so that commands load BullMQ only when a queue is used.
 import { InvalidArgumentError } from 'commander';
-import { UserError } from '../userError.js';
-
-/** `--precision`: int8 scoring is not built yet; the flag exists so workers can be started the same way later. */
-export const PRECISIONS = ['fp32'] as const;
-
-export function checkPrecision(p: string): void {
-  if (!(PRECISIONS as readonly string[]).includes(p))
-    throw new UserError(`--precision ${p} is not available yet; only ${PRECISIONS.join(', ')} is supported`);
-}
 
 /** A `redis://host:port[/db]` URL, checked when parsed so a typo is a one-line error. */
 export function redisUrl(flag: string) {

@@ -12,6 +12,7 @@ import {
 import type { VideoAggregation } from '../../eval/videoAggregation.js';
 import { VIDEO_AGGREGATIONS } from '../../eval/videoAggregation.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
+import { isPrecision, PRECISIONS } from '../../models/precision.js';
 import { positiveInt, positiveNumber, probability } from '../args.js';
 import { onStopSignals } from '../interrupt.js';
 import { UserError } from '../userError.js';
@@ -29,6 +30,7 @@ export interface ScanCliOptions {
   minFace: number;
   batch: number;
   threads?: number;
+  precision: string;
   jobs: number;
   json?: boolean;
   csv?: string;
@@ -50,9 +52,12 @@ export function detectorOptionsFromCli(o: {
   minFace?: number;
   batch?: number;
   threads?: number;
+  precision?: string;
   explainWith?: string;
   decoder_heads?: number;
 }): DetectorOptions {
+  if (o.precision !== undefined && !isPrecision(o.precision))
+    throw new UserError(`--precision must be one of ${PRECISIONS.join(', ')}, got '${o.precision}'`);
   if (!existsSync(o.model)) throw new UserError(`detector checkpoint not found: ${o.model}`);
   if (o.threshold !== undefined && o.calibration !== undefined)
     throw new UserError('give either --threshold or --calibration, not both');
@@ -69,6 +74,7 @@ export function detectorOptionsFromCli(o: {
     minFaceSize: o.minFace,
     batch: o.batch,
     threads: o.threads,
+    ...(o.precision && isPrecision(o.precision) ? { precision: o.precision } : {}),
     explainWith: o.explainWith,
     explainDecoderHeads: o.decoder_heads,
   };
@@ -219,5 +225,10 @@ export function withDetectorOptions(cmd: Command): Command {
     .option('--recipe <name>', 'face crop recipe (default fsfm-dlib-1.3)')
     .option('--min-face <px>', 'faces smaller than this are not scored', positiveInt('--min-face'), 40)
     .option('--batch <n>', 'crops per model run', positiveInt('--batch'), 8)
-    .option('--threads <n>', 'onnxruntime threads', positiveInt('--threads'));
+    .option('--threads <n>', 'onnxruntime threads', positiveInt('--threads'))
+    .option(
+      '--precision <p>',
+      `model arithmetic: ${PRECISIONS.join('|')} (int8: quantized transformer blocks, faster on VNNI/AMX CPUs)`,
+      'fp32',
+    );
 }

@@ -4,7 +4,7 @@ import type { ScanWorker, WorkerHealthServer } from '../../queue/index.js';
 import { intArg, positiveInt } from '../args.js';
 import { onStopSignals } from '../interrupt.js';
 import { UserError } from '../userError.js';
-import { checkPrecision, PRECISIONS, redisUrl } from './queueOptions.js';
+import { redisUrl } from './queueOptions.js';
 import { createDetectorForCli, detectorOptionsFromCli, withDetectorOptions } from './scan.js';
 
 interface WorkerCliOptions {
@@ -35,7 +35,6 @@ export function registerWorker(program: Command): void {
       'Redis server holding the queue, e.g. redis://10.0.0.5:6379',
       redisUrl('--redis'),
     )
-    .option('--precision <p>', `model precision: ${PRECISIONS.join('|')} (int8 is not available yet)`, 'fp32')
     .option('--concurrency <n>', 'jobs scored at once by this process', positiveInt('--concurrency'), 1)
     .option(
       '--stall-s <n>',
@@ -55,7 +54,6 @@ export function registerWorker(program: Command): void {
       positiveInt('--decoder_heads'),
     )
     .action(async (o: WorkerCliOptions) => {
-      checkPrecision(o.precision);
       // BullMQ is loaded only by the commands that use the queue
       const { detectorKey, ScanWorker, startWorkerHealth } = await import('../../queue/index.js');
       if (

@@ -10,6 +10,7 @@ import type { RuntimeOptions } from '../../graph/index.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { type LoadedDetector, loadDetector } from '../../models/detectorLoader.js';
 import { DetectorRunner } from '../../models/detectorRunner.js';
+import type { Precision } from '../../models/precision.js';
 import { predictionsFromLogits } from '../accuracy.js';
 import { meanCrossEntropyFloat32, probRealFloat32 } from '../float32Softmax.js';
 import { type GroupAucSummary, groupAucs } from '../groupAuc.js';
@@ -71,6 +72,8 @@ export interface EvaluateOptions {
   /** bootstrap resamples for AUC / EER confidence intervals (0: none) */
   bootstrap?: number;
   runtime?: RuntimeOptions;
+  /** model arithmetic (default fp32; int8 quantizes the transformer blocks' Linear layers) */
+  precision?: Precision;
   signal?: AbortSignal;
 }
 
@@ -101,6 +104,7 @@ export interface EvaluateOutcome {
     size: string;
     norm: LoadedDetector['norm']['source'];
     inputSize: number;
+    precision: Precision;
   };
   /** images that could not be read, per set */
   unreadable: { set: string; file: string; error: string }[];
@@ -263,13 +267,14 @@ export async function evaluate(opts: EvaluateOptions, cb: EvaluateCallbacks = {}
       `${opts.checkpoint} has a ${detector.size.numClasses}-class head; the protocols need a binary (fake/real) detector`,
     );
   cb.onLog?.(
-    `detector: ${detector.kind}, size ${detector.size.name} (D=${detector.size.embedDim}, depth ${detector.size.depth}), input ${detector.inputSize}, normalisation ${detector.norm.source}${detector.norm.path ? ` (${detector.norm.path})` : ''}`,
+    `detector: ${detector.kind}, size ${detector.size.name} (D=${detector.size.embedDim}, depth ${detector.size.depth}), input ${detector.inputSize}, normalisation ${detector.norm.source}${detector.norm.path ? ` (${detector.norm.path})` : ''}, precision ${opts.precision ?? 'fp32'}`,
   );
   const runner = await DetectorRunner.create(
     detector.spec,
     opts.batchSize ?? 32,
     opts.runtime,
     detector.stateDict,
+    opts.precision ?? 'fp32',
   );
   const transform = opts.transform ?? DEFAULT_EVAL_TRANSFORM;
   const evaluated: EvaluatedSet[] = [];
@@ -384,6 +389,7 @@ export async function evaluate(opts: EvaluateOptions, cb: EvaluateCallbacks = {}
       size: detector.size.name,
       norm: detector.norm.source,
       inputSize: detector.inputSize,
+      precision: opts.precision ?? 'fp32',
     },
     unreadable,
   };
