@@ -57,14 +57,20 @@ function runCli(args: string[], out: string, kill?: KillAt): Promise<Exit> {
   const leftBefore = new Set(tempFilesIn(out));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: repo,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   let timer: NodeJS.Timeout | null = null;
+  let printed = '';
+  const onOutput = (c: Buffer): void => {
+    printed += c.toString();
+    if (kill && kill !== 'checkpoint-write' && !timer && kill.afterLine.test(printed))
+      timer = setTimeout(killNow, kill.delayMs);
+  };
+  child.stdout?.on('data', onOutput);
   child.stderr?.on('data', (c: Buffer) => {
     stderr += c.toString();
-    if (kill && kill !== 'checkpoint-write' && !timer && kill.afterLine.test(stderr))
-      timer = setTimeout(killNow, kill.delayMs);
+    onOutput(c);
   });
   let killed = false;
   let tempFiles: string[] = [];
@@ -370,7 +376,7 @@ test('temp files of killed writes are removed, those of live processes kept; a r
   const log = path.join(dir, 'log.txt');
   writeFileSync(log, `${[0, 1, 2].map((epoch) => JSON.stringify({ epoch })).join('\n')}\n{"epo`);
   await reconcileOutputs(
-    { dir, resumedLog: { path: log, before: (e, at) => Number(e.epoch) < at.epoch } },
+    { dir, log: { path: log, before: (e, at) => Number(e.epoch) < at.epoch } },
     { epoch: 2, step: 0 },
   );
   assert.deepEqual(readdirSync(dir).sort(), [`.log.txt.${process.ppid}.3.tmp`, 'log.txt']);

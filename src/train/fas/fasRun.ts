@@ -49,8 +49,6 @@ const f32 = (data: Float32Array, shape: number[]): HostTensor => ({ dtype: 'floa
 export interface FasRunStart {
   /** the summaries of the protocol's earlier runs (kept in every resume checkpoint) */
   earlier: readonly FasRunSummary[];
-  /** this invocation resumes an earlier one: its log is cut back to where each run starts */
-  resumed: boolean;
   /** the state to continue this run from */
   from?: FasResume;
 }
@@ -83,15 +81,11 @@ export class FasRun implements TrainingTask<FasEvaluation | null> {
     const evalEvery = c.r.evalEvery;
     this.outputs = {
       dir: c.r.outputDir,
-      ...(how.resumed
-        ? {
-            resumedLog: {
-              path: c.logPath,
-              before: (e, at) =>
-                Number(e.run) < run || (Number(e.run) === run && Number(e.iteration) < at.epoch * evalEvery),
-            },
-          }
-        : {}),
+      log: {
+        path: c.logPath,
+        before: (e, at) =>
+          Number(e.run) < run || (Number(e.run) === run && Number(e.iteration) < at.epoch * evalEvery),
+      },
     };
   }
 

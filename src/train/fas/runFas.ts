@@ -86,7 +86,6 @@ export async function trainFas(o: FasOptions, hooks: FasCallbacks = {}): Promise
   for (let run = from?.run ?? 0; run < r.runs && !interrupted; run++) {
     const task = await FasRun.create(c, run, {
       earlier: [...summaries],
-      resumed: from !== null,
       ...(from && run === from.run ? { from } : {}),
     });
     interrupted = (await runTraining(task, hooks.signal)).stopped !== null;

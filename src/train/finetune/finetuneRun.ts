@@ -88,9 +88,7 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
     if (bestExists) this.best = join(r.outputDir, BEST_CHECKPOINT);
     this.outputs = {
       dir: r.outputDir,
-      ...(r.resume
-        ? { resumedLog: { path: this.logPath, before: (e, at) => Number(e.epoch) < at.epoch } }
-        : {}),
+      log: { path: this.logPath, before: (e, at) => Number(e.epoch) < at.epoch },
     };
     const lr = r.lr ?? scaledLr(r.blr, r.batchSize * r.accumIter);
     this.schedule = { lr, minLr: r.minLr, warmupEpochs: r.warmupEpochs, epochs: r.epochs };
