@@ -1,20 +1,16 @@
 // CRFR-P: Covering a Random Facial Region, then Proportional masking — exactly SPEC §3.4.
 import type { SeededRng } from '../random/seededRng.js';
 import { chooseCoveredRegion, trimOversizedRegion } from './coveredRegion.js';
-import { LabelMaskStrategy, type SampleMask } from './maskStrategy.js';
+import { type DrawnMasks, LabelMaskStrategy, type SampleMask } from './maskStrategy.js';
 import type { PatchLabels } from './patchLabels.js';
 import { countOnes, groupMembership } from './patchMembership.js';
 import { fixUpMaskCount, maskProportionally } from './proportionalMasking.js';
-import { REGION_GROUPS, type RegionName } from './regionGroups.js';
+import { REGION_GROUPS } from './regionGroups.js';
 
 export class CrfrPMasking extends LabelMaskStrategy {
   readonly name = 'crfr-p' as const;
 
-  protected drawBatch(
-    labels: readonly PatchLabels[],
-    nMask: number,
-    rng: SeededRng,
-  ): { region: RegionName | null; samples: SampleMask[] } {
+  protected drawBatch(labels: readonly PatchLabels[], nMask: number, rng: SeededRng): DrawnMasks {
     const covered = chooseCoveredRegion(rng, this.options.region);
     // The other 7 groups, still in the fixed order.
     const order = REGION_GROUPS.filter((g) => g.index !== covered.index);

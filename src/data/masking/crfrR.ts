@@ -2,20 +2,15 @@
 // FR as in CRFR-P, then n_mask − |FR| patches drawn uniformly from the rest; same extreme branch.
 import type { SeededRng } from '../random/seededRng.js';
 import { chooseCoveredRegion, trimOversizedRegion } from './coveredRegion.js';
-import { LabelMaskStrategy, type SampleMask } from './maskStrategy.js';
+import { type DrawnMasks, LabelMaskStrategy, type SampleMask } from './maskStrategy.js';
 import type { PatchLabels } from './patchLabels.js';
 import { groupMembership } from './patchMembership.js';
 import { fixUpMaskCount } from './proportionalMasking.js';
-import type { RegionName } from './regionGroups.js';
 
 export class CrfrRMasking extends LabelMaskStrategy {
   readonly name = 'crfr-r' as const;
 
-  protected drawBatch(
-    labels: readonly PatchLabels[],
-    nMask: number,
-    rng: SeededRng,
-  ): { region: RegionName | null; samples: SampleMask[] } {
+  protected drawBatch(labels: readonly PatchLabels[], nMask: number, rng: SeededRng): DrawnMasks {
     const covered = chooseCoveredRegion(rng, this.options.region);
     const samples = labels.map((l): SampleMask => {
       const fr = groupMembership(l, covered);

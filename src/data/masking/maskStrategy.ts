@@ -49,6 +49,25 @@ export interface SampleMask {
   extreme: boolean;
 }
 
+/** What a strategy draws for one batch: its covered region (or null) and each sample's mask and FR. */
+export interface DrawnMasks {
+  region: RegionName | null;
+  samples: SampleMask[];
+}
+
+/** The draw of a strategy without a covered region: every sample's FR is empty and none takes the extreme branch. */
+export function regionlessDraw(
+  labels: readonly PatchLabels[],
+  drawMask: (labels: PatchLabels) => Uint8Array,
+): DrawnMasks {
+  const samples = labels.map((l) => ({
+    mask: drawMask(l),
+    fr: new Uint8Array(l.grid.count),
+    extreme: false,
+  }));
+  return { region: null, samples };
+}
+
 /**
  * Shared driver: checks the batch, runs `perBatch` (which returns the region and the per-sample masks),
  * packs the rows and asserts that each has exactly n_mask ones.
@@ -57,7 +76,7 @@ export function runStrategy(
   name: MaskStrategyName,
   options: MaskOptions,
   labels: readonly PatchLabels[],
-  perBatch: (nMask: number) => { region: RegionName | null; samples: SampleMask[] },
+  perBatch: (nMask: number) => DrawnMasks,
 ): MaskBatch {
   if (labels.length === 0) throw new Error(`${name} masking: empty batch`);
   const grid = labels[0]!.grid;
@@ -118,9 +137,5 @@ export abstract class LabelMaskStrategy implements MaskStrategy {
   }
 
   /** The batch's covered region (or null) and each sample's mask and FR with exactly `nMask` masked patches. */
-  protected abstract drawBatch(
-    labels: readonly PatchLabels[],
-    nMask: number,
-    rng: SeededRng,
-  ): { region: RegionName | null; samples: SampleMask[] };
+  protected abstract drawBatch(labels: readonly PatchLabels[], nMask: number, rng: SeededRng): DrawnMasks;
 }

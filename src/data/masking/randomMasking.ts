@@ -1,24 +1,17 @@
 // Random patch masking as in MAE (SPEC §3.6): a uniformly random n_mask-subset per sample; FR empty.
 import type { SeededRng } from '../random/seededRng.js';
-import { LabelMaskStrategy, type SampleMask } from './maskStrategy.js';
+import { type DrawnMasks, LabelMaskStrategy, regionlessDraw } from './maskStrategy.js';
 import type { PatchLabels } from './patchLabels.js';
-import type { RegionName } from './regionGroups.js';
 
 export class RandomMasking extends LabelMaskStrategy {
   readonly name = 'random' as const;
 
-  protected drawBatch(
-    labels: readonly PatchLabels[],
-    nMask: number,
-    rng: SeededRng,
-  ): { region: RegionName | null; samples: SampleMask[] } {
-    const samples = labels.map((l): SampleMask => {
-      const N = l.grid.count;
-      const mask = new Uint8Array(N);
-      for (const k of rng.sampleWithoutReplacement(rangeOf(N), nMask)) mask[k] = 1;
-      return { mask, fr: new Uint8Array(N), extreme: false };
+  protected drawBatch(labels: readonly PatchLabels[], nMask: number, rng: SeededRng): DrawnMasks {
+    return regionlessDraw(labels, (l) => {
+      const mask = new Uint8Array(l.grid.count);
+      for (const k of rng.sampleWithoutReplacement(rangeOf(l.grid.count), nMask)) mask[k] = 1;
+      return mask;
     });
-    return { region: null, samples };
   }
 }
 
