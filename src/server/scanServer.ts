@@ -10,17 +10,19 @@
 // queue is full), time per request (504). Every upload's temp folder is removed whatever the outcome.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Detector, MediaLimitError } from '../detect/index.js';
+import { Detector, MediaLimitError } from '../detect/index.js';
 import { bearerTokenMatches } from './bearerToken.js';
 import { applyCors } from './corsPolicy.js';
 import { HttpError, sendError, sendJson } from './httpErrors.js';
 import { receiveUpload } from './multipartUpload.js';
 import type { ScanFileFn } from './queuedScan.js';
 import { RequestQueue } from './requestQueue.js';
+import { inProcessEngine, type ScanEngine } from './scanEngine.js';
 import { ortDistRoot, serveFile, webRoot } from './staticAssets.js';
 
 export interface ScanServerOptions {
-  detector: Detector;
+  /** scores uploads and describes the model: a `DetectorThread` keeps model runs off the HTTP thread */
+  detector: Detector | ScanEngine;
   /** largest accepted upload in bytes (default 200 MB) */
   maxUploadBytes?: number;
   /** longest accepted video in seconds (default 600) */
@@ -33,7 +35,7 @@ export interface ScanServerOptions {
   requestTimeoutMs?: number;
   /** frames sampled per video (default 32) */
   frames?: number;
-  /** scores an uploaded file (default: the detector, in this process; `queuedScanFile` hands it to workers) */
+  /** scores an uploaded file (default: `detector`, wherever it runs; `queuedScanFile` hands it to workers) */
   scanFile?: ScanFileFn;
   /** folder for uploads while they are scanned (default: the system temp folder); workers must read it */
   uploadDir?: string;
@@ -58,7 +60,7 @@ export interface ScanServer {
 }
 
 export function createScanServer(opts: ScanServerOptions): ScanServer {
-  const { detector } = opts;
+  const detector = opts.detector instanceof Detector ? inProcessEngine(opts.detector) : opts.detector;
   const limits = {
     maxUploadBytes: opts.maxUploadBytes ?? 200 * 1024 * 1024,
     maxVideoSeconds: opts.maxVideoSeconds ?? 600,
@@ -68,7 +70,7 @@ export function createScanServer(opts: ScanServerOptions): ScanServer {
   const queue = new RequestQueue(opts.concurrency ?? 2, opts.maxQueue ?? 32);
   const web = webRoot();
   let ort: string | undefined;
-  let onnx: Uint8Array | undefined;
+  let onnx: Promise<Uint8Array> | undefined;
   let closing = false;
   const inFlight = new Set<Promise<unknown>>();
   const log = opts.log ?? (() => {});
@@ -159,9 +161,13 @@ export function createScanServer(opts: ScanServerOptions): ScanServer {
       return sendJson(res, 200, { status: closing ? 'closing' : 'ok', ...queue.load });
     if (url.pathname === '/model') return sendJson(res, 200, model());
     if (url.pathname === '/model.onnx') {
-      onnx ??= detector.model.exportOnnx({ fsvfm_recipe: detector.info.recipe });
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': onnx.byteLength });
-      res.end(onnx);
+      onnx ??= detector.exportOnnx();
+      onnx.catch(() => {
+        onnx = undefined; // a failed export is tried again on the next request
+      });
+      const bytes = await onnx;
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.byteLength });
+      res.end(req.method === 'HEAD' ? undefined : bytes);
       return;
     }
     if (url.pathname.startsWith('/ort/')) {

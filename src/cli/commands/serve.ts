@@ -2,12 +2,12 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ScanProducer } from '../../queue/index.js';
-import { createScanServer, queuedScanFile } from '../../server/index.js';
+import { createScanServer, DetectorThread, queuedScanFile } from '../../server/index.js';
 import { intArg, positiveInt } from '../args.js';
 import { onStopSignals } from '../interrupt.js';
 import { UserError } from '../userError.js';
 import { queueLimitOrRedisUrl } from './queueOptions.js';
-import { createDetectorForCli, detectorOptionsFromCli, withDetectorOptions } from './scan.js';
+import { detectorOptionsFromCli, withDetectorOptions } from './scan.js';
 
 interface ServeCliOptions {
   model: string;
@@ -40,7 +40,7 @@ export function registerServe(program: Command): void {
   withDetectorOptions(program.command('serve'))
     .description('HTTP service: POST /scan, GET /health, GET /model, GET /model.onnx, and a web page at /')
     .option('--port <n>', 'TCP port (0 = any free port)', intArg('--port', 0), 8080)
-    .option('--host <addr>', 'address to listen on (default: loopback only)', '127.0.0.1')
+    .option('--host <addr>', 'address to listen on (loopback only unless changed)', '127.0.0.1')
     .option(
       '--token <secret>',
       'require `Authorization: Bearer <secret>` on /scan, /model, /model.onnx (default: $FSVFM_TOKEN if set)',
@@ -94,8 +94,14 @@ export function registerServe(program: Command): void {
         });
         console.log(`fsvfm serve: scans go to queue ${producer.queueName} on ${url}`);
       }
-      // the detector also answers GET /model and /model.onnx in queue mode
-      const detector = await createDetectorForCli(detectorOptions);
+      // the detector runs in a worker thread, so model runs never hold up the HTTP event loop (/health answers
+      // while scans run); in queue mode it only answers GET /model and /model.onnx
+      const detector = await DetectorThread.start(detectorOptions).catch(async (err: Error) => {
+        await producer?.close();
+        throw new UserError(`cannot load the detector: ${err.message}`);
+      });
+      const warning = detector.info.normalisation.warning;
+      if (warning) console.error(`warning: ${warning}`);
       const service = createScanServer({
         detector,
         maxUploadBytes: o.maxUploadMb * 1024 * 1024,
@@ -114,7 +120,7 @@ export function registerServe(program: Command): void {
       try {
         port = await service.listen(o.port, o.host);
       } catch (err) {
-        detector.dispose();
+        await detector.dispose();
         await producer?.close();
         throw new UserError(`cannot listen on ${o.host}:${o.port}: ${(err as Error).message}`);
       }
@@ -130,6 +136,6 @@ export function registerServe(program: Command): void {
         onStopSignals(stop, true);
       });
       await producer?.close();
-      detector.dispose();
+      await detector.dispose();
     });
 }
