@@ -11,6 +11,7 @@ import { onlineSelfBlend } from '../src/data/synthetic/onlineSelfBlend.js';
 import { encodeNpy } from '../src/io/npy.js';
 import { loadStateDict } from '../src/models/loadStateDict.js';
 import { type FinetuneOptions, finetune } from '../src/train/finetune/index.js';
+import { outlineSourceOf } from '../src/train/finetune/onlineSbiFaces.js';
 import { ckpt, SKIP_REASON, writePng } from './protocol-fixtures.js';
 import { texturedImage } from './synthetic-fixtures.js';
 
@@ -189,4 +190,26 @@ test('listed images with --jpeg_prob: an interrupted run resumed ends bit-identi
   const a = (await loadStateDict(straight.last!)).stateDict;
   const b = (await loadStateDict(resumed.last!)).stateDict;
   for (const [k, t] of a) assert.ok(bitsEqual(t.data, b.get(k)!.data), `${k} differs after resume`);
+});
+
+test('a face with a landmark sidecar instead of a parsing map blends too', async () => {
+  const dir = path.join(root, 'sidecar');
+  mkdirSync(dir, { recursive: true });
+  const image = path.join(dir, 'face.png');
+  await writePng(image, texturedImage(SIDE, SIDE, 21).data);
+  // 468 points on an ellipse around the face centre
+  const landmarks = Array.from({ length: 468 }, (_, i) => {
+    const a = (2 * Math.PI * i) / 468;
+    return [SIDE / 2 + SIDE * 0.3 * Math.cos(a), SIDE / 2 + SIDE * 0.4 * Math.sin(a)];
+  });
+  writeFileSync(path.join(dir, 'face.landmarks.json'), JSON.stringify({ landmarks }));
+  const outline = outlineSourceOf(image, []);
+  assert.equal(outline?.kind, 'landmarks');
+  const r = await loadSbiPairs({
+    kind: 'sbi-pairs',
+    items: [{ image, outline: outline!, seed: 5 }],
+    sbi: {},
+    post: { jitterProb: 0, jpegProb: 0, jpegQuality: [40, 100] },
+  });
+  assert.notDeepEqual(Buffer.from(r.fakes[0]!.data), Buffer.from(r.reals[0]!.data));
 });
