@@ -4,7 +4,9 @@
 import { compile, Graph, gemm, type HostTensor } from '../graph/index.js';
 import { encoderConfig } from '../models/encoderConfig.js';
 import { fsvfmEncoder, pixelDecoder } from '../models/fsvfmPretrain.js';
+import { inferenceWeights } from '../models/int8Weights.js';
 import { maskIndices } from '../models/maskIndices.js';
+import { loweringFor, type Precision } from '../models/precision.js';
 import { vitSize } from '../models/sizes.js';
 import { type ClassifierConfig, vitClassifier } from '../models/vitClassifier.js';
 import { seededRandom } from '../nn/random.js';
@@ -20,6 +22,9 @@ export interface EngineBenchResult {
   vit_s16_b8_img_s: number;
   vit_b16_b1_img_s: number;
   vit_b16_b8_img_s: number;
+  /** the same forwards with the transformer blocks' Linear layers in int8 (scan/eval/convert --precision int8) */
+  vit_s16_b1_int8_img_s: number;
+  vit_b16_b8_int8_img_s: number;
   mae_s16_b8_step_ms: number;
   /** the same step with AdamW and clipping as onnxruntime ops inside the step graph instead of on the host */
   mae_s16_b8_step_ms_graph_optimizer: number;
@@ -40,26 +45,31 @@ function randomImages(b: number, size: number): HostTensor {
   return { dtype: 'float32', shape: [b, 3, size, size], data };
 }
 
-/** Forward images/s of a ViT classifier with weights baked in as initializers (how detectors are exported). */
+/**
+ * Forward images/s of a ViT classifier with weights baked in as initializers (how detectors are exported and
+ * scanned), in the given precision.
+ */
 export async function vitForwardImagesPerSecond(
   size: 'S' | 'B',
   batch: number,
   threads: number,
   spinning = false,
+  precision: Precision = 'fp32',
 ): Promise<number> {
   const cfg: ClassifierConfig = { ...encoderConfig(vitSize(size)), numClasses: 2, globalPool: true };
-  const g = new Graph();
-  const s = Scope.root(g);
-  const images = g.input('images', 'float32', [batch, 3, 224, 224]);
-  const { logits } = vitClassifier(s, images, cfg);
-  const weights = initStateDict(s.registry.list(), seededRandom(0));
+  const trace = (p: Precision) => {
+    const g = new Graph();
+    const lowering = loweringFor(p);
+    const s = Scope.root(g, { training: false, ...(lowering ? { inference: lowering } : {}) });
+    const images = g.input('images', 'float32', [batch, 3, 224, 224]);
+    return { s, logits: vitClassifier(s, images, cfg).logits };
+  };
+  const plain = trace('fp32');
+  const weights = initStateDict(plain.s.registry.list(), seededRandom(0));
+  const run = precision === 'fp32' ? plain : trace(precision);
   const exe = await compile(
-    { logits },
-    {
-      spinning,
-      threads,
-      initializers: new Map([...weights].map(([k, v]) => [k, v.data])),
-    },
+    { logits: run.logits },
+    { spinning, threads, initializers: inferenceWeights(run.s.registry.list(), weights) },
   );
   const feeds = { images: randomImages(batch, 224) };
   const ms = await medianMs(() => exe.run(feeds), 3, 3000);
@@ -178,6 +188,13 @@ export async function runEngineBench(
     r[key] = await vitForwardImagesPerSecond(size, batch, threads);
     log(`ViT-${size}/16 forward, batch ${batch}: ${r[key]!.toFixed(2)} img/s`);
   }
+  for (const [size, batch, key] of [
+    ['S', 1, 'vit_s16_b1_int8_img_s'],
+    ['B', 8, 'vit_b16_b8_int8_img_s'],
+  ] as const) {
+    r[key] = await vitForwardImagesPerSecond(size, batch, threads, false, 'int8');
+    log(`ViT-${size}/16 forward, batch ${batch}, int8: ${r[key]!.toFixed(2)} img/s`);
+  }
   const spinning = await vitForwardImagesPerSecond('S', 1, threads, true);
   log(`ViT-S/16 forward, batch 1, spinning thread pool: ${spinning.toFixed(2)} img/s`);
   const mae = await maeStepMs(threads, 'host');
@@ -188,7 +205,12 @@ export async function runEngineBench(
   return {
     ...(r as Pick<
       EngineBenchResult,
-      'vit_s16_b1_img_s' | 'vit_s16_b8_img_s' | 'vit_b16_b1_img_s' | 'vit_b16_b8_img_s'
+      | 'vit_s16_b1_img_s'
+      | 'vit_s16_b8_img_s'
+      | 'vit_b16_b1_img_s'
+      | 'vit_b16_b8_img_s'
+      | 'vit_s16_b1_int8_img_s'
+      | 'vit_b16_b8_int8_img_s'
     >),
     mae_s16_b8_step_ms: mae,
     mae_s16_b8_step_ms_graph_optimizer: maeGraph,
