@@ -104,10 +104,28 @@ export function stripImages(items: ScanItem[]): ScanItem[] {
   }));
 }
 
-export async function runScan(inputs: string[], o: ScanCliOptions): Promise<ScanItem[]> {
+/** Every input exists and `aggregate` names a frame → video rule; a UserError otherwise. */
+export function checkScanInputs(inputs: readonly string[], aggregate: string): void {
   for (const i of inputs) if (!existsSync(i)) throw new UserError(`input not found: ${i}`);
-  if (!VIDEO_AGGREGATIONS.includes(o.aggregate as VideoAggregation))
-    throw new UserError(`--aggregate must be one of ${VIDEO_AGGREGATIONS.join(', ')}, got "${o.aggregate}"`);
+  if (!VIDEO_AGGREGATIONS.includes(aggregate as VideoAggregation))
+    throw new UserError(`--aggregate must be one of ${VIDEO_AGGREGATIONS.join(', ')}, got "${aggregate}"`);
+}
+
+/** After a scan: the item lines a progress bar held back, then the --csv, --report and --json outputs. */
+export async function writeScanOutputs(
+  items: ScanItem[],
+  o: Pick<ScanCliOptions, 'csv' | 'report' | 'json' | 'crops'>,
+  log: (line: string) => void,
+  barShown: boolean,
+): Promise<void> {
+  if (barShown) for (const it of items) log(describe(it));
+  if (o.csv) await writeText(o.csv, scanCsv(items));
+  if (o.report) await writeText(o.report, scanReportHtml(items));
+  if (o.json) console.log(JSON.stringify({ items: o.crops ? items : stripImages(items) }));
+}
+
+export async function runScan(inputs: string[], o: ScanCliOptions): Promise<ScanItem[]> {
+  checkScanInputs(inputs, o.aggregate);
   const detector = await createDetectorForCli(detectorOptionsFromCli(o));
   const controller = new AbortController();
   const onSignal = (): void => controller.abort(new UserError('scan interrupted', 130));
@@ -140,15 +158,11 @@ export async function runScan(inputs: string[], o: ScanCliOptions): Promise<Scan
       },
     });
     bar?.stop();
-    if (bar) for (const it of items) log(describe(it));
-    if (o.csv) await writeText(o.csv, scanCsv(items));
-    if (o.report) await writeText(o.report, scanReportHtml(items));
-    if (o.json) console.log(JSON.stringify({ items: o.crops ? items : stripImages(items) }));
+    await writeScanOutputs(items, o, log, bar !== undefined);
     return items;
   } catch (err) {
     bar?.stop();
-    if (controller.signal.aborted) throw controller.signal.reason;
-    throw err;
+    throw controller.signal.aborted ? controller.signal.reason : err;
   } finally {
     stopListening();
     detector.dispose();

@@ -1,18 +1,17 @@
 // `fsvfm scan <inputs> --queue <redis-url>`: the same scan, scored by `fsvfm worker`s through the Redis queue.
 // One job per file; the outputs (lines, --json, --csv, --report) are those of a local scan.
-import { existsSync, writeSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { listInputFiles } from '../../data/datasets/listInputFiles.js';
-import { type ModelInfo, type ScanItem, scanCsv, scanReportHtml } from '../../detect/index.js';
-import { VIDEO_AGGREGATIONS, type VideoAggregation } from '../../eval/videoAggregation.js';
-import { writeFileAtomic } from '../../io/atomicWrite.js';
+import type { ModelInfo, ScanItem } from '../../detect/index.js';
+import type { VideoAggregation } from '../../eval/videoAggregation.js';
 import { onStopSignals } from '../interrupt.js';
 import { UserError } from '../userError.js';
 import {
+  checkScanInputs,
   describe as describeItem,
   detectorOptionsFromCli,
   type ScanCliOptions,
-  stripImages,
+  writeScanOutputs,
 } from './scan.js';
 
 export interface QueueScanCliOptions extends ScanCliOptions {
@@ -21,9 +20,7 @@ export interface QueueScanCliOptions extends ScanCliOptions {
 }
 
 export async function runScanOnQueue(inputs: string[], o: QueueScanCliOptions): Promise<ScanItem[]> {
-  for (const i of inputs) if (!existsSync(i)) throw new UserError(`input not found: ${i}`);
-  if (!VIDEO_AGGREGATIONS.includes(o.aggregate as VideoAggregation))
-    throw new UserError(`--aggregate must be one of ${VIDEO_AGGREGATIONS.join(', ')}, got "${o.aggregate}"`);
+  checkScanInputs(inputs, o.aggregate);
   const { detectorKey, failedScanItem, modelInfoOf, ScanProducer } = await import('../../queue/index.js');
   const opts = detectorOptionsFromCli(o);
   const key = await detectorKey(opts).catch((err: Error) => {
@@ -110,23 +107,13 @@ export async function runScanOnQueue(inputs: string[], o: QueueScanCliOptions): 
       if (!bar) log(describeItem(item));
       items.push(item);
     }
-    if (bar) for (const it of items) log(describeItem(it));
-    if (o.csv) await writeText(o.csv, scanCsv(items));
-    if (o.report) await writeText(o.report, scanReportHtml(items));
-    if (o.json) console.log(JSON.stringify({ items: o.crops ? items : stripImages(items) }));
+    await writeScanOutputs(items, o, log, bar !== undefined);
     return items;
   } catch (err) {
     bar?.stop();
-    if (controller.signal.aborted) throw controller.signal.reason;
-    throw err;
+    throw controller.signal.aborted ? controller.signal.reason : err;
   } finally {
     stopListening();
     await producer.close();
   }
-}
-
-async function writeText(path: string, text: string): Promise<void> {
-  await writeFileAtomic(path, (fd) => {
-    writeSync(fd, text);
-  });
 }
