@@ -28,6 +28,7 @@ interface ServeCliOptions {
   queue: number | string;
   uploadDir?: string;
   timeoutS: number;
+  uploadIdleS: number;
   explainWith?: string;
   decoder_heads?: number;
   token?: string;
@@ -61,6 +62,12 @@ export function registerServe(program: Command): void {
       'folder for uploads while scanned (with --queue: one every worker can read)',
     )
     .option('--timeout-s <n>', 'time limit per scan (504 above)', positiveInt('--timeout-s'), 120)
+    .option(
+      '--upload-idle-s <n>',
+      'longest pause while an upload arrives (408 above; the temp file is deleted)',
+      positiveInt('--upload-idle-s'),
+      30,
+    )
     .option('--explain-with <pretrain.pth>', 'FS-VFM pre-training checkpoint for masked-reconstruction maps')
     .option(
       '--decoder_heads <n>',
@@ -111,6 +118,7 @@ export function registerServe(program: Command): void {
         scanFile: producer && queuedScanFile(producer),
         uploadDir: o.uploadDir,
         requestTimeoutMs: o.timeoutS * 1000,
+        uploadIdleMs: o.uploadIdleS * 1000,
         frames: o.frames,
         token,
         corsOrigin: o.cors,
