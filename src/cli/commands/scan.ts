@@ -18,12 +18,10 @@ import { onStopSignals } from '../interrupt.js';
 import { UserError } from '../userError.js';
 import { redisUrl } from './queueOptions.js';
 
-export interface ScanCliOptions {
+/** The detector flags that `withDetectorOptions` declares, as commander hands them to scan, serve and worker. */
+export interface DetectorCliOptions {
   model: string;
   num_heads?: number;
-  frames: number;
-  fps?: number;
-  aggregate: string;
   threshold?: number;
   calibration?: string;
   recipe?: string;
@@ -31,31 +29,27 @@ export interface ScanCliOptions {
   batch: number;
   threads?: number;
   precision: string;
+  explainWith?: string;
+  decoder_heads?: number;
+}
+
+export interface ScanCliOptions extends DetectorCliOptions {
+  frames: number;
+  fps?: number;
+  aggregate: string;
   jobs: number;
   json?: boolean;
   csv?: string;
   report?: string;
   crops?: boolean;
   explain?: boolean;
-  explainWith?: string;
-  decoder_heads?: number;
   progress: boolean;
 }
 
-/** Detector options from the shared flags of `scan` and `serve`; bad input becomes a UserError. */
-export function detectorOptionsFromCli(o: {
-  model: string;
-  num_heads?: number;
-  threshold?: number;
-  calibration?: string;
-  recipe?: string;
-  minFace?: number;
-  batch?: number;
-  threads?: number;
-  precision?: string;
-  explainWith?: string;
-  decoder_heads?: number;
-}): DetectorOptions {
+/** Detector options from the shared flags of `scan`, `serve` and `worker`; bad input becomes a UserError. */
+export function detectorOptionsFromCli(
+  o: Pick<DetectorCliOptions, 'model'> & Partial<DetectorCliOptions>,
+): DetectorOptions {
   if (o.precision !== undefined && !isPrecision(o.precision))
     throw new UserError(`--precision must be one of ${PRECISIONS.join(', ')}, got '${o.precision}'`);
   if (!existsSync(o.model)) throw new UserError(`detector checkpoint not found: ${o.model}`);

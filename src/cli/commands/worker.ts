@@ -5,24 +5,18 @@ import { intArg, positiveInt } from '../args.js';
 import { onStopSignals } from '../interrupt.js';
 import { UserError } from '../userError.js';
 import { redisUrl } from './queueOptions.js';
-import { createDetectorForCli, detectorOptionsFromCli, withDetectorOptions } from './scan.js';
+import {
+  createDetectorForCli,
+  type DetectorCliOptions,
+  detectorOptionsFromCli,
+  withDetectorOptions,
+} from './scan.js';
 
-interface WorkerCliOptions {
+interface WorkerCliOptions extends DetectorCliOptions {
   redis: string;
-  model: string;
-  num_heads?: number;
-  threshold?: number;
-  calibration?: string;
-  recipe?: string;
-  minFace: number;
-  batch: number;
-  threads?: number;
-  precision: string;
   concurrency: number;
   stallS: number;
   healthPort?: number;
-  explainWith?: string;
-  decoder_heads?: number;
 }
 
 export function registerWorker(program: Command): void {
