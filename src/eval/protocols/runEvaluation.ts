@@ -350,23 +350,19 @@ export async function evaluate(opts: EvaluateOptions, cb: EvaluateCallbacks = {}
     `checkpoint: ${path.resolve(opts.checkpoint)}`,
     `args: ${JSON.stringify({ ...opts, signal: undefined, runtime: undefined })}`,
   ];
-  if (opts.protocol === 'dfd') {
+  if (opts.protocol === 'dfd' || opts.protocol === 'diff') {
     files.testResults = path.join(opts.out, 'test_results.txt');
     await writeFileAtomic(
       files.testResults,
-      formatDfdTestResults(
-        official.map((o) => o as DfdDatasetResult),
-        preamble,
-      ),
-    );
-  } else if (opts.protocol === 'diff') {
-    files.testResults = path.join(opts.out, 'test_results.txt');
-    await writeFileAtomic(
-      files.testResults,
-      formatImageLevelTestResults(
-        official.map((o) => o as ImageLevelResult),
-        preamble,
-      ),
+      opts.protocol === 'dfd'
+        ? formatDfdTestResults(
+            official.map((o) => o as DfdDatasetResult),
+            preamble,
+          )
+        : formatImageLevelTestResults(
+            official.map((o) => o as ImageLevelResult),
+            preamble,
+          ),
     );
   } else {
     files.performanceCsv = path.join(opts.out, 'performance.csv');
