@@ -1,6 +1,7 @@
 // fsvfm's public API: scanning (images, videos, folders), the HTTP service, and the model/engine entry points a
 // program needs to load, run and export FS-VFM detectors.
 
+// Each crop export named again (data/crops/index.ts lists them too): the public API is exactly what is listed here.
 export {
   type CropBox,
   type CropRecipe,

@@ -17,6 +17,8 @@ export class MalformedInputError extends Error {
   }
 }
 
+// One subclass per input format, alike on purpose: a caller catches the errors of the format it parses.
+
 /** A pickle stream the safe unpickler refuses. */
 export class PickleError extends MalformedInputError {
   override name = 'PickleError';

@@ -1,5 +1,6 @@
 // Pickle protocol 2 writer for the values torch checkpoints hold. Tensors are written by the caller's hook
 // (see torchSave.ts); shared JS objects are memoised so references stay shared after loading.
+// Its import list matches pickleGlobals.ts's: both handle the same Python value classes, one writing, one reading.
 import {
   NumpyScalar,
   PyFloat,

@@ -4,6 +4,7 @@
 export { type DetectorKey, detectorKey } from './detectorKey.js';
 export { failedScanItem, modelInfoOf } from './failedScanItem.js';
 export { checkRedisUrl } from './redisConnection.js';
+// The scanJob names repeat scanProducer.ts's import of them: this index is the list of what the layer offers.
 export {
   type QueuedScanOptions,
   SCAN_JOB_ATTEMPTS,

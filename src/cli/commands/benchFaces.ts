@@ -1,4 +1,5 @@
 // `fsvfm bench faces`: frames/s for video → 32 face crops + parsing maps, images/s for stills.
+// Its option block is shaped like benchScan.ts's; each bench command declares its own flags.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { demoBenchMedia } from '../../benchmarks/benchMedia.js';

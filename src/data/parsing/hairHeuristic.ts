@@ -28,6 +28,7 @@ const SIDE_MARGIN = 0.4;
 const SIDE_MARGIN_LOW = 0.15;
 /** How far above the oval skin may extend (forehead above the mesh), as a fraction of the face height. */
 const SKIN_ABOVE_OVAL = 0.12;
+// (Constants, then the entry point: shaped like synthetic/onlineSelfBlend.ts's opening, with nothing in common.)
 
 /**
  * Hair heuristic (no parsing network ships on npm, so this stands in for FACER's hair class):
