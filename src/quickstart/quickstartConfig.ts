@@ -41,9 +41,9 @@ export const TINY_MODEL: CustomModelDims = {
 };
 
 /**
- * Pre-training epochs when no --minutes is given: what a 3-minute budget bought on an idle 2-core machine in earlier
- * clean runs (1.02 s/step × 14 steps/epoch); a budget turns into fewer epochs on a busy machine and then into another
- * encoder and other detector figures.
+ * Pre-training epochs when no --minutes is given: what a 3-minute budget buys on an idle 2-core machine (measured
+ * 1.02 s/step × 14 steps/epoch). A fixed count, because a budget turns into fewer epochs on a busy machine and then
+ * into another encoder and other detector figures.
  */
 export const DEFAULT_PRETRAIN_EPOCHS = 12;
 
