@@ -20,14 +20,26 @@ export interface DfdDatasetResult {
 
 const f3 = (x: number) => pyFixed(x, 3);
 
-/** The lines the official test scripts print before a data set's FRAME-LEVEL metrics. */
-function frameLevelHeader(dataset: string, images: number): string[] {
-  return [
-    '',
-    '',
-    `--Metrics of the network testing on the ${dataset} dataset with ${images} test imgs--`,
-    '*[------FRAME-LEVEL------] ',
-  ];
+/**
+ * A `test_results.txt` body: the preamble, then per data set the header the official test scripts print before its
+ * FRAME-LEVEL metrics and the metric lines of that protocol.
+ */
+function testResultsBody<R extends { dataset: string; images: number }>(
+  results: readonly R[],
+  preamble: readonly string[],
+  metricLines: (result: R) => string[],
+): string {
+  const lines = [...preamble];
+  for (const r of results) {
+    lines.push(
+      '',
+      '',
+      `--Metrics of the network testing on the ${r.dataset} dataset with ${r.images} test imgs--`,
+      '*[------FRAME-LEVEL------] ',
+      ...metricLines(r),
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** Body of a DfD `test_results.txt`; `preamble` lines (job dir, printed args) go first when given. */
@@ -35,16 +47,11 @@ export function formatDfdTestResults(
   results: readonly DfdDatasetResult[],
   preamble: readonly string[] = [],
 ): string {
-  const lines = [...preamble];
-  for (const r of results) {
-    lines.push(...frameLevelHeader(r.dataset, r.images));
-    lines.push(
-      `Balanced_Acc ${f3(r.frame.balancedAcc)} Auc ${f3(r.frame.auc)} EER ${f3(r.frame.eer)} loss ${f3(r.frame.loss)}`,
-    );
-    lines.push('*[------VIDEO-LEVEL------] ');
-    lines.push(`Balanced_Acc ${f3(r.video.balancedAcc)} Auc ${f3(r.video.auc)} EER ${f3(r.video.eer)}`);
-  }
-  return `${lines.join('\n')}\n`;
+  return testResultsBody(results, preamble, (r) => [
+    `Balanced_Acc ${f3(r.frame.balancedAcc)} Auc ${f3(r.frame.auc)} EER ${f3(r.frame.eer)} loss ${f3(r.frame.loss)}`,
+    '*[------VIDEO-LEVEL------] ',
+    `Balanced_Acc ${f3(r.video.balancedAcc)} Auc ${f3(r.video.auc)} EER ${f3(r.video.eer)}`,
+  ]);
 }
 
 export interface ImageLevelResult {
@@ -63,14 +70,9 @@ export function formatImageLevelTestResults(
   results: readonly ImageLevelResult[],
   preamble: readonly string[] = [],
 ): string {
-  const lines = [...preamble];
-  for (const r of results) {
-    lines.push(...frameLevelHeader(r.dataset, r.images));
-    lines.push(
-      `Acc ${f3(r.acc)} Balanced_Acc ${f3(r.balancedAcc)} Auc ${f3(r.auc)} EER ${f3(r.eer)} loss ${f3(r.loss)}`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
+  return testResultsBody(results, preamble, (r) => [
+    `Acc ${f3(r.acc)} Balanced_Acc ${f3(r.balancedAcc)} Auc ${f3(r.auc)} EER ${f3(r.eer)} loss ${f3(r.loss)}`,
+  ]);
 }
 
 export interface FasRunResult {
