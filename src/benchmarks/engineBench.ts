@@ -55,18 +55,19 @@ export async function vitForwardImagesPerSecond(
   threads: number,
   spinning = false,
   precision: Precision = 'fp32',
+  fused = false,
 ): Promise<number> {
   const cfg: ClassifierConfig = { ...encoderConfig(vitSize(size)), numClasses: 2, globalPool: true };
-  const trace = (p: Precision) => {
+  const trace = (p: Precision, f: boolean) => {
     const g = new Graph();
-    const lowering = loweringFor(p);
+    const lowering = loweringFor(p, f);
     const s = Scope.root(g, { training: false, ...(lowering ? { inference: lowering } : {}) });
     const images = g.input('images', 'float32', [batch, 3, 224, 224]);
     return { s, logits: vitClassifier(s, images, cfg).logits };
   };
-  const plain = trace('fp32');
+  const plain = trace('fp32', false);
   const weights = initStateDict(plain.s.registry.list(), seededRandom(0));
-  const run = precision === 'fp32' ? plain : trace(precision);
+  const run = precision === 'fp32' && !fused ? plain : trace(precision, fused);
   const exe = await compile(
     { logits: run.logits },
     { spinning, threads, initializers: inferenceWeights(run.s.registry.list(), weights) },

@@ -98,8 +98,9 @@ export function traceDetector(
   spec: DetectorSpec,
   batch: number,
   precision: Precision = 'fp32',
+  fused = false,
 ): DetectorTrace {
-  const lowering = loweringFor(precision);
+  const lowering = loweringFor(precision, fused);
   const s = Scope.root(g, { training: false, ...(lowering ? { inference: lowering } : {}) });
   const { imgSize } = spec.encoder;
   const images = g.input('images', 'float32', [batch, 3, imgSize, imgSize]);

@@ -23,7 +23,14 @@ export function isInt8BlockLinear(prefix: string): boolean {
   return BLOCK_LINEAR.test(prefix);
 }
 
-/** The trace-time lowering of a precision (undefined: the plain fp32 graph). */
-export function loweringFor(precision: Precision): InferenceLowering | undefined {
-  return precision === 'int8' ? { int8Linear: isInt8BlockLinear } : undefined;
+/**
+ * The trace-time lowering of a precision, with or without onnxruntime's fused kernels (undefined: the plain
+ * graph, as training traces it).
+ */
+export function loweringFor(precision: Precision, fused = false): InferenceLowering | undefined {
+  if (precision === 'fp32' && !fused) return undefined;
+  return {
+    ...(precision === 'int8' ? { int8Linear: isInt8BlockLinear } : {}),
+    ...(fused ? { fused: true } : {}),
+  };
 }

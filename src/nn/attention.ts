@@ -1,4 +1,5 @@
 import {
+  fusedAttention,
   type Graph,
   matmul,
   mulScalar,
@@ -8,7 +9,8 @@ import {
   type Tensor,
   transpose,
 } from '../graph/index.js';
-import { type LinearOptions, linear } from './linear.js';
+import { isFused, isInt8Linear } from './inferenceLowering.js';
+import { type LinearOptions, linear, linearParams } from './linear.js';
 import type { Scope } from './scope.js';
 
 const attentionTaps = new WeakMap<Graph, Tensor[]>();
@@ -41,6 +43,12 @@ export function attention(
   const [b, t] = x.shape as [number, number, number];
   const hd = dim / heads;
   if (!Number.isInteger(hd)) throw new Error(`attention: width ${dim} is not divisible by ${heads} heads`);
+  // fused inference kernel, unless the probabilities are tapped or qkv runs in int8
+  if (isFused(s) && !attentionTaps.has(s.graph) && !isInt8Linear(s.child('qkv'))) {
+    const { weight, bias } = linearParams(s.child('qkv'), dim, 3 * dim, { init });
+    const merged = fusedAttention(x, weight, bias!, heads);
+    return linear(s.child('proj'), merged, dim, dim, { init });
+  }
   const qkv = linear(s.child('qkv'), x, dim, 3 * dim, { init });
   const perHead = transpose(reshape(qkv, [b, t, 3, heads, hd]), [2, 0, 3, 1, 4]); // [3,B,H,T,hd]
   const [q, k, v] = split(perHead, 0, [1, 1, 1]).map((u) => reshape(u, [b, heads, t, hd])) as [

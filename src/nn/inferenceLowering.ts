@@ -9,11 +9,21 @@ export interface InferenceLowering {
    * of `<prefix>.weight`.
    */
   int8Linear?: (prefix: string) => boolean;
+  /**
+   * Emit onnxruntime's fused kernels: com.microsoft:Attention for the attention core (where qkv stays float) and
+   * SkipLayerNormalization for each block's residual add + norm2.
+   */
+  fused?: boolean;
 }
 
 /** Names of the quantized weight and its per-output-channel scales, beside the float weight they replace. */
 export const INT8_WEIGHT = 'weight_int8';
 export const INT8_SCALE = 'weight_scale';
+
+/** Whether the block at `s` emits the fused kernels. */
+export function isFused(s: Scope): boolean {
+  return s.options.inference?.fused ?? false;
+}
 
 /** Whether the Linear layer at `s` runs in int8. */
 export function isInt8Linear(s: Scope): boolean {

@@ -9,11 +9,29 @@ export interface LinearOptions {
   init?: 'xavier' | 'torch' | { weight: Initializer; bias?: Initializer };
 }
 
-/** PyTorch Linear: weight [out, in], optional bias [out]. */
-export function linear(s: Scope, x: Tensor, inF: number, outF: number, opts: LinearOptions = {}): Tensor {
+function initializers(inF: number, opts: LinearOptions): { wInit: Initializer; bInit: Initializer } {
   const init = opts.init ?? 'xavier';
   const wInit = init === 'xavier' ? xavierUniform : init === 'torch' ? torchDefault(inF) : init.weight;
   const bInit = init === 'xavier' ? zeros : init === 'torch' ? torchDefault(inF) : (init.bias ?? zeros);
+  return { wInit, bInit };
+}
+
+/** The float parameters of a Linear layer, declared as `linear` declares them (for fused inference kernels). */
+export function linearParams(
+  s: Scope,
+  inF: number,
+  outF: number,
+  opts: LinearOptions = {},
+): { weight: Tensor; bias: Tensor | undefined } {
+  const { wInit, bInit } = initializers(inF, opts);
+  const weight = s.param('weight', [outF, inF], wInit);
+  const bias = opts.bias === false ? undefined : s.param('bias', [outF], bInit);
+  return { weight, bias };
+}
+
+/** PyTorch Linear: weight [out, in], optional bias [out]. */
+export function linear(s: Scope, x: Tensor, inF: number, outF: number, opts: LinearOptions = {}): Tensor {
+  const { bInit } = initializers(inF, opts);
   if (isInt8Linear(s)) {
     // inference only: the int8 weight is stored transposed ([in, out], the layout the int8 kernel reads)
     const wInt8 = s.param(INT8_WEIGHT, [inF, outF], zeros, false, 'int8');
@@ -22,7 +40,6 @@ export function linear(s: Scope, x: Tensor, inF: number, outF: number, opts: Lin
     return dynamicQuantizeMatMul(x, wInt8, scale, bias);
   }
   // declaration order (weight, then bias) is the order fresh values are drawn in
-  const w = s.param('weight', [outF, inF], wInit);
-  const b = opts.bias === false ? undefined : s.param('bias', [outF], bInit);
-  return linearOp(x, w, b);
+  const { weight, bias } = linearParams(s, inF, outF, opts);
+  return linearOp(x, weight, bias);
 }
