@@ -169,46 +169,30 @@ function checkFasStatistic(
   s: FasStatistic,
   out: CheckResult[],
 ): void {
+  /** `${p}.${name}`, compared at the exact (1e-12) tolerance. */
+  const exact = (name: string, actual: number, expected: number): void => {
+    out.push(compareNumbers(`${p}.${name}`, actual, expected, EXACT, T_EXACT));
+  };
   const st = getEerStates(probs, labels);
   const e = s.get_EER_states;
-  out.push(compareNumbers(`${p}.get_EER_states.EER`, st.EER, e.EER, EXACT, T_EXACT));
-  out.push(compareNumbers(`${p}.get_EER_states.thr`, st.thr, e.thr, EXACT, T_EXACT));
+  exact('get_EER_states.EER', st.EER, e.EER);
+  exact('get_EER_states.thr', st.thr, e.thr);
   out.push(compareNumbers(`${p}.get_EER_states.n_thresholds`, st.FAR.length, e.n_thresholds, 0, 'exact'));
-  for (const [idx, far] of Object.entries(e.FAR_at_thr_index)) {
-    out.push(compareNumbers(`${p}.get_EER_states.FAR[${idx}]`, st.FAR[Number(idx)], far, EXACT, T_EXACT));
-  }
-  for (const [idx, frr] of Object.entries(e.FRR_at_thr_index)) {
-    out.push(compareNumbers(`${p}.get_EER_states.FRR[${idx}]`, st.FRR[Number(idx)], frr, EXACT, T_EXACT));
-  }
-  out.push(
-    compareNumbers(
-      `${p}.get_HTER_at_thr`,
-      getHterAtThr(probs, labels, st.thr),
-      s.get_HTER_at_thr,
-      EXACT,
-      T_EXACT,
-    ),
-  );
-  out.push(
-    compareNumbers(
-      `${p}.calculate_threshold_ACC`,
-      calculateThreshold(probs, labels, st.thr),
-      s.calculate_threshold_ACC,
-      EXACT,
-      T_EXACT,
-    ),
-  );
+  for (const [idx, far] of Object.entries(e.FAR_at_thr_index))
+    exact(`get_EER_states.FAR[${idx}]`, st.FAR[Number(idx)], far);
+  for (const [idx, frr] of Object.entries(e.FRR_at_thr_index))
+    exact(`get_EER_states.FRR[${idx}]`, st.FRR[Number(idx)], frr);
+  exact('get_HTER_at_thr', getHterAtThr(probs, labels, st.thr), s.get_HTER_at_thr);
+  exact('calculate_threshold_ACC', calculateThreshold(probs, labels, st.thr), s.calculate_threshold_ACC);
   const c = calculate(probs, labels);
   const ce = s['calculate_at_0.5'];
-  out.push(compareNumbers(`${p}.calculate_at_0.5.APCER`, c.APCER, ce.APCER, EXACT, T_EXACT));
-  out.push(compareNumbers(`${p}.calculate_at_0.5.NPCER`, c.BPCER, ce.NPCER, EXACT, T_EXACT));
-  out.push(compareNumbers(`${p}.calculate_at_0.5.ACER`, c.ACER, ce.ACER, EXACT, T_EXACT));
-  out.push(compareNumbers(`${p}.calculate_at_0.5.ACC`, c.ACC, ce.ACC, EXACT, T_EXACT));
+  exact('calculate_at_0.5.APCER', c.APCER, ce.APCER);
+  exact('calculate_at_0.5.NPCER', c.BPCER, ce.NPCER);
+  exact('calculate_at_0.5.ACER', c.ACER, ce.ACER);
+  exact('calculate_at_0.5.ACC', c.ACC, ce.ACC);
   const yPos = labels.map((y) => (y === 1 ? 1 : 0));
-  out.push(compareNumbers(`${p}.roc_auc_score`, rocAucRaw(yPos, probs), s.roc_auc_score, EXACT, T_EXACT));
-  out.push(
-    compareNumbers(`${p}.tpr_at_fpr_1pct`, tprAtFprRaw(yPos, probs), s.tpr_at_fpr_1pct, EXACT, T_EXACT),
-  );
+  exact('roc_auc_score', rocAucRaw(yPos, probs), s.roc_auc_score);
+  exact('tpr_at_fpr_1pct', tprAtFprRaw(yPos, probs), s.tpr_at_fpr_1pct);
 }
 
 const numArray = (v: unknown): number[] =>
