@@ -14,6 +14,7 @@ import { isPrecision, PRECISIONS, type Precision } from '../../models/precision.
 import { intArg } from '../args.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { jpegQualityArg } from '../jpegQualityArg.js';
+import { datasetAbsPathOption, depthOption, embedDimOption, labelDelimiterOption } from '../sharedOptions.js';
 import { asUserError, UserError } from '../userError.js';
 
 interface EvalFlags {
@@ -144,10 +145,10 @@ export function registerEval(program: Command): void {
       'vit_small_patch16 | … | custom: asserted against the checkpoint (default: read from it)',
     )
     .option('--num_heads <n>', 'attention heads for custom sizes', intArg('--num_heads'))
-    .option('--embed_dim <n>', 'custom size: asserted against the checkpoint', intArg('--embed_dim'))
-    .option('--depth <n>', 'custom size: asserted against the checkpoint', intArg('--depth'))
-    .option('--dataset_abs_path <dir>', 'prepended to the paths of label files')
-    .option('--delimiter_in_spilt <d>', "label-file delimiter: ' ', ',' or ', '")
+    .addOption(embedDimOption())
+    .addOption(depthOption())
+    .addOption(datasetAbsPathOption())
+    .addOption(labelDelimiterOption())
     .option(
       '--person_id <regex>',
       "per-person AUC next to the pooled one: the person of a sample is the first capture group of this regular expression on its video id (e.g. '^(\\d+)' for FF++ ids; no match: the video id)",

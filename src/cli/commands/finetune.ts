@@ -9,6 +9,7 @@ import { intArg, numArg } from '../args.js';
 import { finishTrainingRun } from '../finishTrainingRun.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { jpegQualityRangeArg } from '../jpegQualityArg.js';
+import { datasetAbsPathOption, depthOption, embedDimOption, labelDelimiterOption } from '../sharedOptions.js';
 import { UserError } from '../userError.js';
 
 /** `lo,hi` with 0 < lo ≤ hi ≤ 1: a RandomResizedCrop area range. */
@@ -219,8 +220,8 @@ export function registerFinetune(program: Command): void {
     )
     .option('--train_split <file>', 'label file (path<delim>label per line) instead of --data_path')
     .option('--val_split <file>', 'validation label file')
-    .option('--dataset_abs_path <dir>', 'prepended to the paths of label files')
-    .option('--delimiter_in_spilt <d>', "label-file delimiter: ' ', ',' or ', '")
+    .addOption(datasetAbsPathOption())
+    .addOption(labelDelimiterOption())
     .option('--real_index <n>', 'label-file datasets: the real label (default 0)', intArg('--real_index', 0))
     .requiredOption('--finetune <checkpoint>', 'pre-training checkpoint (.pth) or encoder .safetensors')
     .option(
@@ -229,8 +230,8 @@ export function registerFinetune(program: Command): void {
       'custom',
     )
     .option('--num_heads <n>', 'attention heads (custom sizes: not stored in weights)', intArg('--num_heads'))
-    .option('--embed_dim <n>', 'custom size: asserted against the checkpoint', intArg('--embed_dim'))
-    .option('--depth <n>', 'custom size: asserted against the checkpoint', intArg('--depth'))
+    .addOption(embedDimOption())
+    .addOption(depthOption())
     .option('--trainable <modules>', 'all (full fine-tuning) | fs-adapter', 'all')
     .requiredOption(
       '--output_dir <dir>',
