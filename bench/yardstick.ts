@@ -18,14 +18,18 @@ const python = flag('--python');
 const torchRef = flag('--torch-ref') ?? join(import.meta.dirname, '../../shared/bench/torch_ref.py');
 
 const fsvfm: Record<string, number> = {};
-for (const [size, batch, precision, key] of [
-  ['S', 1, 'fp32', 'vit_s16_b1_img_s'],
-  ['S', 1, 'int8', 'vit_s16_b1_int8_img_s'],
-  ['B', 8, 'fp32', 'vit_b16_b8_img_s'],
-  ['B', 8, 'int8', 'vit_b16_b8_int8_img_s'],
+for (const [size, batch, precision, fused, key] of [
+  ['S', 1, 'fp32', false, 'vit_s16_b1_img_s'],
+  ['S', 1, 'fp32', true, 'vit_s16_b1_fused_img_s'],
+  ['S', 1, 'int8', false, 'vit_s16_b1_int8_img_s'],
+  ['B', 8, 'fp32', false, 'vit_b16_b8_img_s'],
+  ['B', 8, 'fp32', true, 'vit_b16_b8_fused_img_s'],
+  ['B', 8, 'int8', false, 'vit_b16_b8_int8_img_s'],
 ] as const) {
-  fsvfm[key] = await vitForwardImagesPerSecond(size, batch, threads, false, precision);
-  console.log(`fsvfm ViT-${size}/16 batch ${batch} ${precision}: ${fsvfm[key]!.toFixed(2)} img/s`);
+  fsvfm[key] = await vitForwardImagesPerSecond(size, batch, threads, false, precision, fused);
+  console.log(
+    `fsvfm ViT-${size}/16 batch ${batch} ${precision}${fused ? ' fused' : ''}: ${fsvfm[key]!.toFixed(2)} img/s`,
+  );
 }
 
 let torch: Record<string, number | string> | null = null;
@@ -52,6 +56,7 @@ if (torch) {
   ] as const) {
     const fastest = Math.max(t(`${shape}_img_s_fp32`), t(`${shape}_img_s_bf16`), t(`${shape}_img_s_int8`));
     ratios[`${ours}_fp32_vs_torch_fp32`] = fsvfm[`${ours}_img_s`]! / t(`${shape}_img_s_fp32`);
+    ratios[`${ours}_fused_vs_torch_fp32`] = fsvfm[`${ours}_fused_img_s`]! / t(`${shape}_img_s_fp32`);
     for (const mode of ['fp32', 'bf16', 'int8'])
       ratios[`${ours}_int8_vs_torch_${mode}`] = fsvfm[`${ours}_int8_img_s`]! / t(`${shape}_img_s_${mode}`);
     ratios[`${ours}_int8_vs_torch_fastest`] = fsvfm[`${ours}_int8_img_s`]! / fastest;

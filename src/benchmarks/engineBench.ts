@@ -25,6 +25,9 @@ export interface EngineBenchResult {
   /** the same forwards with the transformer blocks' Linear layers in int8 (scan/eval/convert --precision int8) */
   vit_s16_b1_int8_img_s: number;
   vit_b16_b8_int8_img_s: number;
+  /** fp32 forwards with onnxruntime's fused Attention and SkipLayerNormalization kernels */
+  vit_s16_b1_fused_img_s: number;
+  vit_b16_b8_fused_img_s: number;
   mae_s16_b8_step_ms: number;
   /** the same step with AdamW and clipping as onnxruntime ops inside the step graph instead of on the host */
   mae_s16_b8_step_ms_graph_optimizer: number;
@@ -196,6 +199,13 @@ export async function runEngineBench(
     r[key] = await vitForwardImagesPerSecond(size, batch, threads, false, 'int8');
     log(`ViT-${size}/16 forward, batch ${batch}, int8: ${r[key]!.toFixed(2)} img/s`);
   }
+  for (const [size, batch, key] of [
+    ['S', 1, 'vit_s16_b1_fused_img_s'],
+    ['B', 8, 'vit_b16_b8_fused_img_s'],
+  ] as const) {
+    r[key] = await vitForwardImagesPerSecond(size, batch, threads, false, 'fp32', true);
+    log(`ViT-${size}/16 forward, batch ${batch}, fp32 fused kernels: ${r[key]!.toFixed(2)} img/s`);
+  }
   const spinning = await vitForwardImagesPerSecond('S', 1, threads, true);
   log(`ViT-S/16 forward, batch 1, spinning thread pool: ${spinning.toFixed(2)} img/s`);
   const mae = await maeStepMs(threads, 'host');
@@ -212,6 +222,8 @@ export async function runEngineBench(
       | 'vit_b16_b8_img_s'
       | 'vit_s16_b1_int8_img_s'
       | 'vit_b16_b8_int8_img_s'
+      | 'vit_s16_b1_fused_img_s'
+      | 'vit_b16_b8_fused_img_s'
     >),
     mae_s16_b8_step_ms: mae,
     mae_s16_b8_step_ms_graph_optimizer: maeGraph,
