@@ -1,6 +1,5 @@
 // `fsvfm eval`: a fine-tuned detector on a protocol's test sets (DfD, DiFF, FAS MCIO / WCS); writes the official
 // test_results.txt / performance.csv, result.json, report.html and scores.csv.
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { isEvalTransformName } from '../../data/transforms/evalTransforms.js';
 import { evaluate, PROTOCOLS, type ProtocolName } from '../../eval/protocols/index.js';
@@ -15,6 +14,7 @@ import { intArg } from '../args.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { jpegQualityArg } from '../jpegQualityArg.js';
 import { datasetAbsPathOption, depthOption, embedDimOption, labelDelimiterOption } from '../sharedOptions.js';
+import { terminalProgressBar } from '../terminalProgressBar.js';
 import { asUserError, UserError } from '../userError.js';
 
 interface EvalFlags {
@@ -57,13 +57,10 @@ async function runEvalCommand(f: EvalFlags): Promise<void> {
   if (!(NO_FACE_POLICIES as readonly string[]).includes(f.face))
     throw new UserError(`--no-face must be one of ${NO_FACE_POLICIES.join(', ')}, got '${f.face}'`);
   const stop = interruptOnSigint('stopping after the current batch');
-  const bar =
-    f.progress !== false && process.stderr.isTTY
-      ? new cliProgress.SingleBar(
-          { format: '{set} |{bar}| {value}/{total} images | ETA {eta_formatted}', etaBuffer: 20 },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
+  const bar = terminalProgressBar(f.progress !== false, {
+    format: '{set} |{bar}| {value}/{total} images | ETA {eta_formatted}',
+    etaBuffer: 20,
+  });
   try {
     const r = await evaluate(
       {

@@ -1,12 +1,12 @@
 // `fsvfm fakes`: synthetic deepfakes (self-blended images or landmark face swaps) from a folder of real face crops.
 import { join } from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { FakesFromFolderOptions } from '../../data/synthetic/fakesFromFolder.js';
 import type { FakesManifest } from '../../data/synthetic/index.js';
 import { SBI_STRENGTH_NAMES, type SbiStrength } from '../../data/synthetic/sbiStrength.js';
 import { intArg } from '../args.js';
 import { interruptOnSigint } from '../interrupt.js';
+import { terminalProgressBar } from '../terminalProgressBar.js';
 import { UserError } from '../userError.js';
 
 interface FakesCliOptions {
@@ -31,16 +31,10 @@ export async function runFakes(a: RunFakesArgs): Promise<FakesManifest> {
   const { fakesFromFolder } = await import('../../data/synthetic/fakesFromFolder.js');
   const { FakesInputError } = await import('../../data/synthetic/buildFakes.js');
   const stop = interruptOnSigint('stopping after the current image', { resumable: true });
-  const bar =
-    a.progress !== false && process.stderr.isTTY
-      ? new cliProgress.SingleBar(
-          {
-            format: `fakes ${a.kind} |{bar}| {value}/{total} images | {samples} fakes | {problems} skipped/errors | ETA {eta_formatted}`,
-            etaBuffer: 20,
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
+  const bar = terminalProgressBar(a.progress !== false, {
+    format: `fakes ${a.kind} |{bar}| {value}/{total} images | {samples} fakes | {problems} skipped/errors | ETA {eta_formatted}`,
+    etaBuffer: 20,
+  });
   let started = false;
   try {
     return await fakesFromFolder({

@@ -1,10 +1,10 @@
 // `fsvfm fas`: cross-domain face anti-spoofing transfer on the MCIO / WCS leave-one-out protocols.
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { FAS_PROTOCOLS, trainFas } from '../../train/fas/index.js';
 import { intArg, numArg } from '../args.js';
 import { finishTrainingRun } from '../finishTrainingRun.js';
 import { interruptOnSigint } from '../interrupt.js';
+import { terminalProgressBar } from '../terminalProgressBar.js';
 import { UserError } from '../userError.js';
 
 interface FasFlags {
@@ -40,17 +40,10 @@ async function runFasCommand(f: FasFlags): Promise<void> {
   const stop = interruptOnSigint(
     'stopping after the current iteration (checkpoint-last.pth is written for --resume)',
   );
-  const bar =
-    f.progress !== false && process.stderr.isTTY
-      ? new cliProgress.SingleBar(
-          {
-            format:
-              'run {run} |{bar}| {value}/{total} it | loss {loss} | best HTER {hter} | ETA {eta_formatted}',
-            etaBuffer: 50,
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
+  const bar = terminalProgressBar(f.progress !== false, {
+    format: 'run {run} |{bar}| {value}/{total} it | loss {loss} | best HTER {hter} | ETA {eta_formatted}',
+    etaBuffer: 50,
+  });
   let barRun = -1;
   let bestHter = '-';
   await finishTrainingRun(

@@ -1,6 +1,5 @@
 // `fsvfm finetune`: DfD / DiFF transfer from a pre-trained encoder — full fine-tuning or FS-Adapter — with the
 // official flag names; progress bar, Ctrl-C saves checkpoint-last.pth for --resume.
-import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
 import { SBI_STRENGTH_NAMES, type SbiStrength } from '../../data/synthetic/sbiStrength.js';
 import { isEvalTransformName } from '../../data/transforms/evalTransforms.js';
@@ -10,6 +9,7 @@ import { finishTrainingRun } from '../finishTrainingRun.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { jpegQualityRangeArg } from '../jpegQualityArg.js';
 import { datasetAbsPathOption, depthOption, embedDimOption, labelDelimiterOption } from '../sharedOptions.js';
+import { terminalProgressBar } from '../terminalProgressBar.js';
 import { UserError } from '../userError.js';
 
 /** `lo,hi` with 0 < lo ≤ hi ≤ 1: a RandomResizedCrop area range. */
@@ -150,17 +150,10 @@ async function runFinetuneCommand(f: FinetuneFlags): Promise<void> {
     'stopping after the current step (checkpoint-last.pth is written for --resume)',
   );
   const opts = finetuneOptionsFromFlags(f);
-  const bar =
-    f.progress !== false && process.stderr.isTTY
-      ? new cliProgress.SingleBar(
-          {
-            format:
-              'epoch {epoch} |{bar}| {value}/{total} steps | loss {loss} | lr {lr} | ETA {eta_formatted}',
-            etaBuffer: 20,
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
+  const bar = terminalProgressBar(f.progress !== false, {
+    format: 'epoch {epoch} |{bar}| {value}/{total} steps | loss {loss} | lr {lr} | ETA {eta_formatted}',
+    etaBuffer: 20,
+  });
   let barEpoch = -1;
   const say = (line: string) => {
     if (bar && barEpoch >= 0) bar.stop();

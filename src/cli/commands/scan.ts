@@ -1,6 +1,5 @@
 // `fsvfm scan <file|folder…> --model <detector>`: score images and videos for face forgery / spoofing.
 import { existsSync, writeSync } from 'node:fs';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import {
   Detector,
@@ -15,6 +14,7 @@ import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { isPrecision, PRECISIONS } from '../../models/precision.js';
 import { positiveInt, positiveNumber, probability } from '../args.js';
 import { onStopSignals } from '../interrupt.js';
+import { terminalProgressBar } from '../terminalProgressBar.js';
 import { UserError } from '../userError.js';
 import { redisUrl } from './queueOptions.js';
 
@@ -124,13 +124,10 @@ export async function runScan(inputs: string[], o: ScanCliOptions): Promise<Scan
   const controller = new AbortController();
   const onSignal = (): void => controller.abort(new UserError('scan interrupted', 130));
   const stopListening = onStopSignals(onSignal, true);
-  const bar =
-    o.progress && process.stderr.isTTY
-      ? new cliProgress.SingleBar(
-          { format: 'scan [{bar}] {value}/{total} files | {file} | ETA {eta}s', stream: process.stderr },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
+  const bar = terminalProgressBar(o.progress, {
+    format: 'scan [{bar}] {value}/{total} files | {file} | ETA {eta}s',
+    stream: process.stderr,
+  });
   try {
     const log = o.json ? () => {} : (l: string) => console.log(l);
     let started = false;

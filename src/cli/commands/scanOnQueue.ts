@@ -1,10 +1,10 @@
 // `fsvfm scan <inputs> --queue <redis-url>`: the same scan, scored by `fsvfm worker`s through the Redis queue.
 // One job per file; the outputs (lines, --json, --csv, --report) are those of a local scan.
-import cliProgress from 'cli-progress';
 import { listInputFiles } from '../../data/datasets/listInputFiles.js';
 import type { ModelInfo, ScanItem } from '../../detect/index.js';
 import type { VideoAggregation } from '../../eval/videoAggregation.js';
 import { onStopSignals } from '../interrupt.js';
+import { terminalProgressBar } from '../terminalProgressBar.js';
 import { UserError } from '../userError.js';
 import {
   checkScanInputs,
@@ -45,16 +45,10 @@ export async function runScanOnQueue(inputs: string[], o: QueueScanCliOptions): 
       ),
     );
   const stopListening = onStopSignals(onSignal, true);
-  const bar =
-    o.progress && process.stderr.isTTY
-      ? new cliProgress.SingleBar(
-          {
-            format: 'scan [{bar}] {value}/{total} files | queued {queued} | {file} | ETA {eta}s',
-            stream: process.stderr,
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
+  const bar = terminalProgressBar(o.progress, {
+    format: 'scan [{bar}] {value}/{total} files | queued {queued} | {file} | ETA {eta}s',
+    stream: process.stderr,
+  });
   try {
     const workers = await producer.workerCount();
     note(
