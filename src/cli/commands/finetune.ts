@@ -197,6 +197,8 @@ async function runFinetuneCommand(f: FinetuneFlags): Promise<void> {
   );
 }
 
+// The flag list is shaped like fas.ts's and like itself from flag to flag: each help text states this command's own
+// default, so the declarations stay here (the ones with one text everywhere are in ../sharedOptions.ts).
 export function registerFinetune(program: Command): void {
   program
     .command('finetune')

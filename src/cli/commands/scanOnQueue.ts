@@ -101,6 +101,7 @@ export async function runScanOnQueue(inputs: string[], o: QueueScanCliOptions): 
       if (!bar) log(describeItem(item));
       items.push(item);
     }
+    // from here the ending matches runScan's in scan.ts; each releases its own resources (detector / producer)
     await writeScanOutputs(items, o, log, bar !== undefined);
     return items;
   } catch (err) {
