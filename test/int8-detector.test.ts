@@ -155,3 +155,25 @@ test('convert refuses --quantize int8 for a safetensors output', { skip }, async
     /ONNX/,
   );
 });
+
+test('ScoringModel (scan, serve) with precision int8 says so and scores as the int8 export does', {
+  skip,
+}, async () => {
+  const { ScoringModel } = await import('../src/detect/scoringModel.js');
+  const src = join(ORACLE_DIR, 'checkpoints', 'finetune-vit.pth');
+  const model = await ScoringModel.load(src, { numHeads: 3, batch: 4, precision: 'int8' });
+  assert.equal(model.precision, 'int8');
+  const images = readOracleArray(join(ORACLE_DIR, 'inputs'), 'images');
+  const data = images.data as Float32Array;
+  const per = data.length / 4;
+  const scores = await model.scoreBatch([0, 1, 2, 3].map((i) => data.slice(i * per, (i + 1) * per)));
+  const { stateDict } = await loadStateDict(src);
+  const spec = detectorSpec(stateDict, { numHeads: 3 });
+  const exported = await (
+    await ort.InferenceSession.create(
+      exportDetectorOnnx(spec, stateDict, { batch: 4, precision: 'int8' }).bytes,
+    )
+  ).run({ images: new ort.Tensor('float32', data, images.shape) });
+  const p = exported.p_fake!.data as Float32Array;
+  for (let i = 0; i < 4; i++) assert.ok(Math.abs(scores[i]! - p[i]!) < 1e-6, `P(fake)[${i}]`);
+});
