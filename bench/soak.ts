@@ -22,7 +22,7 @@ const report = await runSoak({
 if (json) console.log(JSON.stringify(report, null, 2));
 else {
   console.log(
-    `soak: ${report.requests} requests in ${report.durationS.toFixed(0)} s of load (after warm-up)`,
+    `soak: ${report.requests} requests (warm-up and load; latencies from the ${report.durationS.toFixed(0)} s of load)`,
   );
   console.log('| kind | requests | outcomes | wrong | p50 ms | p99 ms |');
   console.log('|---|---:|---|---:|---:|---:|');
@@ -38,6 +38,10 @@ else {
   const h = report.health;
   console.log(
     `/health under load: ${h.probes} probes, p50 ${h.p50Ms.toFixed(1)} ms, p99 ${h.p99Ms.toFixed(1)} ms, max ${h.maxMs.toFixed(1)} ms, failed ${h.failed}`,
+  );
+  const i = report.healthIdle;
+  console.log(
+    `/health with the server idle (before the load): ${i.probes} probes, p50 ${i.p50Ms.toFixed(1)} ms, p99 ${i.p99Ms.toFixed(1)} ms, max ${i.maxMs.toFixed(1)} ms`,
   );
   const r = report.rss;
   console.log(

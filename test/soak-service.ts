@@ -28,7 +28,7 @@ export const DOCUMENTED_STATUSES = [200, 400, 401, 404, 405, 408, 413, 422, 502,
 export interface SoakOptions {
   /** time under mixed load after the warm-up */
   durationMs: number;
-  /** warm-up under the same load before the RSS baseline is taken (default: 20 % of durationMs, 10–60 s) */
+  /** warm-up under the same load before the RSS baseline is taken (default: 30 % of durationMs, 10–90 s) */
   warmupMs?: number;
   /** concurrent clients (default 4) */
   clients?: number;
@@ -40,6 +40,7 @@ export interface SoakOptions {
   log?: (line: string) => void;
 }
 
+/** Counts cover warm-up and load; latencies only the load after the warm-up. */
 export interface KindFigures {
   requests: number;
   /** outcome → count: `200 ok`, `200 error`, `401`, `413`, `disconnected`, … */
@@ -57,6 +58,8 @@ export interface SoakReport {
   /** status codes outside DOCUMENTED_STATUSES, with counts */
   undocumented: Record<string, number>;
   health: { probes: number; failed: number; p50Ms: number; p99Ms: number; maxMs: number };
+  /** /health on the same machine with the server idle, before the load: what the machine alone costs */
+  healthIdle: { probes: number; p50Ms: number; p99Ms: number; maxMs: number };
   rss: { afterWarmupMb: number; peakMb: number; endMb: number; changePct: number; trendMb: number[] };
   tempFilesLeft: number;
   /** one line per broken expectation (first 20) */
@@ -157,6 +160,16 @@ function random(seed: number): () => number {
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+/** The median RSS over 5 s without requests (a sample every 250 ms). */
+async function settledRssMb(pid: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    samples.push(rssMb(pid));
+  }
+  return samples.sort((a, b) => a - b)[samples.length >> 1]!;
 }
 
 async function startServer(uploadDir: string): Promise<{ child: ChildProcess; base: string }> {
@@ -270,7 +283,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const rand = random(opts.seed ?? 1);
   const clients = opts.clients ?? 4;
   const maxRequests = opts.maxRequests ?? 20_000;
-  const warmupMs = opts.warmupMs ?? Math.min(60_000, Math.max(10_000, opts.durationMs * 0.2));
+  const warmupMs = opts.warmupMs ?? Math.min(90_000, Math.max(10_000, opts.durationMs * 0.3));
   const failures: string[] = [];
   const fail = (line: string): void => {
     if (failures.length < 20) failures.push(line);
@@ -297,6 +310,14 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       reference[kind] = item.p_fake;
     }
     log(`reference P(fake): image ${reference.image.toFixed(6)}, video ${reference.video.toFixed(6)}`);
+    const idle: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const t0 = performance.now();
+      await (await fetch(`${base}/health`, { signal: AbortSignal.timeout(10_000) })).json();
+      idle.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    idle.sort((a, b) => a - b);
 
     const weights: [SoakKind, number][] = [
       ['image', 30],
@@ -457,9 +478,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     const started = performance.now();
     log(`warm-up ${(warmupMs / 1000).toFixed(0)} s with ${clients} clients`);
     await loadUntil(started + warmupMs);
-    // baseline after the warm-up's requests have finished and the server has settled
-    await new Promise((r) => setTimeout(r, 3000));
-    const afterWarmup = rssMb(pid);
+    // baseline after the warm-up's requests have finished: the median of a settling period, since one sample can
+    // land just after a garbage collection
+    const afterWarmup = await settledRssMb(pid);
     for (const s of Object.values(stats)) {
       s.ms = [];
     }
@@ -481,11 +502,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     clearInterval(trend);
     loadRunning = false;
     await prober;
-    // the same settling pause as for the baseline
-    await new Promise((r) => setTimeout(r, 3000));
     clearInterval(sampler);
     if (child.exitCode !== null) fail(`fsvfm serve exited with ${child.exitCode} during the soak`);
-    const endMb = rssMb(pid);
+    const endMb = await settledRssMb(pid);
     rssTrend.push(Math.round(endMb));
     const tempFilesLeft = readdirSync(uploadDir).length;
     const changePct = ((endMb - afterWarmup) / afterWarmup) * 100;
@@ -525,6 +544,12 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         p50Ms: percentile(healthSorted, 0.5),
         p99Ms: percentile(healthSorted, 0.99),
         maxMs: healthSorted.at(-1) ?? Number.NaN,
+      },
+      healthIdle: {
+        probes: idle.length,
+        p50Ms: percentile(idle, 0.5),
+        p99Ms: percentile(idle, 0.99),
+        maxMs: idle.at(-1)!,
       },
       rss: { afterWarmupMb: afterWarmup, peakMb: peak, endMb, changePct, trendMb: rssTrend },
       tempFilesLeft,

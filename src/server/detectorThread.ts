@@ -83,6 +83,8 @@ export class DetectorThread implements ScanEngine {
     this.closed = true;
     const worker = this.running?.worker;
     this.running = undefined;
+    for (const p of this.pending.values()) p.reject(new Error('the detector thread was stopped'));
+    this.pending.clear();
     await worker?.terminate();
   }
 
