@@ -7,19 +7,11 @@ import { intArg, positiveInt } from '../args.js';
 import { onStopSignals } from '../interrupt.js';
 import { UserError } from '../userError.js';
 import { queueLimitOrRedisUrl } from './queueOptions.js';
-import { detectorOptionsFromCli, withDetectorOptions } from './scan.js';
+import { type DetectorCliOptions, detectorOptionsFromCli, withDetectorOptions } from './scan.js';
 
-interface ServeCliOptions {
-  model: string;
-  num_heads?: number;
+interface ServeCliOptions extends DetectorCliOptions {
   port: number;
   host: string;
-  threshold?: number;
-  calibration?: string;
-  recipe?: string;
-  minFace: number;
-  batch: number;
-  threads?: number;
   frames: number;
   maxUploadMb: number;
   maxVideoS: number;
@@ -29,8 +21,6 @@ interface ServeCliOptions {
   uploadDir?: string;
   timeoutS: number;
   uploadIdleS: number;
-  explainWith?: string;
-  decoder_heads?: number;
   token?: string;
   cors?: string;
 }
