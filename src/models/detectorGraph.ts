@@ -106,6 +106,7 @@ export function traceDetector(
   const images = g.input('images', 'float32', [batch, 3, imgSize, imgSize]);
   let logits: Tensor | null = null;
   let features: Tensor;
+  // one case per model kind; the cases look alike because every model returns the same logits and features
   switch (spec.kind) {
     case 'finetune-vit': {
       const o = vitClassifier(s, images, {

@@ -6,6 +6,7 @@
 import type { RgbImage } from '../image/rgbImage.js';
 import { jpegReencode } from '../media/jpegReencode.js';
 import type { SeededRng } from '../random/seededRng.js';
+// the same perturbation family selfBlendedImage.ts applies to a face copy, here applied to whole images
 import {
   applyColourPerturbation,
   applyFrequencyPerturbation,

@@ -68,6 +68,7 @@ export const GatherElementsOp: OpDef<{ axis: number }> = {
       );
     return [{ dtype: x!.dtype, shape: idx!.shape }];
   },
+  // lowered like gather above: each op keeps its own lowering beside its shape and gradient rules
   lower: (n, em) =>
     em.node(
       'GatherElements',
