@@ -3,7 +3,7 @@
 // Prints per parser: inputs tried, valid results, typed errors, crashes, hangs (> 1 s), oversized allocations and
 // the slowest input; exits 1 if any input crashed, hung or allocated by a declared size, and prints those inputs
 // (base64) so each can become a regression test.
-import { allTargets, fuzzTarget, HANG_MS, type TargetFigures } from '../test/fuzz-parsers.js';
+import { allTargets, emptyFigures, fuzzTarget, HANG_MS, type TargetFigures } from '../test/fuzz-parsers.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -20,17 +20,7 @@ const rows: TargetFigures[] = [];
 const t0 = performance.now();
 for (const target of targets) {
   const started = performance.now();
-  const total: TargetFigures = {
-    name: target.name,
-    tried: 0,
-    valid: 0,
-    typed: 0,
-    crashes: 0,
-    hangs: 0,
-    oversized: 0,
-    maxMs: 0,
-    failures: [],
-  };
+  const total = emptyFigures(target.name);
   // in slices, so the time share is checked between them
   for (let done = 0; done < runs && performance.now() - started < shareMs; done += 1000) {
     const f = await fuzzTarget(target, Math.min(1000, runs - done), seed + done);

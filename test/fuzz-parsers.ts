@@ -739,19 +739,14 @@ export interface TargetFigures {
   failures: { input: string; outcome: Outcome; error?: string }[];
 }
 
+/** A target's figures before any input has run. */
+export function emptyFigures(name: string): TargetFigures {
+  return { name, tried: 0, valid: 0, typed: 0, crashes: 0, hangs: 0, oversized: 0, maxMs: 0, failures: [] };
+}
+
 /** Runs `runs` generated inputs through a target (fast-check's seeded generator; no shrinking). */
 export async function fuzzTarget(target: FuzzTarget, runs: number, seed: number): Promise<TargetFigures> {
-  const figures: TargetFigures = {
-    name: target.name,
-    tried: 0,
-    valid: 0,
-    typed: 0,
-    crashes: 0,
-    hangs: 0,
-    oversized: 0,
-    maxMs: 0,
-    failures: [],
-  };
+  const figures = emptyFigures(target.name);
   const arb = inputsFor(target);
   const batch = 500;
   for (let done = 0; done < runs; done += batch) {

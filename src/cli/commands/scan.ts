@@ -118,6 +118,17 @@ export async function writeScanOutputs(
   if (o.json) console.log(JSON.stringify({ items: o.crops ? items : stripImages(items) }));
 }
 
+/** What a scan of each file does, locally or on the queue: frame sampling, aggregation, attached images. */
+export function mediaScanOptions(o: ScanCliOptions) {
+  return {
+    frames: o.frames,
+    fps: o.fps,
+    aggregate: o.aggregate as VideoAggregation,
+    crops: o.crops || o.report !== undefined,
+    explain: o.explain,
+  };
+}
+
 export async function runScan(inputs: string[], o: ScanCliOptions): Promise<ScanItem[]> {
   checkScanInputs(inputs, o.aggregate);
   const detector = await createDetectorForCli(detectorOptionsFromCli(o));
@@ -133,11 +144,7 @@ export async function runScan(inputs: string[], o: ScanCliOptions): Promise<Scan
     let started = false;
     const items = await detector.scanPath(inputs, {
       jobs: o.jobs,
-      frames: o.frames,
-      fps: o.fps,
-      aggregate: o.aggregate as VideoAggregation,
-      crops: o.crops || o.report !== undefined,
-      explain: o.explain,
+      ...mediaScanOptions(o),
       signal: controller.signal,
       onItem: (item, done, total) => {
         if (bar && !started) {

@@ -2,7 +2,6 @@
 // One job per file; the outputs (lines, --json, --csv, --report) are those of a local scan.
 import { listInputFiles } from '../../data/datasets/listInputFiles.js';
 import type { ModelInfo, ScanItem } from '../../detect/index.js';
-import type { VideoAggregation } from '../../eval/videoAggregation.js';
 import { onStopSignals } from '../interrupt.js';
 import { terminalProgressBar } from '../terminalProgressBar.js';
 import { UserError } from '../userError.js';
@@ -10,6 +9,7 @@ import {
   checkScanInputs,
   describe as describeItem,
   detectorOptionsFromCli,
+  mediaScanOptions,
   type ScanCliOptions,
   writeScanOutputs,
 } from './scan.js';
@@ -63,26 +63,16 @@ export async function runScanOnQueue(inputs: string[], o: QueueScanCliOptions): 
     let queued = 0;
     let done = 0;
     const firstModel: { info?: ModelInfo } = {};
-    const outcomes = await producer.scanFiles(
-      files,
-      {
-        frames: o.frames,
-        fps: o.fps,
-        aggregate: o.aggregate as VideoAggregation,
-        crops: o.crops || o.report !== undefined,
-        explain: o.explain,
+    const outcomes = await producer.scanFiles(files, mediaScanOptions(o), {
+      signal: controller.signal,
+      onQueued: () => bar?.update(done, { queued: ++queued }),
+      onOutcome: (i, outcome) => {
+        done++;
+        if ('item' in outcome) firstModel.info ??= outcome.item.model;
+        bar?.update(done, { file: files[i]!.slice(-40), queued });
+        if (!bar && 'item' in outcome) log(describeItem({ ...outcome.item, input: files[i]! }));
       },
-      {
-        signal: controller.signal,
-        onQueued: () => bar?.update(done, { queued: ++queued }),
-        onOutcome: (i, outcome) => {
-          done++;
-          if ('item' in outcome) firstModel.info ??= outcome.item.model;
-          bar?.update(done, { file: files[i]!.slice(-40), queued });
-          if (!bar && 'item' in outcome) log(describeItem({ ...outcome.item, input: files[i]! }));
-        },
-      },
-    );
+    });
     bar?.stop();
     let model = firstModel.info;
     const items: ScanItem[] = [];
