@@ -20,7 +20,7 @@ import { toTensorNormalized } from '../data/transforms/normalize.js';
 import { aggregateVideos, type VideoAggregation } from '../eval/videoAggregation.js';
 import type { Precision } from '../models/precision.js';
 import { attentionRollout } from './attentionRollout.js';
-import { type Calibration, checkThreshold, DEFAULT_THRESHOLD, readCalibration } from './calibration.js';
+import { type Calibration, resolveThreshold } from './calibration.js';
 import { defaultRecipeFor } from './defaultRecipe.js';
 import { linkTracks } from './faceTracks.js';
 import { overlayHeatmap, pngDataUri } from './heatmapImage.js';
@@ -64,7 +64,10 @@ export interface DetectorOptions {
   minFaceSize?: number;
   /** at most this many faces per image/frame (default 10) */
   maxFaces?: number;
-  /** decision threshold on P(fake) (default 0.5) */
+  /**
+   * decision threshold on P(fake); when neither this nor `calibration` is given, the `calibration.json` that training
+   * wrote beside the checkpoint, else 0.5
+   */
   threshold?: number;
   /** calibration JSON file `{threshold, source}` or its parsed content; overrides `threshold` */
   calibration?: string | Calibration;
@@ -122,13 +125,7 @@ export class Detector {
   static async create(opts: DetectorOptions): Promise<Detector> {
     if (opts.device && opts.device !== 'cpu')
       throw new Error(`device '${opts.device}' is not supported; use cpu`);
-    let threshold = checkThreshold(opts.threshold ?? DEFAULT_THRESHOLD);
-    let thresholdSource = opts.threshold === undefined ? 'default' : 'option';
-    if (opts.calibration !== undefined) {
-      const cal = typeof opts.calibration === 'string' ? readCalibration(opts.calibration) : opts.calibration;
-      threshold = checkThreshold(cal.threshold, 'calibration threshold');
-      thresholdSource = cal.source;
-    }
+    const { threshold, source: thresholdSource } = resolveThreshold(opts);
     const minFace = opts.minFaceSize ?? 40;
     if (!(minFace >= 0)) throw new Error(`minFaceSize must be >= 0, got ${minFace}`);
     if (opts.recipe !== undefined) cropRecipe(opts.recipe); // a bad name fails before the model loads

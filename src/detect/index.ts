@@ -1,6 +1,14 @@
 // Detection: media → faces → scores → tracks → verdicts, with explanations.
 export { attentionRollout } from './attentionRollout.js';
-export { type Calibration, DEFAULT_THRESHOLD, parseCalibration, readCalibration } from './calibration.js';
+export {
+  type Calibration,
+  calibrationBeside,
+  DEFAULT_THRESHOLD,
+  parseCalibration,
+  readCalibration,
+  resolveThreshold,
+  type ThresholdOptions,
+} from './calibration.js';
 export {
   aggregateScores,
   Detector,

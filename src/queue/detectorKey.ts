@@ -3,7 +3,7 @@
 // the scan queue is named after it, so a worker only takes jobs meant for the detector it runs.
 import { cropRecipe } from '../data/crops/index.js';
 import { defaultRecipeFor } from '../detect/defaultRecipe.js';
-import { DEFAULT_THRESHOLD, type DetectorOptions, readCalibration } from '../detect/index.js';
+import { type DetectorOptions, resolveThreshold } from '../detect/index.js';
 import { checkpointKindOfFile } from '../models/detectorLoader.js';
 import { sha256File, sha256Text } from './fileHash.js';
 
@@ -16,13 +16,8 @@ export interface DetectorKey {
 
 /** Options that only change speed (batch, threads) are left out: workers may tune them freely. */
 export async function detectorKey(opts: DetectorOptions): Promise<DetectorKey> {
-  let threshold = opts.threshold ?? DEFAULT_THRESHOLD;
-  let thresholdSource = opts.threshold === undefined ? 'default' : 'option';
-  if (opts.calibration !== undefined) {
-    const cal = typeof opts.calibration === 'string' ? readCalibration(opts.calibration) : opts.calibration;
-    threshold = cal.threshold;
-    thresholdSource = cal.source;
-  }
+  // the same rule as Detector.create: a calibration.json beside the checkpoint changes the key
+  const { threshold, source: thresholdSource } = resolveThreshold(opts);
   const facts: DetectorKey['facts'] = {
     model_sha256: await sha256File(opts.model),
     num_heads: opts.numHeads ?? null,

@@ -230,10 +230,13 @@ export function withDetectorOptions(cmd: Command): Command {
     .option('--num_heads <n>', 'attention heads of a custom-size model', positiveInt('--num_heads'))
     .option(
       '--threshold <t>',
-      'P(fake) at or above which the verdict is fake (default 0.5)',
+      "P(fake) at or above which the verdict is fake (default: the checkpoint's entry in the calibration.json training wrote beside it, else 0.5)",
       probability('--threshold'),
     )
-    .option('--calibration <file.json>', 'threshold from a calibration file {"threshold", "source"}')
+    .option(
+      '--calibration <file.json>',
+      'threshold from a calibration file {"threshold", "source"} (a training calibration.json: the entry of --model when it has one)',
+    )
     .option('--recipe <name>', 'face crop recipe (default fsfm-dlib-1.3)')
     .option('--min-face <px>', 'faces smaller than this are not scored', positiveInt('--min-face'), 40)
     .option('--batch <n>', 'crops per model run', positiveInt('--batch'), 8)

@@ -16,10 +16,11 @@ import type { StateDict } from '../../nn/stateDict.js';
 import { type DecodedImageCache, loadBatch } from '../finetune/imageBatches.js';
 import { GraphTrainer } from '../graphTrainer.js';
 import { DEFAULT_ADAMW } from '../optim/adamw.js';
+import { calibrationEntry } from '../run/calibrationEntry.js';
 import { appendJsonLine } from '../run/jsonLinesLog.js';
 import { stepUnderLossRule } from '../run/lossRule.js';
 import type { RunOutputs } from '../run/reconcileOutputs.js';
-import { saveDetector } from '../run/saveDetector.js';
+import { type SavedCalibration, saveDetector } from '../run/saveDetector.js';
 import type { RunPosition, TrainingTask } from '../run/trainingRun.js';
 import { BalancedDomainSampler } from './balancedSampler.js';
 import { fasCheckpointName, saveFasCheckpoint, unusedAdapterHead } from './fasCheckpoint.js';
@@ -60,6 +61,8 @@ export class FasRun implements TrainingTask<FasEvaluation | null> {
   best: FasEvaluation | null;
   last: FasEvaluation | null;
   checkpoint: string | null;
+  /** the threshold of the weights evaluated last, for the checkpoint saved after that evaluation */
+  private calibration: SavedCalibration = { entry: null, recommended: true };
 
   private constructor(
     private readonly c: FasContext,
@@ -194,7 +197,9 @@ export class FasRun implements TrainingTask<FasEvaluation | null> {
       labels: test.map((t) => t.label),
       videoIds: test.map((t) => fasVideoId(t.path)),
     });
-    return { iteration: epoch * r.evalEvery + r.evalEvery - 1, validArgs: ev.validArgs };
+    const iteration = epoch * r.evalEvery + r.evalEvery - 1;
+    this.calibration = fasCalibration(ev.probList, ev.labelList, ev.validArgs.AUC, iteration, this.c.hooks);
+    return { iteration, validArgs: ev.validArgs };
   }
 
   /**
@@ -210,8 +215,11 @@ export class FasRun implements TrainingTask<FasEvaluation | null> {
         this.best = ev;
         const name = fasCheckpointName(r.config, this.run);
         const params = new Map([...this.trainer.state.params, ...this.extraHead]);
-        this.checkpoint = await saveDetector(join(r.outputDir, name), norm.stats, (path) =>
-          saveFasCheckpoint(path, name.replace(/\.tar$/, ''), params, epoch, ev.validArgs),
+        this.checkpoint = await saveDetector(
+          join(r.outputDir, name),
+          norm.stats,
+          (path) => saveFasCheckpoint(path, name.replace(/\.tar$/, ''), params, epoch, ev.validArgs),
+          this.calibration,
         );
       }
       await appendJsonLine(this.c.logPath, {
@@ -251,4 +259,37 @@ export class FasRun implements TrainingTask<FasEvaluation | null> {
       args: { config: r.config, trainable: r.trainable, iterations: r.iterations, eval_every: r.evalEvery },
     });
   }
+}
+
+/**
+ * The threshold of a FAS checkpoint: SPEC §7.4's grid EER rule on the video-level scores of the evaluation that
+ * selected it. The 0-shot protocol has no validation split: it evaluates and selects on the target domain's test set,
+ * so the threshold comes from that set and the entry says so (it is optimistic, as the official HTER is, §9 #18).
+ */
+function fasCalibration(
+  pLive: Float64Array,
+  labels: Float64Array,
+  auc: number,
+  iteration: number,
+  hooks: FasCallbacks,
+): SavedCalibration {
+  const made = calibrationEntry(
+    {
+      pFake: Array.from(pLive, (p) => 1 - p),
+      isFake: Array.from(labels, (y) => (Math.round(y) === 1 ? 0 : 1)),
+      unit: 'videos',
+    },
+    {
+      rule: 'fas-grid-eer',
+      split:
+        "the target domain's test set (the 0-shot protocol has no validation split; optimistic, SPEC §9 #18)",
+      auc,
+      iteration,
+    },
+  );
+  if ('why' in made) {
+    hooks.onLog?.(`no decision threshold is calibrated at iteration ${iteration} (${made.why})`);
+    return { entry: null, recommended: true };
+  }
+  return { entry: made.entry, recommended: true };
 }

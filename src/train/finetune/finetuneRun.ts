@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { FINETUNE_MIXUP, mixupCutmix, mixupTargets } from '../../data/transforms/mixupCutmix.js';
 import type { HostTensor } from '../../graph/index.js';
 import { DEFAULT_ADAMW } from '../optim/adamw.js';
+import { calibrationEntry } from '../run/calibrationEntry.js';
 import { appendJsonLine } from '../run/jsonLinesLog.js';
 import type { LossRule } from '../run/lossRule.js';
 import { stepUnderLossRule } from '../run/lossRule.js';
 import type { RunOutputs } from '../run/reconcileOutputs.js';
 import type { RunHooks } from '../run/runHooks.js';
-import { saveDetector } from '../run/saveDetector.js';
+import { type SavedCalibration, saveDetector } from '../run/saveDetector.js';
 import type { RunPosition, TrainingTask } from '../run/trainingRun.js';
 import { lrAt, scaledLr } from '../schedules.js';
 import { finetuneArgs } from './finetuneArgs.js';
@@ -73,6 +74,7 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
   private lossSum = 0;
   private lossCount = 0;
   private skipped = 0;
+  private saidNoCalibration = false;
 
   constructor(
     private readonly r: ResolvedFinetuneOptions,
@@ -153,17 +155,22 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
   }
 
   /** Selection by validation loss, or by the training loss when there is no validation split. */
-  async save(epoch: number, v: FinetuneValidation): Promise<void> {
+  async save(epoch: number, validation: FinetuneValidation): Promise<void> {
+    const { scores, ...v } = validation;
     const trainLoss = this.lossCount ? this.lossSum / this.lossCount : Number.NaN;
     const selectBy = v.valLoss ?? trainLoss;
     const saved: string[] = [];
+    const calibration = this.calibration(epoch, v, scores);
     if (selectBy < this.bestValLoss) {
       this.bestValLoss = selectBy;
-      this.best = await this.saveCheckpoint(BEST_CHECKPOINT, epoch, null);
+      this.best = await this.saveCheckpoint(BEST_CHECKPOINT, epoch, null, {
+        ...calibration,
+        recommended: true,
+      });
       saved.push(this.best);
     }
     if (epoch + 1 === this.epochs)
-      saved.push(await this.saveCheckpoint(`checkpoint-${epoch}.pth`, epoch, null));
+      saved.push(await this.saveCheckpoint(`checkpoint-${epoch}.pth`, epoch, null, calibration));
     // the log line before checkpoint-last.pth, which resumes after this epoch (reconcileOutputs.ts)
     await appendJsonLine(this.logPath, {
       train_lr: this.curLr,
@@ -173,15 +180,18 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
       epoch,
       n_parameters: this.s.trainableNumel,
       skipped_steps: this.skipped,
+      // the reference recipe this run trains with (its values: the checkpoints' args and the start of the console log)
+      recipe: this.r.appliedRecipe.name,
     });
-    this.last = await this.saveCheckpoint(LAST_CHECKPOINT, epoch, null);
+    this.last = await this.saveCheckpoint(LAST_CHECKPOINT, epoch, null, calibration);
     this.epochsDone = epoch + 1;
     const info = { epoch, trainLoss, lr: this.curLr, ...v, bestValLoss: this.bestValLoss, saved };
     this.hooks.onEpoch?.({ ...info, skippedSteps: this.skipped });
   }
 
   async saveStopped({ epoch, step }: RunPosition): Promise<void> {
-    this.last = await this.saveCheckpoint(LAST_CHECKPOINT, epoch, step);
+    // mid-epoch weights were never validated: no threshold describes them
+    this.last = await this.saveCheckpoint(LAST_CHECKPOINT, epoch, step, { entry: null, recommended: false });
     this.hooks.onLog?.(`interrupted at epoch ${epoch} step ${step}; resume with --resume ${this.last}`);
   }
 
@@ -227,26 +237,66 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
     };
   }
 
-  private saveCheckpoint(file: string, epoch: number, stepInEpoch: number | null): Promise<string> {
-    const { s } = this;
-    return saveDetector(join(this.r.outputDir, file), s.norm.stats, (path) =>
-      saveFinetuneCheckpoint({
-        path,
-        params: s.trainer.state.params,
-        trainer: s.trainer.state,
-        groups: s.groups,
-        lr: this.curLr,
-        adamw: DEFAULT_ADAMW,
+  /**
+   * The threshold of the checkpoints saved after this epoch: the EER point of the validation split's scores. Without
+   * a split (or with one class in it) none is made, and the log says so once: scans then use 0.5 or what they are given.
+   */
+  private calibration(
+    epoch: number,
+    v: Omit<FinetuneValidation, 'scores'>,
+    scores: FinetuneValidation['scores'],
+  ): SavedCalibration {
+    const none = (why: string): SavedCalibration => {
+      if (!this.saidNoCalibration)
+        this.hooks.onLog?.(
+          `no decision threshold is calibrated (${why}); no calibration.json entry is written, and scans of these checkpoints use 0.5 unless given --threshold or --calibration`,
+        );
+      this.saidNoCalibration = true;
+      return { entry: null, recommended: false };
+    };
+    if (!scores) return none('no validation split');
+    const made = calibrationEntry(
+      { ...scores, unit: 'images' },
+      {
+        rule: 'eer-midpoint',
+        split: 'the validation split',
+        splitPaths: this.s.data.source.val,
+        auc: v.valAuc === null ? null : v.valAuc / 100,
         epoch,
-        args: this.args,
-        resume: {
+      },
+    );
+    return 'why' in made ? none(made.why) : { entry: made.entry, recommended: false };
+  }
+
+  private saveCheckpoint(
+    file: string,
+    epoch: number,
+    stepInEpoch: number | null,
+    calibration: SavedCalibration,
+  ): Promise<string> {
+    const { s } = this;
+    return saveDetector(
+      join(this.r.outputDir, file),
+      s.norm.stats,
+      (path) =>
+        saveFinetuneCheckpoint({
+          path,
+          params: s.trainer.state.params,
+          trainer: s.trainer.state,
+          groups: s.groups,
+          lr: this.curLr,
+          adamw: DEFAULT_ADAMW,
           epoch,
-          stepInEpoch,
-          rngState: JSON.stringify(s.rng.getState()),
-          bestValLoss: this.bestValLoss,
-          paramNames: s.paramNames,
-        },
-      }),
+          args: this.args,
+          resume: {
+            epoch,
+            stepInEpoch,
+            rngState: JSON.stringify(s.rng.getState()),
+            bestValLoss: this.bestValLoss,
+            paramNames: s.paramNames,
+          },
+        }),
+      calibration,
     );
   }
 }

@@ -15,6 +15,8 @@ export interface FinetuneValidation {
   valAuc: number | null;
   /** percent */
   valAcc: number | null;
+  /** P(fake) = 1 − P(real) and the labels of the split, for the checkpoint's calibration (absent without a split) */
+  scores?: { pFake: number[]; isFake: number[] };
 }
 
 export interface ValidationInputs {
@@ -67,5 +69,6 @@ export async function validateFinetune(
     valLoss: batchLossSum / batches,
     valAuc: isReal.includes(0) && isReal.includes(1) ? 100 * rocAucRaw(isReal, scores) : null,
     valAcc: (100 * correct) / v.samples.length,
+    scores: { pFake: scores.map((p) => 1 - p), isFake: isReal.map((r) => 1 - r) },
   };
 }
