@@ -3,7 +3,7 @@
 //   video → sampled frames (uniform 32 by default, SPEC §6.1) → the same per frame → tracks → mean (SPEC §7.2)
 import { type CropRecipe, cropRecipe, type FaceCrop } from '../data/crops/index.js';
 import { listInputFiles } from '../data/datasets/listInputFiles.js';
-import { FaceDetector } from '../data/faces/index.js';
+import { type FaceDetection, FaceDetector, FaceDetectorThread } from '../data/faces/index.js';
 import { resizeRgb } from '../data/image/resize.js';
 import type { RgbImage } from '../data/image/rgbImage.js';
 import {
@@ -23,6 +23,7 @@ import { attentionRollout } from './attentionRollout.js';
 import { type Calibration, resolveThreshold } from './calibration.js';
 import { defaultRecipeFor } from './defaultRecipe.js';
 import { linkTracks } from './faceTracks.js';
+import { FrameScoreGroups } from './frameScoreGroups.js';
 import { overlayHeatmap, pngDataUri } from './heatmapImage.js';
 import { modelInfo } from './modelInfo.js';
 import type { ReconstructionExplainer } from './reconstructionMap.js';
@@ -65,6 +66,11 @@ export interface DetectorOptions {
   /** at most this many faces per image/frame (default 10) */
   maxFaces?: number;
   /**
+   * detect the faces of video frames in a worker thread (default true), so detection overlaps cropping and
+   * scoring; the results are the same either way. The thread starts with the first video (or `prepareVideo`).
+   */
+  videoFaceThread?: boolean;
+  /**
    * decision threshold on P(fake); when neither this nor `calibration` is given, the `calibration.json` that training
    * wrote beside the checkpoint, else 0.5
    */
@@ -106,9 +112,22 @@ export interface PathScanOptions extends VideoScanOptions {
 /** Thrown (not reported as an item) when a video breaks a caller-set limit, so servers can map it to a status. */
 export class MediaLimitError extends Error {}
 
+/** Where a frame's faces come from: the in-thread detector or the worker thread. */
+interface FaceFinder {
+  detect(img: RgbImage): Promise<FaceDetection[]>;
+}
+
+/** A video frame's place in its video's scoring groups. */
+interface FrameSlot {
+  score(crop: Float32Array): Promise<number>;
+  /** all the frame's crops are queued (or the frame failed) */
+  close(): void;
+}
+
 export class Detector {
   private readonly batcher: ScoreBatcher<number>;
   private disposed = false;
+  private faceThread: Promise<FaceDetectorThread> | undefined;
 
   private constructor(
     readonly model: ScoringModel,
@@ -168,6 +187,12 @@ export class Detector {
     return this.batcher.runs;
   }
 
+  /** Starts what video scans use beyond still scans (the face detection thread), so the first video does not wait. */
+  async prepareVideo(): Promise<void> {
+    this.check();
+    await this.videoFaces();
+  }
+
   /** Scores a still image: a path, encoded bytes, or decoded pixels. */
   async scanImage(input: string | Buffer | RgbImage, opts: ScanOptions = {}): Promise<ScanItem> {
     this.check();
@@ -212,24 +237,42 @@ export class Detector {
     const pending: Promise<FrameResult>[] = [];
     // frames in flight: enough to fill model batches while the next frames decode and detect
     const window = 2 * this.model.batch;
+    const finder = await this.videoFaces();
+    // the crops of this video in fixed groups of one batch, in frame order: one run per group, the same groups
+    // (hence the same int8 scores) whatever the timing
+    const groups = new FrameScoreGroups(this.model.batch, (crops) => this.batcher.scoreGroup(crops));
+    // resolved when a frame's crops are queued: the read-ahead waits on these, not on scores, since a group
+    // (and so a frame's score) may need crops of frames further ahead than the window
+    const cropped: Promise<void>[] = [];
     let done = 0;
     try {
       for await (const fr of readVideoFrames(path, sampler, info)) {
         opts.signal?.throwIfAborted();
         const time = info.fps > 0 ? fr.index / info.fps : null;
-        const scored = this.scanFrame(fr.image, fr.index, time, opts);
+        const position = pending.length;
+        let markCropped = (): void => {};
+        cropped.push(new Promise<void>((resolve) => (markCropped = resolve)));
+        const slot: FrameSlot = {
+          score: (t) => groups.score(position, t),
+          close: () => {
+            groups.close(position);
+            markCropped();
+          },
+        };
+        const scored = this.scanFrame(fr.image, fr.index, time, opts, finder, slot);
         scored.then(
           () => this.opts.onProgress?.({ input: path, stage: 'frames', done: ++done, total }),
           () => undefined,
         );
         pending.push(scored);
-        if (pending.length >= window) await pending[pending.length - window];
+        if (pending.length >= window) await cropped[pending.length - window];
       }
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason;
       if (pending.length === 0) return this.errorItem(path, 'video', `unreadable video: ${message(err)}`, t0);
       // a damaged tail: keep the frames decoded so far
     }
+    groups.end(pending.length);
     const frames = await Promise.all(pending);
     opts.signal?.throwIfAborted();
     const ids = linkTracks(frames.map((f) => f.faces.filter((x) => x.p_fake !== null).map((x) => x.box)));
@@ -302,10 +345,23 @@ export class Detector {
   dispose(): void {
     this.disposed = true;
     this.faces.dispose();
+    void this.faceThread?.then((t) => t.dispose()).catch(() => undefined);
   }
 
   private check(): void {
     if (this.disposed) throw new Error('Detector used after dispose()');
+  }
+
+  /** The face finder of video frames: the worker thread unless turned off (started once, on first use). */
+  private videoFaces(): Promise<FaceFinder> {
+    if (this.opts.videoFaceThread === false) return Promise.resolve(this.faces);
+    this.faceThread ??= FaceDetectorThread.start({ maxFaces: this.opts.maxFaces ?? 10 }).catch(
+      (err: unknown) => {
+        this.faceThread = undefined;
+        throw err;
+      },
+    );
+    return this.faceThread;
   }
 
   private async scanFrame(
@@ -313,11 +369,22 @@ export class Detector {
     index: number,
     time: number | null,
     opts: ScanOptions,
+    finder: FaceFinder = this.faces,
+    slot?: FrameSlot,
   ): Promise<FrameResult> {
-    const detections = await this.faces.detect(img);
+    let detections: FaceDetection[];
+    try {
+      detections = await finder.detect(img);
+    } catch (err) {
+      slot?.close();
+      throw err;
+    }
     const minFace = this.opts.minFaceSize ?? 40;
     const size = this.model.imgSize;
-    const faces = await Promise.all(
+    // the score requests go out synchronously, face by face, before the first await below: the frame's crops
+    // are all queued (in detector order) when `map` returns
+    const score = (t: Float32Array): Promise<number> => (slot ? slot.score(t) : this.batcher.score(t));
+    const scoring = Promise.all(
       detections.map(async (d): Promise<FaceResult> => {
         const box = { x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height };
         const base: Omit<FaceResult, 'p_fake'> = {
@@ -344,12 +411,14 @@ export class Detector {
         const crop = cut.image;
         const input = crop.width === size ? crop : resizeRgb(crop, size, size, 'bicubic');
         const tensor = toTensorNormalized(input, this.model.stats);
-        const face: FaceResult = { ...base, p_fake: await this.batcher.score(tensor) };
+        const face: FaceResult = { ...base, p_fake: await score(tensor) };
         if (opts.crops || opts.explain) face.crop = await pngDataUri(crop);
         if (opts.explain) face.heatmaps = await this.explain(crop, tensor);
         return face;
       }),
     );
+    slot?.close();
+    const faces = await scoring;
     const scored = faces.map((f) => f.p_fake).filter((p): p is number => p !== null);
     return { index, time_s: time, faces, p_fake: scored.length > 0 ? Math.max(...scored) : null };
   }
