@@ -7,9 +7,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
+import onnxProto from 'onnx-proto';
 import { resolveThreshold } from '../src/detect/index.js';
 import { chooseThreshold } from '../src/eval/calibrationThreshold.js';
 import { CALIBRATION_FILE, type CalibrationEntry, recordCalibration } from '../src/io/calibrationFile.js';
+import { convertCheckpoint } from '../src/models/convertCheckpoint.js';
 import { type FinetuneOptions, finetune } from '../src/train/finetune/index.js';
 import { repoRoot } from './faces-media.js';
 import { ckpt, SKIP_REASON, writeRealFakeFolder } from './protocol-fixtures.js';
@@ -155,6 +157,13 @@ test('a tiny fine-tuning with a validation split writes calibration.json; scan u
   const given = scan('--threshold', '0.25');
   assert.equal(given.threshold, 0.25);
   assert.equal(given.model.threshold_source, 'option');
+  // an exported ONNX detector carries the threshold and its source in its metadata
+  const onnxFile = path.join(out, 'det.onnx');
+  await convertCheckpoint(model, onnxFile, 'all', { numHeads: 3 });
+  const decoded = onnxProto.onnx.ModelProto.decode(readFileSync(onnxFile));
+  const meta = Object.fromEntries(decoded.metadataProps!.map((e) => [e.key, e.value]));
+  assert.equal(Number(meta.fsvfm_threshold), byDefault.threshold);
+  assert.equal(meta.fsvfm_threshold_source, byDefault.model.threshold_source);
 });
 
 test('without a validation split no threshold is calibrated, and the log says so', {

@@ -34,3 +34,15 @@ export function modelInfo(f: ModelFacts): ModelInfo {
     precision: f.precision,
   };
 }
+
+/**
+ * What an exported ONNX detector carries beside the normalisation: the crop recipe and the decision threshold with its
+ * source, so a runtime that loads the file alone decides as the scans did.
+ */
+export function onnxMetadata(info: ModelInfo): Record<string, string> {
+  return {
+    fsvfm_recipe: info.recipe,
+    fsvfm_threshold: String(info.threshold),
+    fsvfm_threshold_source: info.threshold_source,
+  };
+}

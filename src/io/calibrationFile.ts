@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomicWrite.js';
 import { isObject, parseJsonOrUndefined } from './jsonShape.js';
+import { CalibrationError } from './malformedInputError.js';
 
 export const CALIBRATION_FILE = 'calibration.json';
 
@@ -96,4 +97,49 @@ export async function recordCalibration(
     doc.source = `${first[1].source} [${first[0]}]`;
   }
   await writeDocument(dir, doc);
+}
+
+/** A threshold and where it came from; what `--calibration` files hold at least. */
+export interface Calibration {
+  threshold: number;
+  /** where the threshold came from (e.g. "EER on Celeb-DF-v2 val"), shown in results */
+  source: string;
+}
+
+export function parseCalibration(text: string, name = 'calibration'): Calibration {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch {
+    throw new CalibrationError(`${name}: not JSON; expected {"threshold": 0.42, "source": "..."}`);
+  }
+  const { threshold, source } = (obj ?? {}) as { threshold?: unknown; source?: unknown };
+  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))
+    throw new CalibrationError(
+      `${name}: "threshold" must be a number in [0, 1], got ${JSON.stringify(threshold)}`,
+    );
+  return { threshold, source: typeof source === 'string' && source ? source : name };
+}
+
+/** The raw entry of `checkpoint` in a per-checkpoint document, undefined when there is none. */
+export function entryFor(text: string, checkpoint: string): unknown {
+  const doc = parseJsonOrUndefined(text);
+  return isObject(doc) && isObject(doc.checkpoints) ? doc.checkpoints[basename(checkpoint)] : undefined;
+}
+
+/**
+ * The threshold in `calibration.json` beside `checkpoint`, when it covers it: the checkpoint's own entry, or the top
+ * level of a plain `{"threshold", "source"}` file (written by hand: it applies to every checkpoint of its folder).
+ * A file with per-checkpoint entries but none for this name gives null: its thresholds belong to other weights.
+ */
+export function calibrationBeside(checkpoint: string): Calibration | null {
+  const path = join(dirname(checkpoint), CALIBRATION_FILE);
+  if (!existsSync(path)) return null;
+  const text = readFileSync(path, 'utf8');
+  const doc = parseJsonOrUndefined(text);
+  const own = entryFor(text, checkpoint);
+  if (isObject(doc) && isObject(doc.checkpoints) && own === undefined) return null;
+  const name = `${path}${own !== undefined ? ` (${basename(checkpoint)})` : ''}`;
+  const c = parseCalibration(own !== undefined ? JSON.stringify(own) : text, name);
+  return { threshold: c.threshold, source: `${c.source} (${CALIBRATION_FILE} beside the checkpoint)` };
 }

@@ -5,6 +5,7 @@ import { existsSync, writeSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { OnnxModel } from '../graph/index.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
+import { calibrationBeside } from '../io/calibrationFile.js';
 import { openWeightsFile, type WeightsFile, type WeightsTensor } from '../io/checkpointFile.js';
 import { writeSafetensors } from '../io/safetensors.js';
 import type { StateDict } from '../nn/stateDict.js';
@@ -115,6 +116,7 @@ const toOnnx: ConvertTarget = async (ctx) => {
       fsvfm_mean: JSON.stringify(stats.stats.mean),
       fsvfm_std: JSON.stringify(stats.stats.std),
       fsvfm_norm_source: stats.source,
+      ...thresholdMetadata(ctx.input),
     },
   });
   await writeFileAtomic(ctx.output, (fd) => {
@@ -122,6 +124,12 @@ const toOnnx: ConvertTarget = async (ctx) => {
   });
   return { bytesWritten: model.bytes.length };
 };
+
+/** The threshold training calibrated for the checkpoint (calibration.json beside it), when there is one. */
+function thresholdMetadata(checkpoint: string): Record<string, string> {
+  const c = calibrationBeside(checkpoint);
+  return c ? { fsvfm_threshold: String(c.threshold), fsvfm_threshold_source: c.source } : {};
+}
 
 /** Output extension → writer. */
 export const CONVERT_TARGETS: Record<string, ConvertTarget> = {

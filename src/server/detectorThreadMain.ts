@@ -2,6 +2,7 @@
 // service's thread. Scans overlap here as they would in-process, so the detector's batcher still fills batches.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Detector, MediaLimitError } from '../detect/index.js';
+import { onnxMetadata } from '../detect/modelInfo.js';
 import type {
   FromDetectorThread,
   ThreadDetectorOptions,
@@ -26,7 +27,7 @@ try {
     }
     if (msg.type === 'export-onnx') {
       try {
-        const onnx = detector.model.exportOnnx({ fsvfm_recipe: detector.info.recipe });
+        const onnx = detector.model.exportOnnx(onnxMetadata(detector.info));
         post({ type: 'exported', id: msg.id, onnx });
       } catch (err) {
         post({ type: 'error', id: msg.id, error: errorOf(err) });

@@ -2,6 +2,7 @@
 // satisfies it (tests, library use); `DetectorThread` runs the same detector in a worker thread so the HTTP event
 // loop never waits on a model run (onnxruntime's `session.run` and the face detector block the thread they run on).
 import type { Detector, ModelInfo, ScanItem, VideoScanOptions } from '../detect/index.js';
+import { onnxMetadata } from '../detect/modelInfo.js';
 
 export interface ScanEngine {
   readonly info: ModelInfo;
@@ -17,6 +18,6 @@ export function inProcessEngine(detector: Detector): ScanEngine {
       return detector.info;
     },
     scanFile: (path, opts) => detector.scanFile(path, opts),
-    exportOnnx: async () => detector.model.exportOnnx({ fsvfm_recipe: detector.info.recipe }),
+    exportOnnx: async () => detector.model.exportOnnx(onnxMetadata(detector.info)),
   };
 }
