@@ -2,7 +2,7 @@
 // (`fake_sbi/` or `fake_swap/`) with a manifest. Resumable: samples already written and recorded are kept;
 // one bad input never stops the run, it becomes a problem record.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { encodePng } from '../datasets/buildFaceDataset.js';
 import type { FaceDetectorLike } from '../datasets/faceTools.js';
@@ -21,7 +21,8 @@ import {
   sameRun,
 } from './fakesManifest.js';
 import { landmarkFaceSwap, type SwapOptions } from './landmarkFaceSwap.js';
-import { checkLandmarks, type Landmarks } from './landmarks.js';
+import { LANDMARK_SIDECAR_SUFFIX, readLandmarkSidecar } from './landmarkSidecar.js';
+import type { Landmarks } from './landmarks.js';
 import { type SbiOptions, selfBlendedImage } from './selfBlendedImage.js';
 import { type PairingRule, SwapPairing } from './swapPairing.js';
 
@@ -51,8 +52,6 @@ export interface BuildFakesOptions {
   signal?: AbortSignal;
   onProgress?: (p: { done: number; total: number; samples: number; problems: number }) => void;
 }
-
-export const LANDMARK_SIDECAR_SUFFIX = '.landmarks.json';
 
 interface LoadedFace {
   image: RgbImage;
@@ -253,26 +252,6 @@ export async function buildFakes(o: BuildFakesOptions): Promise<FakesManifest> {
 function readManifest(p: string): FakesManifest | null {
   // a damaged manifest is rebuilt; its samples are regenerated (same seeds, same bytes)
   return existsSync(p) ? parseFakesManifest(readFileSync(p, 'utf8')) : null;
-}
-
-/** Landmarks stored beside an image as `<name>.landmarks.json`: `{"landmarks": [[x, y(, z)], ...]}` or the bare array. */
-export function readLandmarkSidecar(imagePath: string): Landmarks | null {
-  const p = join(dirname(imagePath), `${basename(imagePath, extname(imagePath))}${LANDMARK_SIDECAR_SUFFIX}`);
-  if (!existsSync(p)) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(p, 'utf8'));
-  } catch (err) {
-    throw new Error(`landmark sidecar ${p} is not valid JSON (${(err as Error).message})`);
-  }
-  const lm = Array.isArray(parsed) ? parsed : (parsed as { landmarks?: unknown })?.landmarks;
-  if (
-    !Array.isArray(lm) ||
-    !lm.every((q) => Array.isArray(q) && q.length >= 2 && q.every((v) => typeof v === 'number'))
-  )
-    throw new Error(`landmark sidecar ${p} must hold {"landmarks": [[x, y], ...]}`);
-  checkLandmarks(lm as number[][], `landmark sidecar ${p}`);
-  return lm as number[][];
 }
 
 /** Decoded images with their landmarks, the most recent few kept (swap sources repeat). */

@@ -4,9 +4,7 @@ export {
   type FakeInputs,
   FakesInputError,
   fakesClassDir,
-  LANDMARK_SIDECAR_SUFFIX,
   listFakeInputs,
-  readLandmarkSidecar,
 } from './buildFakes.js';
 export { convexHull } from './convexHull.js';
 export { delaunayTriangles } from './delaunay.js';
@@ -23,6 +21,12 @@ export {
   type SwapResult,
   type TriangulationKind,
 } from './landmarkFaceSwap.js';
+export {
+  LANDMARK_SIDECAR_SUFFIX,
+  landmarkSidecarPath,
+  readLandmarkSidecar,
+  storeLandmarkSidecars,
+} from './landmarkSidecar.js';
 export { hullBinary, type Landmarks, MESH_POINTS, toPoints } from './landmarks.js';
 export { blendWithMask } from './maskedBlend.js';
 export { meshTriangulation } from './meshTriangulation.js';

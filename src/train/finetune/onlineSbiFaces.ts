@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { LabeledSample } from '../../data/folders/index.js';
 import type { OutlineSource } from '../../data/loaders/sbiPairsJob.js';
-import { LANDMARK_SIDECAR_SUFFIX } from '../../data/synthetic/buildFakes.js';
+import { LANDMARK_SIDECAR_SUFFIX } from '../../data/synthetic/landmarkSidecar.js';
 
 export interface OnlineSbiFace {
   /** index in the training split (the generator of its blends is seeded from it) */
