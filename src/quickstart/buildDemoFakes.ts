@@ -12,6 +12,7 @@ import {
   meshTriangulation,
   SBI_STRENGTHS,
   type SbiStrength,
+  storeLandmarkSidecars,
 } from '../data/synthetic/index.js';
 import { assignClips, fakeTestName, realTestName } from './heldoutClips.js';
 import type { QuickstartConfig } from './quickstartConfig.js';
@@ -103,6 +104,17 @@ export async function buildDemoFakes(
     join(layout.trainSet, 'train'),
   );
   const group = await trainSet('group SBI', join(layout.groupFaces, 'real'), join(layout.groupSet, 'train'));
+  // the group-photo faces have no parsing maps: their mesh, stored beside each training copy, is what online SBI blends
+  const groupReal = join(layout.groupSet, 'train', 'real');
+  const outlines = await storeLandmarkSidecars(
+    images(groupReal).map((f) => join(groupReal, f)),
+    detector,
+    hooks.signal,
+  );
+  if (hooks.signal?.aborted) throw new QuickstartInterrupted('landmarks of the group-photo faces');
+  log(
+    `group faces: ${outlines.stored} with stored landmarks, ${outlines.without.length} without (not self-blended online)`,
+  );
 
   // held-out fakes
   const heldoutReal = join(layout.heldoutFaces, 'real');

@@ -5,7 +5,7 @@
 // several fakes per face each epoch pairs a face with the next one (a fresh self-blend per epoch).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrainableModules } from '../train/finetune/index.js';
+import type { FinetuneOptions, TrainableModules } from '../train/finetune/index.js';
 import { finetune } from '../train/finetune/index.js';
 import { type QuickstartConfig, TINY_MODEL, type TransferConfig } from './quickstartConfig.js';
 import { type QuickstartHooks, QuickstartInterrupted } from './quickstartHooks.js';
@@ -45,47 +45,16 @@ export async function trainDetector(
 ): Promise<TransferRecord> {
   const out = layout.detector(mode);
   const last = join(out, 'checkpoint-last.pth');
-  const trainable: TrainableModules = mode === 'fs-adapter' ? 'fs-adapter' : 'all';
   let steps = 0;
   let epochs = t.epochs;
   let trainImages = 0;
   const losses: number[] = [];
   const t0 = performance.now();
   const r = await finetune(
-    {
-      dataPath: [layout.trainSet, layout.groupSet],
-      finetune: pretrained,
-      model: 'custom',
-      numHeads: TINY_MODEL.numHeads,
-      trainable,
-      outputDir: out,
-      batchSize: t.batchSize,
-      epochs: t.epochs,
-      lr: t.lr,
-      warmupEpochs: t.epochs >= 4 ? 1 : 0,
-      aa: null,
-      mixup: 0,
-      cutmix: 0,
-      reprob: 0,
-      cropScale: t.cropScale,
-      ...(t.onlineSbi
-        ? {
-            // each real face and a fresh self-blend of itself in one batch, blended from its parsing map
-            onlineSbi: true,
-            sbiStrength: t.onlineSbi.sbiStrength,
-            sbiMaps: [join(layout.trainFaces, 'parsing_maps')],
-            wholeJitter: t.onlineSbi.wholeJitter,
-            jpegProb: t.onlineSbi.jpegProb,
-          }
-        : {
-            wholeJitter: t.wholeJitter,
-            // each real face and its SBI fake in one batch: only the blend differs within a pair
-            pairedBatches: true,
-            rotateFakes: fakesPerFace > 1,
-          }),
+    detectorFinetuneOptions(mode, t, fakesPerFace, pretrained, layout, {
       ...(existsSync(last) ? { resume: last } : {}),
-      ...(hooks.threads ? { runtime: { threads: hooks.threads } } : {}),
-    },
+      ...(hooks.threads ? { threads: hooks.threads } : {}),
+    }),
     {
       signal: hooks.signal,
       onStart: (i) => {
@@ -121,6 +90,56 @@ export async function trainDetector(
     trainImages,
     trainLoss: losses,
     checkpoint,
+  };
+}
+
+/**
+ * The `finetune` options of one quickstart detector: the tiny encoder, both training roots, the transfer config,
+ * and real/fake pairs either from online SBI or from the pre-made fakes.
+ */
+export function detectorFinetuneOptions(
+  mode: TransferMode,
+  t: TransferConfig,
+  fakesPerFace: number,
+  pretrained: string,
+  layout: QuickstartLayout,
+  run: { resume?: string; threads?: number; seed?: number } = {},
+): FinetuneOptions {
+  const trainable: TrainableModules = mode === 'fs-adapter' ? 'fs-adapter' : 'all';
+  return {
+    dataPath: [layout.trainSet, layout.groupSet],
+    finetune: pretrained,
+    model: 'custom',
+    numHeads: TINY_MODEL.numHeads,
+    trainable,
+    outputDir: layout.detector(mode),
+    batchSize: t.batchSize,
+    epochs: t.epochs,
+    lr: t.lr,
+    warmupEpochs: t.epochs >= 4 ? 1 : 0,
+    aa: null,
+    mixup: 0,
+    cutmix: 0,
+    reprob: 0,
+    cropScale: t.cropScale,
+    ...(t.onlineSbi
+      ? {
+          // each real face and a fresh self-blend of itself in one batch, blended from its parsing map
+          onlineSbi: true,
+          sbiStrength: t.onlineSbi.sbiStrength,
+          sbiMaps: [join(layout.trainFaces, 'parsing_maps')],
+          wholeJitter: t.onlineSbi.wholeJitter,
+          jpegProb: t.onlineSbi.jpegProb,
+        }
+      : {
+          wholeJitter: t.wholeJitter,
+          // each real face and its SBI fake in one batch: only the blend differs within a pair
+          pairedBatches: true,
+          rotateFakes: fakesPerFace > 1,
+        }),
+    ...(run.seed !== undefined ? { seed: run.seed } : {}),
+    ...(run.resume ? { resume: run.resume } : {}),
+    ...(run.threads ? { runtime: { threads: run.threads } } : {}),
   };
 }
 

@@ -84,8 +84,8 @@ export function registerQuickstart(program: Command): void {
       positiveNumber('--minutes'),
     )
     .option(
-      '--online-sbi',
-      'train the detectors with online SBI (a fresh self-blend of each face at every step, shared jitter + JPEG) instead of the pre-made fakes (default off)',
+      '--no-online-sbi',
+      'train the detectors on the pre-made fakes (four per face) instead of online SBI (a fresh self-blend of each face at every step, shared jitter + JPEG; the default)',
     )
     .option('--media-dir <dir>', 'demo media cache (shared with `fsvfm demo fetch`)', '.cache/demo')
     .option('--threads <n>', 'onnxruntime threads (default: all cores)', positiveNumber('--threads'))
@@ -105,7 +105,7 @@ export function registerQuickstart(program: Command): void {
             ...(o.minutes !== undefined ? { minutes: o.minutes } : {}),
             repoRoot: repoRoot(),
             ...(o.threads ? { threads: o.threads } : {}),
-            ...(o.onlineSbi ? { onlineSbi: true } : {}),
+            onlineSbi: o.onlineSbi !== false,
           },
           {
             signal: stop.signal,
