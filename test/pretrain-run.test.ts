@@ -74,6 +74,8 @@ describe('fsvfm pretrain, tiny model', { skip }, () => {
         'train_loss_rec_all',
         'train_loss_rec_sfr',
         'train_loss_cl',
+        'train_target_std',
+        'train_target_cos',
         'train_lr',
         'epoch',
       ]),

@@ -203,7 +203,7 @@ export function registerPretrain(program: Command): void {
         !json && process.stderr.isTTY
           ? new cliProgress.SingleBar({
               format:
-                'epoch {epoch} |{bar}| {value}/{total} it | ETA {eta_formatted} | loss {loss} rec {rec} sfr {sfr} cl {cl} | lr {lr}',
+                'epoch {epoch} |{bar}| {value}/{total} it | ETA {eta_formatted} | loss {loss} rec {rec} sfr {sfr} cl {cl} | target std {std} cos {cos} | lr {lr}',
               etaBuffer: 50,
             })
           : undefined;
@@ -223,6 +223,8 @@ export function registerPretrain(program: Command): void {
               rec: '-',
               sfr: '-',
               cl: '-',
+              std: '-',
+              cos: '-',
               lr: '-',
             }),
           onStep: (p) =>
@@ -232,6 +234,8 @@ export function registerPretrain(program: Command): void {
               rec: fmt(p.averages.loss_rec_all),
               sfr: fmt(p.averages.loss_rec_sfr),
               cl: fmt(p.averages.loss_cl),
+              std: fmt(p.averages.target_std),
+              cos: fmt(p.averages.target_cos),
               lr: p.averages.lr?.toExponential(2) ?? '-',
             }),
         });

@@ -4,14 +4,29 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 
 export const LOG_FILE = 'log.txt';
-/** metric names accumulated per iteration, in log order */
-export const EPOCH_METRICS = ['loss', 'loss_rec_all', 'loss_rec_sfr', 'loss_cl', 'lr'] as const;
+/**
+ * metric names accumulated per iteration, in log order; `target_std` / `target_cos` are the spread of the target's
+ * normalised features across the batch (featureSpread.ts), next to the losses so a collapse is visible
+ */
+export const EPOCH_METRICS = [
+  'loss',
+  'loss_rec_all',
+  'loss_rec_sfr',
+  'loss_cl',
+  'target_std',
+  'target_cos',
+  'lr',
+] as const;
 
 export type EpochLogEntry = Record<string, number | null>;
 
 export function epochLogEntry(sums: Record<string, number>, count: number, epoch: number): EpochLogEntry {
   const e: EpochLogEntry = {};
-  for (const k of EPOCH_METRICS) e[`train_${k}`] = count > 0 ? (sums[k] ?? 0) / count : null;
+  // a metric the step did not report (target_cos with batch 1) is null rather than 0
+  for (const k of EPOCH_METRICS) {
+    const sum = sums[k];
+    e[`train_${k}`] = count > 0 && sum !== undefined ? sum / count : null;
+  }
   e.epoch = epoch;
   return e;
 }

@@ -1,4 +1,6 @@
-// `loss_curves.svg`: one small panel per logged loss over the epochs, drawn as SVG polylines by hand.
+// `loss_curves.svg`: one small panel per logged loss over the epochs, drawn as SVG polylines by hand, and two of the
+// target's feature spread (featureSpread.ts): the contrastive loss at its floor does not say whether the features
+// collapsed, these do.
 import type { EpochLogEntry } from './epochLog.js';
 
 const SERIES = [
@@ -6,6 +8,8 @@ const SERIES = [
   ['train_loss_rec_all', 'masked reconstruction', '#2ca02c'],
   ['train_loss_rec_sfr', 'facial-region reconstruction', '#d62728'],
   ['train_loss_cl', 'contrastive', '#9467bd'],
+  ['train_target_std', 'target feature std (0: collapsed)', '#8c564b'],
+  ['train_target_cos', 'target pairwise cosine (1: collapsed)', '#e377c2'],
 ] as const;
 
 const W = 360;

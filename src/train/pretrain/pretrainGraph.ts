@@ -15,6 +15,7 @@ import type { ParamGroup, TrainGraphSpec } from '../graphTrainer.js';
 import { byolLoss, infoNceLoss, mocoV3Loss, reconstructionLosses, simsiamLoss } from '../losses/index.js';
 import type { ReconstructionLosses } from '../losses/reconstructionLoss.js';
 import type { AdamWConfig } from '../optim/adamw.js';
+import { featureSpread } from './featureSpread.js';
 import { officialOrder } from './paramOrder.js';
 import type { ClLossName } from './pretrainOptions.js';
 
@@ -47,7 +48,7 @@ export interface PretrainGraph {
   target: Scope;
   /** what the optimizer differentiates: total / accum_iter */
   loss: Tensor;
-  /** fetched each step: total, loss_rec_all, loss_rec_sfr, loss_cl */
+  /** fetched each step: total, loss_rec_all, loss_rec_sfr, loss_cl, target_std, target_cos (featureSpread.ts) */
   metrics: Record<string, Tensor>;
   /** patches the encoder keeps */
   nKeep: number;
@@ -91,11 +92,20 @@ export function tracePretrainStep(size: SizeConfig, batch: number, cfg: Pretrain
   const cl = contrastive(cfg.clLoss, on.featuresCl, tg.featuresCl);
   const total = add(add(rec.all, mulScalar(rec.sfr, cfg.weightSfr)), mulScalar(cl, cfg.weightCl));
   const loss = cfg.accumIter > 1 ? mulScalar(total, 1 / cfg.accumIter) : total;
+  // the target features' spread, so a collapse shows next to the contrastive loss that cannot reveal it
+  const spread = featureSpread(tg.projector);
   return {
     online,
     target,
     loss,
-    metrics: { total, loss_rec_all: rec.all, loss_rec_sfr: rec.sfr, loss_cl: cl },
+    metrics: {
+      total,
+      loss_rec_all: rec.all,
+      loss_rec_sfr: rec.sfr,
+      loss_cl: cl,
+      target_std: spread.std,
+      ...(spread.cos ? { target_cos: spread.cos } : {}),
+    },
     nKeep,
     numPatches,
     images,

@@ -35,7 +35,7 @@ export interface PretrainProgress {
   /** data iterations done in the whole run (resumed ones included) */
   iteration: number;
   totalIterations: number;
-  /** running epoch averages */
+  /** running epoch averages of EPOCH_METRICS (losses, the target's feature spread, lr); NaN before the first step */
   averages: Record<string, number>;
   skipped: boolean;
 }
@@ -141,18 +141,26 @@ export class PretrainRun implements TrainingTask<void> {
       );
     } else {
       const m = r.metrics;
-      const values: Record<string, number> = {
-        loss: m.total!,
-        loss_rec_all: m.loss_rec_all!,
-        loss_rec_sfr: m.loss_rec_sfr!,
-        loss_cl: m.loss_cl!,
+      const values: Record<string, number | undefined> = {
+        loss: m.total,
+        loss_rec_all: m.loss_rec_all,
+        loss_rec_sfr: m.loss_rec_sfr,
+        loss_cl: m.loss_cl,
+        target_std: m.target_std,
+        target_cos: m.target_cos,
         lr: this.windowLr,
       };
-      for (const k of EPOCH_METRICS) this.sums[k] = (this.sums[k] ?? 0) + values[k]!;
+      for (const k of EPOCH_METRICS) {
+        const v = values[k];
+        if (v !== undefined) this.sums[k] = (this.sums[k] ?? 0) + v;
+      }
       this.count++;
     }
     const averages: Record<string, number> = {};
-    for (const k of EPOCH_METRICS) averages[k] = this.count ? this.sums[k]! / this.count : Number.NaN;
+    for (const k of EPOCH_METRICS) {
+      const sum = this.sums[k];
+      averages[k] = this.count && sum !== undefined ? sum / this.count : Number.NaN;
+    }
     this.hooks.onStep?.({
       epoch,
       step: step + 1,
