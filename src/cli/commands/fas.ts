@@ -1,6 +1,7 @@
 // `fsvfm fas`: cross-domain face anti-spoofing transfer on the MCIO / WCS leave-one-out protocols.
 import type { Command } from 'commander';
 import { FAS_PROTOCOLS, trainFas } from '../../train/fas/index.js';
+import { fasRecipeTable } from '../../train/recipeReport.js';
 import { intArg, numArg } from '../args.js';
 import { finishTrainingRun } from '../finishTrainingRun.js';
 import { interruptOnSigint } from '../interrupt.js';
@@ -13,7 +14,8 @@ interface FasFlags {
   pt_model: string;
   model?: string;
   num_heads?: number;
-  trainable: string;
+  trainable?: string;
+  recipe?: string;
   output_dir: string;
   iterations?: number;
   eval_every?: number;
@@ -34,9 +36,9 @@ async function runFasCommand(f: FasFlags): Promise<void> {
     throw new UserError(
       `--config must be one of ${Object.keys(FAS_PROTOCOLS).join(', ')}, got '${f.config}'`,
     );
-  if (f.trainable !== 'all' && f.trainable !== 'fs-adapter')
-    throw new UserError(`--trainable must be all or fs-adapter, got '${f.trainable}'`);
   const trainable = f.trainable;
+  if (trainable !== undefined && trainable !== 'all' && trainable !== 'fs-adapter')
+    throw new UserError(`--trainable must be all or fs-adapter, got '${trainable}'`);
   const stop = interruptOnSigint(
     'stopping after the current iteration (checkpoint-last.pth is written for --resume)',
   );
@@ -56,6 +58,7 @@ async function runFasCommand(f: FasFlags): Promise<void> {
           model: f.model,
           numHeads: f.num_heads,
           trainable,
+          recipe: f.recipe,
           outputDir: f.output_dir,
           iterations: f.iterations,
           evalEvery: f.eval_every,
@@ -119,26 +122,44 @@ export function registerFas(program: Command): void {
     .requiredOption('--pt_model <checkpoint>', 'pre-training checkpoint (.pth) or encoder .safetensors')
     .option(
       '--model <name>',
-      'vit_small_patch16 | vit_base_patch16 | vit_large_patch16 | custom (default: from the checkpoint)',
+      'vit_small_patch16 | vit_base_patch16 | vit_large_patch16 | custom (default: from the checkpoint); also picks the default recipe size (none given: the custom recipe)',
     )
     .option('--num_heads <n>', 'attention heads for custom sizes', intArg('--num_heads'))
-    .option('--trainable <modules>', 'all | fs-adapter', 'all')
+    .option('--trainable <modules>', 'all | fs-adapter (default: all, or the mode of --recipe)')
+    .option(
+      '--recipe <name>',
+      'reference hyper-parameters, e.g. fas-base-full, fas-large-fs-adapter (default: from --model and --trainable; --list-recipes); explicit flags override its values',
+    )
+    .option('--list-recipes', 'print the FAS recipe table and exit')
+    .on('option:list-recipes', () => {
+      // before the checks of the required flags, like --help
+      process.stdout.write(`${fasRecipeTable()}\n`);
+      process.exit(0);
+    })
     .requiredOption(
       '--output_dir <dir>',
       'checkpoints, the pretrain_ds_mean_std.txt it normalised with, performance.csv, performance_last.csv, log.txt',
     )
-    .option('--iterations <n>', 'default 4001', intArg('--iterations'))
-    .option('--eval_every <n>', 'default 100', intArg('--eval_every'))
+    .option('--iterations <n>', 'recipe: 4001', intArg('--iterations'))
+    .option('--eval_every <n>', 'recipe: 100', intArg('--eval_every'))
     .option(
       '--batch_size <n>',
-      'per (domain, class): default 12 (all) / 24 (fs-adapter)',
+      'per (domain, class) (recipe: 12 full FT / 24 FS-Adapter)',
       intArg('--batch_size'),
     )
-    .option('--lr <x>', 'constant lr: default 2.5e-5 (all) / 5e-2 (fs-adapter)', numArg('--lr', 1e-12))
-    .option('--weight_decay <x>', 'Adam L2 weight decay (default 1e-6)', numArg('--weight_decay'))
-    .option('--weight_cl <x>', 'FS-Adapter real-anchor loss weight (default 0.1)', numArg('--weight_cl'))
-    .option('--temperature <x>', 'real-anchor temperature (default 0.07)', numArg('--temperature', 1e-9))
-    .option('--runs <n>', 'runs with seeds 0..n-1 (default 1)', intArg('--runs'))
+    .option('--lr <x>', 'constant lr (recipe; SPEC §5.5 per size and mode)', numArg('--lr', 1e-12))
+    .option('--weight_decay <x>', 'Adam L2 weight decay (recipe)', numArg('--weight_decay'))
+    .option(
+      '--weight_cl <x>',
+      'FS-Adapter real-anchor loss weight (recipe: 0.1 / 0.2 for ViT-L)',
+      numArg('--weight_cl'),
+    )
+    .option('--temperature <x>', 'real-anchor temperature (recipe: 0.07)', numArg('--temperature', 1e-9))
+    .option(
+      '--runs <n>',
+      'runs with seeds 0..n-1 (recipe: 5 full FT / 3 FS-Adapter; 1 for custom sizes)',
+      intArg('--runs'),
+    )
     .option('--no-celeb', 'leave out the CelebA-Spoof source')
     .option('--threads <n>', 'onnxruntime intra-op threads', intArg('--threads'))
     .option('--no-progress', 'no progress bar')

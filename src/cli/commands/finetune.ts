@@ -4,6 +4,8 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { SBI_STRENGTH_NAMES, type SbiStrength } from '../../data/synthetic/sbiStrength.js';
 import { isEvalTransformName } from '../../data/transforms/evalTransforms.js';
 import { type FinetuneOptions, finetune } from '../../train/finetune/index.js';
+import { finetuneRecipeTable } from '../../train/recipeReport.js';
+import { FINETUNE_TASKS, type FinetuneTask } from '../../train/transferRecipes.js';
 import { intArg, numArg } from '../args.js';
 import { finishTrainingRun } from '../finishTrainingRun.js';
 import { interruptOnSigint } from '../interrupt.js';
@@ -36,7 +38,9 @@ interface FinetuneFlags {
   num_heads?: number;
   embed_dim?: number;
   depth?: number;
-  trainable: string;
+  trainable?: string;
+  task?: string;
+  recipe?: string;
   output_dir: string;
   batch_size?: number;
   epochs?: number;
@@ -78,8 +82,12 @@ interface FinetuneFlags {
 }
 
 export function finetuneOptionsFromFlags(f: FinetuneFlags): FinetuneOptions {
-  if (f.trainable !== 'all' && f.trainable !== 'fs-adapter')
-    throw new UserError(`--trainable must be all or fs-adapter, got '${f.trainable}'`);
+  const trainable = f.trainable;
+  if (trainable !== undefined && trainable !== 'all' && trainable !== 'fs-adapter')
+    throw new UserError(`--trainable must be all or fs-adapter, got '${trainable}'`);
+  const task = f.task;
+  if (task !== undefined && !(FINETUNE_TASKS as readonly string[]).includes(task))
+    throw new UserError(`--task must be one of ${FINETUNE_TASKS.join(', ')}, got '${task}'`);
   if (f.val_transform && !isEvalTransformName(f.val_transform))
     throw new UserError(
       `--val_transform must be resize or resize256-centercrop224, got '${f.val_transform}'`,
@@ -104,7 +112,9 @@ export function finetuneOptionsFromFlags(f: FinetuneFlags): FinetuneOptions {
     numHeads: f.num_heads,
     embedDim: f.embed_dim,
     depth: f.depth,
-    trainable: f.trainable,
+    trainable,
+    task: task as FinetuneTask | undefined,
+    recipe: f.recipe,
     outputDir: f.output_dir,
     batchSize: f.batch_size,
     epochs: f.epochs,
@@ -221,30 +231,40 @@ export function registerFinetune(program: Command): void {
     .requiredOption('--finetune <checkpoint>', 'pre-training checkpoint (.pth) or encoder .safetensors')
     .option(
       '--model <name>',
-      'vit_small_patch16 | vit_base_patch16 | vit_large_patch16 | vit_huge_patch14 | custom',
+      'vit_small_patch16 | vit_base_patch16 | vit_large_patch16 | vit_huge_patch14 | custom (also picks the default recipe size)',
       'custom',
     )
     .option('--num_heads <n>', 'attention heads (custom sizes: not stored in weights)', intArg('--num_heads'))
     .addOption(embedDimOption())
     .addOption(depthOption())
-    .option('--trainable <modules>', 'all (full fine-tuning) | fs-adapter', 'all')
+    .option(
+      '--trainable <modules>',
+      'all (full fine-tuning) | fs-adapter (default: all, or the mode of --recipe)',
+    )
+    .option('--task <task>', `${FINETUNE_TASKS.join(' | ')}: picks the default recipe (default dfd)`)
+    .option(
+      '--recipe <name>',
+      'reference hyper-parameters, e.g. dfd-base-full, diff-large-fs-adapter (default: from --task, --model and --trainable; --list-recipes); explicit flags override its values',
+    )
+    .option('--list-recipes', 'print the DfD / DiFF recipe table and exit')
+    .on('option:list-recipes', () => {
+      // before the checks of the required flags, like --help
+      process.stdout.write(`${finetuneRecipeTable()}\n`);
+      process.exit(0);
+    })
     .requiredOption(
       '--output_dir <dir>',
       'checkpoints, log.txt and the pretrain_ds_mean_std.txt it normalised with',
     )
-    .option('--batch_size <n>', 'per step (default 32)', intArg('--batch_size'))
-    .option('--epochs <n>', 'default 10 (all) / 50 (fs-adapter)', intArg('--epochs'))
+    .option('--batch_size <n>', 'per step (recipe: the official per-GPU batch)', intArg('--batch_size'))
+    .option('--epochs <n>', 'recipe: 10 full FT / 50–60 FS-Adapter', intArg('--epochs'))
     .option('--lr <x>', 'absolute learning rate (default blr · batch · accum / 256)', numArg('--lr'))
-    .option('--blr <x>', 'base learning rate (default 2e-4 all / 5e-3 fs-adapter)', numArg('--blr'))
+    .option('--blr <x>', 'base learning rate (recipe; SPEC §5.3 / §5.4 per task and size)', numArg('--blr'))
     .option('--min_lr <x>', 'cosine floor (default 1e-6)', numArg('--min_lr'))
-    .option(
-      '--layer_decay <x>',
-      'layer-wise lr decay (default 0.65 all / 0 fs-adapter)',
-      numArg('--layer_decay'),
-    )
-    .option('--weight_decay <x>', 'default 0.03 all / 0 fs-adapter', numArg('--weight_decay'))
-    .option('--drop_path <x>', 'stochastic depth rate (default 0.1)', numArg('--drop_path'))
-    .option('--warmup_epochs <x>', 'default 5', numArg('--warmup_epochs'))
+    .option('--layer_decay <x>', 'layer-wise lr decay (recipe; 0 for fs-adapter)', numArg('--layer_decay'))
+    .option('--weight_decay <x>', 'recipe; 0 for fs-adapter', numArg('--weight_decay'))
+    .option('--drop_path <x>', 'stochastic depth rate (recipe: 0.1)', numArg('--drop_path'))
+    .option('--warmup_epochs <x>', 'recipe: 5', numArg('--warmup_epochs'))
     .option('--smoothing <x>', 'label smoothing (default 0.1)', numArg('--smoothing'))
     .option('--mixup <x>', 'Mixup alpha (default 0.8; 0 off)', numArg('--mixup'))
     .option('--cutmix <x>', 'CutMix alpha (default 1.0; 0 off)', numArg('--cutmix'))
@@ -294,10 +314,14 @@ export function registerFinetune(program: Command): void {
       'RandomResizedCrop area range (default 0.08,1; 1,1 keeps the whole face)',
       cropScaleArg,
     )
-    .option('--weight_cl <x>', 'FS-Adapter real-anchor loss weight (default 0.01)', numArg('--weight_cl'))
+    .option('--weight_cl <x>', 'FS-Adapter real-anchor loss weight (recipe: 0.01–0.1)', numArg('--weight_cl'))
     .option('--temperature <x>', 'real-anchor loss temperature (default 0.07)', numArg('--temperature', 1e-9))
     .option('--adapter_reduction <n>', 'FS-Adapter bottleneck D/r (default 4)', intArg('--adapter_reduction'))
-    .option('--accum_iter <n>', 'gradient accumulation (default 1)', intArg('--accum_iter'))
+    .option(
+      '--accum_iter <n>',
+      'gradient accumulation (recipe: 2 for the official sizes, the second GPU; 1 for custom)',
+      intArg('--accum_iter'),
+    )
     .option('--clip_grad <x>', 'global gradient-norm clipping (default none)', numArg('--clip_grad', 1e-12))
     .option('--seed <n>', 'default 0', intArg('--seed', 0))
     .option('--resume <checkpoint>', 'continue from checkpoint-last.pth (or any checkpoint of this run)')

@@ -1,6 +1,9 @@
-// Options of `fsvfm fas` (SPEC §5.5) and their defaults: full fine-tuning and the FS-Adapter differ in batch and lr.
+// Options of `fsvfm fas` (SPEC §5.5) and their defaults: the reference recipe of the model size and mode
+// (../transferRecipes.ts) — full fine-tuning and the FS-Adapter, ViT-S/B/L differ in batch, lr, weight decay, weight_cl.
 import type { RuntimeOptions } from '../../graph/index.js';
+import { type AppliedRecipe, appliedRecipe, chooseRecipe, snakeFlag } from '../recipeChoice.js';
 import { withDefaults } from '../run/withDefaults.js';
+import { type FasRecipe, type FasRecipeValues, trainableOf } from '../transferRecipes.js';
 
 export interface FasOptions {
   /** MCIO or WCS root with txt/ and frame/ */
@@ -9,23 +12,27 @@ export interface FasOptions {
   config: string;
   /** pre-training checkpoint (--pt_model) */
   ptModel: string;
+  /** official name: picks the default recipe's size (undefined: size from the checkpoint, the custom recipe) */
   model?: string;
   numHeads?: number;
-  trainable: 'all' | 'fs-adapter';
+  /** default: all, or the mode of `recipe` */
+  trainable?: 'all' | 'fs-adapter';
+  /** a named reference recipe (transferRecipes.ts); default: the one of model size and trainable */
+  recipe?: string;
   outputDir: string;
   /** default 4001 (iterations 0..4000) */
   iterations?: number;
   /** evaluate when (it + 1) % evalEvery == 0; default 100 */
   evalEvery?: number;
-  /** images per (domain, class) per iteration: default 12 (all) / 24 (fs-adapter) */
+  /** images per (domain, class) per iteration (recipe: 12 full FT / 24 FS-Adapter) */
   perClass?: number;
-  /** constant lr: default 2.5e-5 (all) / 5e-2 (fs-adapter) */
+  /** constant lr (recipe) */
   lr?: number;
-  /** Adam L2 weight decay: default 1e-6 */
+  /** Adam L2 weight decay (recipe) */
   weightDecay?: number;
   weightCl?: number;
   temperature?: number;
-  /** runs with seeds 0..runs-1 (official: 5 full FT, 3 FS-Adapter); default 1 */
+  /** runs with seeds 0..runs-1 (recipe: official 5 full FT / 3 FS-Adapter; 1 for custom sizes) */
   runs?: number;
   /** add CelebA-Spoof as the extra source (default true) */
   withCeleb?: boolean;
@@ -35,39 +42,42 @@ export interface FasOptions {
   resume?: string;
 }
 
-/** Every option that has a default. */
-export interface FasDefaults {
-  iterations: number;
-  evalEvery: number;
-  perClass: number;
-  lr: number;
-  weightDecay: number;
-  weightCl: number;
-  temperature: number;
-  runs: number;
+/** Every option that has a default: the recipe's values and the protocol's fixed ones. */
+export interface FasDefaults extends FasRecipeValues {
   withCeleb: boolean;
   evalBatchSize: number;
 }
 
-/** Defaults: the official FAS scripts (SPEC §5.5). */
-export function fasDefaults(trainable: FasOptions['trainable']): FasDefaults {
-  const adapter = trainable === 'fs-adapter';
-  return {
-    iterations: 4001,
-    evalEvery: 100,
-    perClass: adapter ? 24 : 12,
-    lr: adapter ? 5e-2 : 2.5e-5,
-    weightDecay: 1e-6,
-    weightCl: 0.1,
-    temperature: 0.07,
-    runs: 1,
-    withCeleb: true,
-    evalBatchSize: 32,
-  };
+/** Defaults: the recipe (SPEC §5.5) with CelebA-Spoof as the fourth source. */
+export function fasDefaults(recipe: FasRecipe): FasDefaults {
+  return { ...recipe.values, withCeleb: true, evalBatchSize: 32 };
 }
+
+/** The recipe's hyper-parameters in the order a run prints them; `perClass` is the `--batch_size` flag. */
+const RECIPE_KEYS = [
+  'perClass',
+  'lr',
+  'weightDecay',
+  'weightCl',
+  'temperature',
+  'iterations',
+  'evalEvery',
+  'runs',
+] as const satisfies readonly (keyof FasRecipeValues)[];
+const flagOf = (k: (typeof RECIPE_KEYS)[number]) => (k === 'perClass' ? 'batch_size' : snakeFlag(k));
 
 export type ResolvedFasOptions = ReturnType<typeof resolveFasOptions>;
 
 export function resolveFasOptions(o: FasOptions) {
-  return withDefaults(o, fasDefaults(o.trainable));
+  const choice = chooseRecipe('fas', { recipe: o.recipe, model: o.model, trainable: o.trainable });
+  const r = withDefaults(o, {
+    ...fasDefaults(choice.recipe),
+    trainable: trainableOf(choice.recipe.mode),
+  });
+  // the real-anchor loss exists only with the FS-Adapter (SPEC §4.5)
+  const keys = RECIPE_KEYS.filter(
+    (k) => r.trainable === 'fs-adapter' || (k !== 'weightCl' && k !== 'temperature'),
+  );
+  const recipe: AppliedRecipe = appliedRecipe(choice, keys, o, r, flagOf);
+  return { ...r, appliedRecipe: recipe };
 }

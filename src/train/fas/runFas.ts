@@ -10,6 +10,7 @@ import { detectorNormStats } from '../../models/detectorKind.js';
 import { encoderConfig } from '../../models/encoderConfig.js';
 import { readCheckpoint, resolveModelSize } from '../../models/loadPretrained.js';
 import { DecodedImageCache } from '../finetune/imageBatches.js';
+import { recipeLines } from '../recipeReport.js';
 import { runTraining } from '../run/trainingRun.js';
 import { type FasOptions, type ResolvedFasOptions, resolveFasOptions } from './fasOptions.js';
 import { loadFasResume } from './fasResume.js';
@@ -60,9 +61,16 @@ async function writeReports(r: ResolvedFasOptions, summaries: FasRunSummary[]) {
     await writeFileAtomic(performanceCsv, formatFasPerformanceCsv(done.map((s) => row(s.best!))));
     await writeFileAtomic(performanceLastCsv, formatFasPerformanceCsv(done.map((s) => row(s.last!))));
   }
+  const a = r.appliedRecipe;
   const results = {
     config: r.config,
     target: fasProtocol(r.config).target,
+    // what the runs trained with: the reference recipe, its values after the flags, and which flags overrode it
+    recipe: {
+      name: a.name,
+      hyper_parameters: Object.fromEntries(a.values.map((v) => [v.flag, v.value])),
+      from_flags: a.values.filter((v) => v.fromFlag).map((v) => v.flag),
+    },
     selection:
       'best HTER on the target test set (official, optimistic); performance_last.csv: last evaluation',
     runs: summaries,
@@ -75,6 +83,8 @@ async function writeReports(r: ResolvedFasOptions, summaries: FasRunSummary[]) {
 export async function trainFas(o: FasOptions, hooks: FasCallbacks = {}): Promise<FasResult> {
   const r = resolveFasOptions(o);
   const c = await fasContext(r, hooks);
+  // what the runs train with, once the data and checkpoint are known to fit (also in fas_results.json)
+  for (const line of recipeLines(r.appliedRecipe)) hooks.onLog?.(line);
   hooks.onStart?.({ runs: r.runs, iterations: r.iterations });
   const from = r.resume ? await loadFasResume(r.resume) : null;
   if (from)

@@ -1,4 +1,5 @@
-// The `args` namespace written into fine-tuning checkpoints: the official main_finetune flag names and values.
+// The `args` namespace written into fine-tuning checkpoints: the official main_finetune flag names and values, and
+// (fsvfm's own keys) the task, the reference recipe they came from and the flags that overrode it.
 import type { ResolvedFinetuneOptions } from './finetuneOptions.js';
 
 export function finetuneArgs(
@@ -45,5 +46,11 @@ export function finetuneArgs(
     weight_cl: r.weightCl,
     temperature: r.temperature,
     normalize_from_IMN: r.normalizeFromImagenet ?? false,
+    task: r.task,
+    recipe: r.appliedRecipe.name,
+    recipe_flags: r.appliedRecipe.values
+      .filter((v) => v.fromFlag)
+      .map((v) => v.flag)
+      .join(','),
   };
 }

@@ -1,11 +1,25 @@
 // Options of `fsvfm finetune` (the official main_finetune flags, SPEC §5.3 full fine-tuning, §5.4 FS-Adapter), their
-// defaults and the checks on them.
+// defaults — the reference recipe of the task, model size and mode (../transferRecipes.ts) — and the checks on them.
 import type { SbiStrength } from '../../data/synthetic/sbiStrength.js';
 import type { EvalTransformName } from '../../data/transforms/evalTransforms.js';
 import { FINETUNE_RRC } from '../../data/transforms/randomResizedCrop.js';
 import { checkJpegQualityRange, JPEG_QUALITY_RANGE } from '../../data/transforms/trainingPostprocess.js';
 import type { RuntimeOptions } from '../../graph/index.js';
+import {
+  type AppliedRecipe,
+  appliedRecipe,
+  chooseRecipe,
+  type RecipeChoice,
+  snakeFlag,
+} from '../recipeChoice.js';
 import { withDefaults } from '../run/withDefaults.js';
+import { scaledLr } from '../schedules.js';
+import {
+  type FinetuneRecipe,
+  type FinetuneRecipeValues,
+  type FinetuneTask,
+  trainableOf,
+} from '../transferRecipes.js';
 import type { FinetuneDataOptions } from './finetuneData.js';
 import type { TrainableModules } from './finetuneModel.js';
 
@@ -17,7 +31,12 @@ export interface FinetuneOptions extends FinetuneDataOptions {
   numHeads?: number;
   embedDim?: number;
   depth?: number;
-  trainable: TrainableModules;
+  /** default: all, or the mode of `recipe` */
+  trainable?: TrainableModules;
+  /** dfd (default) or diff: picks the default recipe (SPEC §5.3 / §5.4 differ per task) */
+  task?: FinetuneTask;
+  /** a named reference recipe (transferRecipes.ts); default: the one of task, model size and trainable */
+  recipe?: string;
   outputDir: string;
   batchSize?: number;
   epochs?: number;
@@ -82,59 +101,54 @@ export interface FinetuneOptions extends FinetuneDataOptions {
   runtime?: RuntimeOptions;
 }
 
-/** Every option that has a default. */
-export interface FinetuneDefaults {
-  batchSize: number;
-  epochs: number;
-  blr: number;
-  minLr: number;
-  layerDecay: number;
-  weightDecay: number;
-  dropPath: number;
-  warmupEpochs: number;
-  smoothing: number;
-  mixup: number;
-  cutmix: number;
-  mixupProb: number;
-  mixupSwitchProb: number;
-  reprob: number;
+/** Every option that has a default: the recipe's values and fsvfm's own additions. */
+export interface FinetuneDefaults extends FinetuneRecipeValues {
   wholeJitter: number;
-  aa: string | null;
   cropScale: readonly [number, number];
-  weightCl: number;
-  temperature: number;
-  adapterReduction: number;
-  accumIter: number;
   seed: number;
 }
 
-/** Defaults: the packaged scripts' common values (§5.3 full FT, §5.4 FS-Adapter). */
-export function finetuneDefaults(trainable: TrainableModules): FinetuneDefaults {
-  const adapter = trainable === 'fs-adapter';
-  return {
-    batchSize: 32,
-    epochs: adapter ? 50 : 10,
-    blr: adapter ? 5e-3 : 2e-4,
-    minLr: 1e-6,
-    layerDecay: adapter ? 0 : 0.65,
-    weightDecay: adapter ? 0 : 0.03,
-    dropPath: 0.1,
-    warmupEpochs: 5,
-    smoothing: 0.1,
-    mixup: 0.8,
-    cutmix: 1.0,
-    mixupProb: 1.0,
-    mixupSwitchProb: 0.5,
-    reprob: 0.25,
-    wholeJitter: 0,
-    aa: 'rand-m9-mstd0.5-inc1',
-    cropScale: FINETUNE_RRC.scale,
-    weightCl: 0.01,
-    temperature: 0.07,
-    adapterReduction: 4,
-    accumIter: 1,
-    seed: 0,
-  };
+/** Defaults: the recipe's values (SPEC §5.3 full FT, §5.4 FS-Adapter); fsvfm's additions are off. */
+export function finetuneDefaults(recipe: FinetuneRecipe): FinetuneDefaults {
+  return { ...recipe.values, wholeJitter: 0, cropScale: FINETUNE_RRC.scale, seed: 0 };
+}
+
+/** The recipe's hyper-parameters in the order a run prints them. */
+const RECIPE_KEYS = [
+  'batchSize',
+  'accumIter',
+  'epochs',
+  'blr',
+  'minLr',
+  'layerDecay',
+  'weightDecay',
+  'dropPath',
+  'warmupEpochs',
+  'smoothing',
+  'mixup',
+  'cutmix',
+  'mixupProb',
+  'mixupSwitchProb',
+  'reprob',
+  'aa',
+  'weightCl',
+  'temperature',
+  'adapterReduction',
+] as const satisfies readonly (keyof FinetuneRecipeValues)[];
+/** inert in full fine-tuning (no adapter, no real-anchor loss): not printed there */
+const ADAPTER_ONLY = new Set<string>(['weightCl', 'temperature', 'adapterReduction']);
+
+/** What the run prints and records of its recipe: every value it sets, those the options overrode, the lr. */
+function applied(
+  choice: RecipeChoice<FinetuneRecipe>,
+  o: FinetuneOptions,
+  r: FinetuneDefaults & { trainable: TrainableModules },
+): AppliedRecipe {
+  const keys = RECIPE_KEYS.filter((k) => r.trainable === 'fs-adapter' || !ADAPTER_ONLY.has(k));
+  const lr = o.lr ?? scaledLr(r.blr, r.batchSize * r.accumIter);
+  return appliedRecipe(choice, keys, o, r, snakeFlag, [
+    { flag: 'lr', value: lr, fromFlag: o.lr !== undefined },
+  ]);
 }
 
 /** The SBI recipe's JPEG probability, the default with online SBI. */
@@ -146,7 +160,17 @@ export type ResolvedFinetuneOptions = ReturnType<typeof resolveFinetuneOptions>;
 
 /** The options with their defaults, checked: a bad value is a one-line error naming the flag. */
 export function resolveFinetuneOptions(o: FinetuneOptions) {
-  const base = withDefaults(o, finetuneDefaults(o.trainable));
+  const choice = chooseRecipe('finetune', {
+    recipe: o.recipe,
+    task: o.task,
+    model: o.model,
+    trainable: o.trainable,
+  });
+  const base = withDefaults(o, {
+    ...finetuneDefaults(choice.recipe),
+    trainable: trainableOf(choice.recipe.mode),
+    task: choice.recipe.task,
+  });
   // the SBI recipe's JPEG round trip comes with online SBI; other runs keep their recipe (and random stream)
   const r = {
     ...base,
@@ -183,5 +207,5 @@ export function resolveFinetuneOptions(o: FinetuneOptions) {
     throw new Error(`Mixup/CutMix needs an even --batch_size, got ${r.batchSize}`);
   if (!(r.warmupEpochs >= 0 && r.warmupEpochs <= r.epochs))
     throw new Error(`--warmup_epochs ${r.warmupEpochs} must lie in [0, --epochs ${r.epochs}]`);
-  return r;
+  return { ...r, appliedRecipe: applied(choice, o, r) };
 }

@@ -180,7 +180,7 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
       epoch,
       n_parameters: this.s.trainableNumel,
       skipped_steps: this.skipped,
-      // the reference recipe this run trains with (its values: the checkpoints' args and the start of the console log)
+      // the reference recipe this run trains with (its values: the checkpoints' args and the console log before training)
       recipe: this.r.appliedRecipe.name,
     });
     this.last = await this.saveCheckpoint(LAST_CHECKPOINT, epoch, null, calibration);

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedNormStats } from '../../io/normStats.js';
+import { recipeLines } from '../recipeReport.js';
 import { runTraining } from '../run/trainingRun.js';
 import { type FinetuneOptions, resolveFinetuneOptions } from './finetuneOptions.js';
 import { BEST_CHECKPOINT, type FinetuneCallbacks, FinetuneRun } from './finetuneRun.js';
@@ -30,6 +31,9 @@ export interface FinetuneResult {
 export async function finetune(o: FinetuneOptions, cb: FinetuneCallbacks = {}): Promise<FinetuneResult> {
   const r = resolveFinetuneOptions(o);
   const setup = await setUpFinetune(r, (line) => cb.onLog?.(line));
+  // what this run trains with (also in every checkpoint's args), once the data and checkpoint are known to fit: bad
+  // input stays a one-line error
+  for (const line of recipeLines(r.appliedRecipe)) cb.onLog?.(line);
   cb.onStart?.({
     stepsPerEpoch: setup.stepsPerEpoch,
     startEpoch: setup.start.epoch,
