@@ -1,7 +1,8 @@
 // Stage 1: the demo media (fetched once into the media cache) → face crops. Pre-training identities (cap12 + cap13,
 // one person, and copies of 13 training photos of 10 more people) in the pre-training layout with parsing maps; 22 more
-// detector-training people (copies of 6 group photos, every face) and the held-out identities (franck, copies of the two
-// stills and of the held-out photos) as 224² crops in a `real/` class folder each.
+// detector-training people (copies of 4 group photos, every face), the validation people the detectors' thresholds are
+// calibrated on (copies of the other 2 group photos) and the held-out identities (franck, copies of the two stills and
+// of the held-out photos) as 224² crops in a `real/` class folder each.
 import { basename, extname } from 'node:path';
 import { buildFaceDataset } from '../data/datasets/buildFaceDataset.js';
 import type { FaceDatasetManifest } from '../data/datasets/faceDatasetManifest.js';
@@ -12,6 +13,13 @@ import { type QuickstartHooks, QuickstartInterrupted } from './quickstartHooks.j
 import type { QuickstartLayout } from './quickstartLayout.js';
 import { writeStillVariants } from './stillVariants.js';
 
+/**
+ * Group photos whose people form the detectors' validation split instead of their training set: never trained on, not
+ * the held-out test people either, so the threshold chosen on them is an honest guess for people the detector has not
+ * seen (sample5 and sample6: 7 people).
+ */
+export const VALIDATION_GROUP_PHOTOS: readonly string[] = ['sample5.jpg', 'sample6.jpg'];
+
 export interface FacesRecord {
   media: {
     videos: string[];
@@ -21,6 +29,8 @@ export interface FacesRecord {
   train: { crops: number; inputs: number; errors: string[] };
   /** faces of the group photos (detector training only; absent in records of older runs) */
   groups?: { crops: number; inputs: number; errors: string[] };
+  /** faces of the validation group photos (absent in records of older runs) */
+  validation?: { crops: number; inputs: number; errors: string[] };
   heldout: { crops: number; inputs: number; errors: string[] };
 }
 
@@ -67,7 +77,9 @@ export async function buildDemoFaces(
   };
   const stillInputs = await variants([...m.stills, ...m.photos.heldout]);
   const trainPhotoInputs = await variants(m.photos.train);
-  const groupInputs = await variants(m.photos.groups);
+  const forValidation = (p: string) => VALIDATION_GROUP_PHOTOS.includes(basename(p));
+  const groupInputs = await variants(m.photos.groups.filter((p) => !forValidation(p)));
+  const validationInputs = await variants(m.photos.groups.filter(forValidation));
   const run = async (
     name: string,
     inputs: string[],
@@ -112,6 +124,15 @@ export async function buildDemoFaces(
     cropSize: 224,
     allFaces: true,
   });
+  const validation = await run('validation (group photos kept out of training)', validationInputs, {
+    outDir: layout.valFaces,
+    layout: 'imagefolder',
+    className: 'real',
+    cropSize: 224,
+    allFaces: true,
+  });
+  if (validation.crops < 2)
+    throw new Error(`only ${validation.crops} validation faces were found; see the errors above`);
   const heldout = await run('held-out (franck + stills + photos)', [franck, ...stillInputs], {
     outDir: layout.heldoutFaces,
     layout: 'imagefolder',
@@ -121,5 +142,11 @@ export async function buildDemoFaces(
   });
   if (heldout.crops < 4)
     throw new Error(`only ${heldout.crops} held-out faces were found; see the errors above`);
-  return { media: { videos: m.videos, stills: m.stills, photos: m.photos }, train, groups, heldout };
+  return {
+    media: { videos: m.videos, stills: m.stills, photos: m.photos },
+    train,
+    groups,
+    validation,
+    heldout,
+  };
 }

@@ -1,4 +1,5 @@
-// Stage 3: synthetic fakes. SBI of the training faces (the only fakes the detectors see in training); for the
+// Stage 3: synthetic fakes. SBI of the training faces (the only fakes the detectors see in training) and of the
+// validation faces (the detectors' calibration split); for the
 // held-out identities SBI and landmark face swaps (a manipulation never seen in training). Then the two test
 // sets, with the held-out frames cut into clips so frame- and video-level metrics both mean something.
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
@@ -31,9 +32,13 @@ export interface FakesRecord {
   trainSbi: FakesCount;
   /** SBI of the group-photo faces (absent in records of older runs) */
   groupSbi?: FakesCount;
+  /** SBI of the validation faces, one per face (absent in records of older runs) */
+  validationSbi?: FakesCount;
   heldoutSbi: FakesCount;
   heldoutSwap: FakesCount;
   train: { real: number; fake: number };
+  /** the detectors' validation split (absent in records of older runs) */
+  validation?: { real: number; fake: number };
   testSbi: { real: number; fake: number; realVideos: number; fakeVideos: number };
   testSwap: { real: number; fake: number; realVideos: number; fakeVideos: number };
   /** one held-out face with its SBI and swap fakes, for the report */
@@ -91,8 +96,8 @@ export async function buildDemoFakes(
   };
 
   // training sets (the pre-training faces, the group-photo faces): real crops + their SBI fakes
-  const trainSet = async (name: string, faces: string, root: string) => {
-    const made = await make(name, faces, root, 'sbi', cfg.sbiPerTrainImage);
+  const trainSet = async (name: string, faces: string, root: string, perImage = cfg.sbiPerTrainImage) => {
+    const made = await make(name, faces, root, 'sbi', perImage);
     const realDir = join(root, 'real');
     mkdirSync(realDir, { recursive: true });
     for (const f of images(faces)) copyInto(join(faces, f), join(realDir, f));
@@ -104,6 +109,13 @@ export async function buildDemoFakes(
     join(layout.trainSet, 'train'),
   );
   const group = await trainSet('group SBI', join(layout.groupFaces, 'real'), join(layout.groupSet, 'train'));
+  // the validation split: each validation face and one SBI of it, so the classes are balanced
+  const validation = await trainSet(
+    'validation SBI',
+    join(layout.valFaces, 'real'),
+    join(layout.valSet, 'val'),
+    1,
+  );
   // the group-photo faces have no parsing maps: their mesh, stored beside each training copy, is what online SBI blends
   const groupReal = join(layout.groupSet, 'train', 'real');
   const outlines = await storeLandmarkSidecars(
@@ -166,9 +178,11 @@ export async function buildDemoFakes(
     sbiStrength: cfg.sbiStrength,
     trainSbi: train.made.counts,
     groupSbi: group.made.counts,
+    validationSbi: validation.made.counts,
     heldoutSbi: sbi.counts,
     heldoutSwap: swap.counts,
     train: { real: train.real + group.real, fake: train.fake + group.fake },
+    validation: { real: validation.real, fake: validation.fake },
     testSbi,
     testSwap,
     example: pick

@@ -16,11 +16,17 @@ export interface QuickstartLayout {
   heldoutFaces: string;
   /** 224² crops of the group-photo people (detector training only) in `real/` */
   groupFaces: string;
+  /** 224² crops of the validation people (group photos kept out of training) in `real/` */
+  valFaces: string;
   pretrain: string;
   /** fine-tuning set: `train/real`, `train/fake_sbi` */
   trainSet: string;
   /** second fine-tuning root for the group-photo people: `train/real`, `train/fake_sbi` */
   groupSet: string;
+  /** the detectors' validation split (their calibration): `val/real`, `val/fake_sbi` */
+  valSet: string;
+  /** the fake made from the held-out real video the demo scan looks at */
+  fakeVideo: string;
   /** generated held-out fakes: `fake_sbi/`, `fake_swap/` */
   heldoutFakes: string;
   /** test sets with per-clip video ids: `sbi/{real,fake_sbi}`, `swap/{real,fake_swap}` */
@@ -43,9 +49,12 @@ export function quickstartLayout(outDir: string): QuickstartLayout {
     trainFaces: join(work, 'faces-train'),
     heldoutFaces: join(work, 'faces-heldout'),
     groupFaces: join(work, 'faces-groups'),
+    valFaces: join(work, 'faces-validation'),
     pretrain: join(work, 'pretrain'),
     trainSet: join(work, 'train-set'),
     groupSet: join(work, 'group-set'),
+    valSet: join(work, 'validation-set'),
+    fakeVideo: join(work, 'fake-video', 'franck-sbi.mp4'),
     heldoutFakes: join(work, 'fakes-heldout'),
     testSbi: join(work, 'test', 'sbi'),
     testSwap: join(work, 'test', 'swap'),

@@ -6,7 +6,7 @@ import { CROP_PLACEMENT } from '../data/datasets/faceDatasetManifest.js';
 import type { FaceDetectorLike, FaceParserLike } from '../data/datasets/faceTools.js';
 import { DEMO_GROUP_PHOTOS, DEMO_PHOTOS } from '../data/demo/fetchDemoMedia.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
-import { buildDemoFaces, type FacesRecord } from './buildDemoFaces.js';
+import { buildDemoFaces, type FacesRecord, VALIDATION_GROUP_PHOTOS } from './buildDemoFaces.js';
 import { buildDemoFakes, type FakesRecord } from './buildDemoFakes.js';
 import { type EvaluationRecord, evaluateDetector } from './evaluateDetectors.js';
 import { type PretrainRecord, pretrainTiny } from './pretrainTiny.js';
@@ -37,6 +37,8 @@ export async function runQuickstart(
     config: cfg,
     photos: { ...DEMO_PHOTOS, groups: DEMO_GROUP_PHOTOS },
     cropPlacement: CROP_PLACEMENT,
+    // the detectors' validation people (calibration), kept out of the group photos' training faces
+    validation: { groupPhotos: VALIDATION_GROUP_PHOTOS },
   });
   const log = hooks.log ?? (() => {});
   const h = { ...hooks, ...(o.threads ? { threads: o.threads } : {}) };

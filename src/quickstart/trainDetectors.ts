@@ -108,6 +108,8 @@ export function detectorFinetuneOptions(
   const trainable: TrainableModules = mode === 'fs-adapter' ? 'fs-adapter' : 'all';
   return {
     dataPath: [layout.trainSet, layout.groupSet],
+    // people in neither set: the split each checkpoint's decision threshold is calibrated on (calibration.json)
+    valPath: [layout.valSet],
     finetune: pretrained,
     model: 'custom',
     numHeads: TINY_MODEL.numHeads,
