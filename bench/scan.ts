@@ -1,7 +1,9 @@
-// Scanning speed with a ViT-B/16-sized detector (random weights): one minute of 720p video at 32 frames, and
-// still images per second (face detection included), each against a decode-only baseline from the same run.
+// Scanning speed with a ViT-B/16-sized detector (random weights), fp32 and int8: one minute of 720p video at
+// 32 frames, and still images per second (face detection included), against a decode-only baseline and the
+// sequential video scan from the same run.
 //   node --import tsx bench/scan.ts [--json]
-// Last line: {"vit_b16_video_s":…, "vit_b16_images_per_s":…, "decode_only_video_s":…, ...}
+// Last line: {"vit_b16_video_s":…, "vit_b16_images_per_s":…, "vit_b16_int8_video_s":…, "vit_b16_int8_images_per_s":…,
+//   "vit_b16_video_sequential_s":…, "decode_only_video_s":…, ..., "load_avg_start":…, "load_avg_end":…}
 import { resolve } from 'node:path';
 import { benchStills } from '../src/benchmarks/benchMedia.js';
 import { benchScan } from '../src/benchmarks/scanBench.js';

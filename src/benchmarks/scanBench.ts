@@ -1,14 +1,17 @@
 // Scanning speed with a ViT-B/16-sized detector (random weights: speed does not depend on their values):
-// seconds to scan one minute of 720p video at 32 frames, and still images per second with face detection, each
-// next to a decode-only baseline measured in the same run.
+// seconds to scan one minute of 720p video at 32 frames, and still images per second with face detection, in fp32
+// and int8, next to a decode-only baseline and the sequential (face detection in-thread) video scan measured in the
+// same run, with the machine's load average (other work slows every figure).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { decodeImage, ffmpegBinary, readVideoFrames, uniform } from '../data/media/index.js';
 import { Detector } from '../detect/detector.js';
 import { Graph } from '../graph/index.js';
 import { writeSafetensors } from '../io/safetensors.js';
 import { encoderConfig } from '../models/encoderConfig.js';
+import type { Precision } from '../models/precision.js';
 import { VIT_SIZES } from '../models/sizes.js';
 import { vitClassifier } from '../models/vitClassifier.js';
 import { seededRandom } from '../nn/random.js';
@@ -16,13 +19,25 @@ import { Scope } from '../nn/scope.js';
 import { initStateDict } from '../nn/stateDict.js';
 
 export interface ScanBenchResult {
+  /** fp32 (the default precision), the overlapped video scan */
   vit_b16_video_s: number;
   vit_b16_images_per_s: number;
+  /** the same detector with int8 transformer blocks */
+  vit_b16_int8_video_s: number;
+  vit_b16_int8_images_per_s: number;
+  /** fp32 with face detection in the scanning thread (videoFaceThread: false): the sequential baseline */
+  vit_b16_video_sequential_s: number;
   decode_only_video_s: number;
   decode_only_images_per_s: number;
   video_frames: number;
   images: number;
+  /** fp32 model runs of the stills */
   model_runs: number;
+  /** model runs of one video scan (its crops in groups of one batch) */
+  video_model_runs: number;
+  /** 1-minute load average when the run started and ended: other work on the machine slows every figure */
+  load_avg_start: number;
+  load_avg_end: number;
 }
 
 export interface ScanBenchOptions {
@@ -82,50 +97,107 @@ export function minuteOf720p(still: string, path: string): void {
   ]);
 }
 
+interface DetectorFigures {
+  videoS: number;
+  sequentialVideoS?: number;
+  imagesPerS: number;
+  stillRuns: number;
+  videoRuns: number;
+}
+
+/** One detector's figures: a warm-up, the video (overlapped, and sequential when asked), then the stills. */
+async function measureDetector(
+  o: ScanBenchOptions,
+  ckpt: string,
+  video: string,
+  precision: Precision,
+  sequential: boolean,
+  log: (line: string) => void,
+): Promise<DetectorFigures> {
+  let t = performance.now();
+  const detector = await Detector.create({ model: ckpt, threads: o.threads, precision });
+  log(`${precision} detector start-up ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  try {
+    // warm-up: first runs allocate and load the batch-1 program; the face thread starts before the timing
+    await detector.scanImage(o.stills[0]!);
+    await detector.prepareVideo();
+    const scanVideo = async (d: Detector): Promise<number> => {
+      const start = performance.now();
+      const item = await d.scanVideo(video, { frames: 32 });
+      if (item.status !== 'ok') throw new Error(`benchmark video scan ended ${item.status}: ${item.reason}`);
+      return (performance.now() - start) / 1000;
+    };
+    let runs = detector.modelRuns;
+    const videoS = await scanVideo(detector);
+    const videoRuns = detector.modelRuns - runs;
+    let sequentialVideoS: number | undefined;
+    if (sequential) {
+      const inThread = await Detector.create({
+        model: ckpt,
+        threads: o.threads,
+        precision,
+        videoFaceThread: false,
+      });
+      try {
+        await inThread.scanImage(o.stills[0]!);
+        sequentialVideoS = await scanVideo(inThread);
+      } finally {
+        inThread.dispose();
+      }
+    }
+    const list = Array.from({ length: o.repeats ?? 4 }, () => o.stills).flat();
+    runs = detector.modelRuns;
+    t = performance.now();
+    for (const p of list) await detector.scanImage(p);
+    const imagesPerS = list.length / ((performance.now() - t) / 1000);
+    const seq = sequentialVideoS === undefined ? '' : `, sequential ${sequentialVideoS.toFixed(2)} s`;
+    log(
+      `${precision}: video ${videoS.toFixed(2)} s (${videoRuns} model runs${seq}), stills ${imagesPerS.toFixed(2)}/s (load ${loadNow()})`,
+    );
+    return { videoS, sequentialVideoS, imagesPerS, stillRuns: detector.modelRuns - runs, videoRuns };
+  } finally {
+    detector.dispose();
+  }
+}
+
+const loadNow = (): number => Math.round(loadavg()[0]! * 100) / 100;
+
 export async function benchScan(o: ScanBenchOptions): Promise<ScanBenchResult> {
   const log = o.log ?? (() => {});
+  const loadStart = loadNow();
   mkdirSync(o.cacheDir, { recursive: true });
   const ckpt = join(o.cacheDir, 'random-vit-b16.safetensors');
   const video = join(o.cacheDir, 'minute-720p.mp4');
   let t = performance.now();
   await randomVitB16(ckpt);
   minuteOf720p(o.stills[0]!, video);
-  log(`inputs ready in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  log(`inputs ready in ${((performance.now() - t) / 1000).toFixed(1)} s (load ${loadStart})`);
   t = performance.now();
-  const detector = await Detector.create({ model: ckpt, threads: o.threads });
-  log(`detector start-up ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  try {
-    const repeats = o.repeats ?? 4;
-    // warm-up: first runs allocate and load the batch-1 program
-    await detector.scanImage(o.stills[0]!);
-    t = performance.now();
-    let frames = 0;
-    for await (const _ of readVideoFrames(video, uniform(32))) frames++;
-    const decodeVideo = (performance.now() - t) / 1000;
-    t = performance.now();
-    const item = await detector.scanVideo(video, { frames: 32 });
-    const scanVideo = (performance.now() - t) / 1000;
-    if (item.status !== 'ok') throw new Error(`benchmark video scan ended ${item.status}: ${item.reason}`);
-    log(`video: decode-only ${decodeVideo.toFixed(2)} s, scan ${scanVideo.toFixed(2)} s (${frames} frames)`);
-    const list = Array.from({ length: repeats }, () => o.stills).flat();
-    t = performance.now();
-    for (const p of list) await decodeImage(p);
-    const decodeImages = list.length / ((performance.now() - t) / 1000);
-    const runsBefore = detector.modelRuns;
-    t = performance.now();
-    for (const p of list) await detector.scanImage(p);
-    const scanImages = list.length / ((performance.now() - t) / 1000);
-    log(`stills: decode-only ${decodeImages.toFixed(1)}/s, scan ${scanImages.toFixed(2)}/s`);
-    return {
-      vit_b16_video_s: scanVideo,
-      vit_b16_images_per_s: scanImages,
-      decode_only_video_s: decodeVideo,
-      decode_only_images_per_s: decodeImages,
-      video_frames: frames,
-      images: list.length,
-      model_runs: detector.modelRuns - runsBefore,
-    };
-  } finally {
-    detector.dispose();
-  }
+  let frames = 0;
+  for await (const _ of readVideoFrames(video, uniform(32))) frames++;
+  const decodeVideo = (performance.now() - t) / 1000;
+  const list = Array.from({ length: o.repeats ?? 4 }, () => o.stills).flat();
+  t = performance.now();
+  for (const p of list) await decodeImage(p);
+  const decodeImages = list.length / ((performance.now() - t) / 1000);
+  log(
+    `decode only: video ${decodeVideo.toFixed(2)} s (${frames} frames), stills ${decodeImages.toFixed(1)}/s`,
+  );
+  const fp32 = await measureDetector(o, ckpt, video, 'fp32', true, log);
+  const int8 = await measureDetector(o, ckpt, video, 'int8', false, log);
+  return {
+    vit_b16_video_s: fp32.videoS,
+    vit_b16_images_per_s: fp32.imagesPerS,
+    vit_b16_int8_video_s: int8.videoS,
+    vit_b16_int8_images_per_s: int8.imagesPerS,
+    vit_b16_video_sequential_s: fp32.sequentialVideoS!,
+    decode_only_video_s: decodeVideo,
+    decode_only_images_per_s: decodeImages,
+    video_frames: frames,
+    images: list.length,
+    model_runs: fp32.stillRuns,
+    video_model_runs: fp32.videoRuns,
+    load_avg_start: loadStart,
+    load_avg_end: loadNow(),
+  };
 }

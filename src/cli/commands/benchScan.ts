@@ -10,7 +10,9 @@ import { redisUrl } from './queueOptions.js';
 export function registerBenchScan(bench: Command): void {
   bench
     .command('scan')
-    .description('scanning speed with a random-weight ViT-B/16 detector, against decode-only baselines')
+    .description(
+      'scanning speed with a random-weight ViT-B/16 detector in fp32 and int8, against decode-only and sequential baselines',
+    )
     .option('--cache <dir>', 'folder for the generated checkpoint and video', '.cache/bench-scan')
     .option('--repeats <n>', 'times each still is scanned', positiveInt('--repeats'), 4)
     .option('--threads <n>', 'onnxruntime threads', positiveInt('--threads'))
