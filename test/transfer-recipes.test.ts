@@ -128,6 +128,9 @@ test('the default recipe follows task × model size × mode; ViT-H takes ViT-L, 
   assert.equal(fas('vit_base_patch16').appliedRecipe.name, 'fas-base-full');
   assert.equal(fas(undefined).appliedRecipe.name, 'fas-custom-full');
   assert.equal(fas('vit_large_patch16', 'fs-adapter').weightCl, 0.2);
+  // WCS has no documented script: the MCIO values, said so
+  const wcs = resolveFasOptions({ dataRoot: '/n', config: 'cefa', ptModel: 'p', outputDir: '/n' });
+  assert.ok(wcs.appliedRecipe.notes.some((n) => /no WCS .* FAS recipes apply to WCS unchanged/.test(n)));
 });
 
 test('custom-size defaults: FAS and DfD full fine-tuning keep the values used before recipes', () => {

@@ -149,5 +149,6 @@ export function fasRecipeTable(): string {
     'Adam (L2-coupled weight decay), no schedule or warm-up, drop_path 0 (SPEC §5.5); any flag overrides its recipe value.',
     'derived values (the SPEC gives none):',
     ...rules(recipes),
+    `  wcs: ${DERIVATION_RULES.wcs}`,
   ].join('\n');
 }

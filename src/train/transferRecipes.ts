@@ -87,6 +87,7 @@ export const DERIVATION_RULES = {
   custom:
     'custom sizes (no SPEC recipe): the ViT-S recipe of the same task and mode (the nearest official size), brought to one CPU process: DfD/DiFF batch 32 per step without accumulation, FAS 1 run instead of 5/3',
   huge: 'ViT-H (vit_huge_patch14) has no transfer recipe in the SPEC: its default is the ViT-L recipe',
+  wcs: 'no WCS (cefa / surf / wmca) script is shipped and §5.5 documents the MCIO runs only (§7.5, §9 #20): the FAS recipes apply to WCS unchanged',
 } as const;
 export type DerivationRule = keyof typeof DERIVATION_RULES;
 

@@ -3,7 +3,8 @@
 import type { RuntimeOptions } from '../../graph/index.js';
 import { type AppliedRecipe, appliedRecipe, chooseRecipe, snakeFlag } from '../recipeChoice.js';
 import { withDefaults } from '../run/withDefaults.js';
-import { type FasRecipe, type FasRecipeValues, trainableOf } from '../transferRecipes.js';
+import { DERIVATION_RULES, type FasRecipe, type FasRecipeValues, trainableOf } from '../transferRecipes.js';
+import { FAS_PROTOCOLS } from './fasSources.js';
 
 export interface FasOptions {
   /** MCIO or WCS root with txt/ and frame/ */
@@ -78,6 +79,7 @@ export function resolveFasOptions(o: FasOptions) {
   const keys = RECIPE_KEYS.filter(
     (k) => r.trainable === 'fs-adapter' || (k !== 'weightCl' && k !== 'temperature'),
   );
+  if (FAS_PROTOCOLS[o.config]?.family === 'WCS') choice.notes.push(DERIVATION_RULES.wcs);
   const recipe: AppliedRecipe = appliedRecipe(choice, keys, o, r, flagOf);
   return { ...r, appliedRecipe: recipe };
 }
