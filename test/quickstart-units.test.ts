@@ -8,10 +8,12 @@ import { describe, test } from 'node:test';
 import { videoIdFromFileName } from '../src/eval/videoAggregation.js';
 import { assignClips, fakeTestName, parseFrameName, realTestName } from '../src/quickstart/heldoutClips.js';
 import { fixedPretrainPlan, planPretrainEpochs } from '../src/quickstart/pretrainBudget.js';
+import { pretrainRecipe } from '../src/quickstart/pretrainRecipe.js';
 import { DEFAULT_PRETRAIN_EPOCHS, quickstartConfig, TINY_MODEL } from '../src/quickstart/quickstartConfig.js';
 import { quickstartReportHtml, rocOverlaySvg } from '../src/quickstart/quickstartReport.js';
 import { QUICKSTART_SCHEMA, type QuickstartSummary } from '../src/quickstart/quickstartSummary.js';
 import { StageRecords } from '../src/quickstart/stageRecords.js';
+import { resolvePretrainOptions } from '../src/train/pretrain/pretrainOptions.js';
 
 describe('held-out clips', () => {
   test('frame names parse; a name without _frame_ is frame 0 of itself', () => {
@@ -103,6 +105,8 @@ describe('configuration and records', () => {
     const d = quickstartConfig({ quick: false });
     assert.equal(d.pretrain.fixedEpochs, DEFAULT_PRETRAIN_EPOCHS);
     assert.ok(d.pretrain.probe);
+    // every official pre-training script uses per-patch normalised pixel targets; so does the demo
+    assert.ok(d.pretrain.normPixLoss && q.pretrain.normPixLoss);
     assert.throws(() => quickstartConfig({ quick: false, minutes: 0 }), /--minutes/);
     assert.equal(TINY_MODEL.embedDim % TINY_MODEL.numHeads, 0);
   });
@@ -160,11 +164,22 @@ function summary(): QuickstartSummary {
       stepSeconds: 2,
       checkpoint: '/nowhere/checkpoint-9.pth',
       log: [
-        { train_loss: 1.2, train_loss_rec_all: 1.1, train_loss_rec_sfr: 1.3, train_loss_cl: -0.1, epoch: 9 },
+        {
+          train_loss: 1.2,
+          train_loss_rec_all: 1.1,
+          train_loss_rec_sfr: 1.3,
+          train_loss_cl: -0.1,
+          train_target_std: 0.0912,
+          train_target_cos: 0.321,
+          epoch: 9,
+        },
       ],
       lossCurves: '/nowhere/loss_curves.svg',
       sheets: [],
       skippedBatches: 0,
+      recipe: pretrainRecipe(
+        resolvePretrainOptions({ data: [], outputDir: '', normPixLoss: true, batchSize: 16, lr: 1e-3 }),
+      ),
     },
     fakes: {
       trainSbi: { samples: 128, skipped: 0, errors: 0 },
@@ -244,6 +259,9 @@ describe('report', () => {
     assert.match(html, /id="curves"/);
     assert.match(html, /21,554/);
     assert.match(html, /0\.950 \/ 1\.000/);
+    // pre-training health: the recipe it ran and the target's feature spread
+    assert.match(html, /<code>fsvfm pretrain --norm_pix_loss --mask_ratio 0\.75 /);
+    assert.match(html, /std 0\.0912, pairwise cosine 0\.321/);
     // nothing is fetched: every src is a data URI, no scripts or stylesheets by link
     for (const m of html.matchAll(/\ssrc="([^"]*)"/g)) assert.match(m[1]!, /^data:image\//);
     assert.ok(!/<script|<link|https?:\/\/(?!www\.w3\.org\/2000\/svg)/.test(html));

@@ -7,6 +7,7 @@ import { readEpochLog } from '../train/pretrain/epochLog.js';
 import { runPretrain } from '../train/pretrain/pretrainLoop.js';
 import { PRETRAIN_DEFAULTS, type ResolvedPretrainOptions } from '../train/pretrain/pretrainOptions.js';
 import { fixedPretrainPlan, type PretrainPlan, planPretrainEpochs } from './pretrainBudget.js';
+import { type PretrainRecipe, pretrainRecipe } from './pretrainRecipe.js';
 import { type QuickstartConfig, TINY_MODEL } from './quickstartConfig.js';
 import { type QuickstartHooks, QuickstartInterrupted } from './quickstartHooks.js';
 import type { QuickstartLayout } from './quickstartLayout.js';
@@ -23,11 +24,18 @@ export interface PretrainRecord {
   stepSeconds: number | null;
   /** the online checkpoint of the last epoch (the encoder the detectors start from) */
   checkpoint: string;
+  /**
+   * log.txt: per epoch the mean losses, lr and the target's feature spread across a batch (`train_target_std`: mean
+   * per-dimension std of the normalised features, 0 when collapsed, ≈ 1/√d when spread; `train_target_cos`: mean
+   * cosine of two different faces' features, 1 when collapsed)
+   */
   log: Record<string, number | null>[];
   lossCurves: string;
   /** reconstruction sheets of the first and last epochs */
   sheets: string[];
   skippedBatches: number;
+  /** the objective and optimisation flags the run used (`fsvfm pretrain` names) */
+  recipe: PretrainRecipe;
 }
 
 const PROBE_STEPS = 4;
@@ -48,6 +56,7 @@ export async function pretrainTiny(
     custom: TINY_MODEL,
     batchSize: cfg.pretrain.batchSize,
     lr: cfg.pretrain.lr,
+    normPixLoss: cfg.pretrain.normPixLoss,
     epochs: cfg.pretrain.maxEpochs,
     warmupEpochs: 0,
     saveEvery: cfg.pretrain.maxEpochs,
@@ -124,7 +133,7 @@ export async function pretrainTiny(
         stage: 'pretrain',
         done: p.iteration,
         total: total || p.totalIterations,
-        detail: `epoch ${p.epoch + 1}/${plan!.epochs} loss ${p.averages.loss?.toFixed(4)} rec ${p.averages.loss_rec_all?.toFixed(4)} cl ${p.averages.loss_cl?.toFixed(4)}`,
+        detail: `epoch ${p.epoch + 1}/${plan!.epochs} loss ${p.averages.loss?.toFixed(4)} rec ${p.averages.loss_rec_all?.toFixed(4)} cl ${p.averages.loss_cl?.toFixed(4)} target std ${p.averages.target_std?.toFixed(4)} cos ${p.averages.target_cos?.toFixed(3)}`,
       }),
   });
   if (r.stopped === 'signal') throw new QuickstartInterrupted('pre-training');
@@ -149,5 +158,6 @@ export async function pretrainTiny(
     lossCurves: join(out, 'loss_curves.svg'),
     sheets: picked.map((e) => join(out, `reconstruction-${e}.png`)),
     skippedBatches: r.skippedBatches,
+    recipe: pretrainRecipe(opts),
   };
 }

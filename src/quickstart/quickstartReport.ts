@@ -5,11 +5,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { timelineSvg } from '../detect/scanReportHtml.js';
 import { type LevelMetrics, TEST_SETS, type TestSetName } from './evaluateDetectors.js';
+import { pretrainHealthHtml } from './pretrainHealthReport.js';
 import type { QuickstartSummary } from './quickstartSummary.js';
 import { TRANSFER_LABEL } from './trainDetectors.js';
 
 export interface ReportAssets {
-  /** the pre-training loss curves (SVG text) */
+  /** the pre-training loss and feature-spread curves (SVG text) */
   lossCurves: string | null;
   sheets: { label: string; uri: string }[];
   examples: { label: string; uri: string }[];
@@ -168,7 +169,8 @@ ${a.examples.map((e) => `<figure><img class="face" src="${e.uri}" alt="${esc(e.l
 <p>${p.epochs} epochs × ${p.stepsPerEpoch} steps (batch ${p.batchSize}, lr ${p.lr}${p.stepSeconds !== null ? `, measured ${p.stepSeconds.toFixed(2)} s/step` : ''});
 final epoch: loss ${fix(Number(lastLog?.train_loss), 4)}, reconstruction ${fix(Number(lastLog?.train_loss_rec_all), 4)},
 facial-region reconstruction ${fix(Number(lastLog?.train_loss_rec_sfr), 4)}, contrastive ${fix(Number(lastLog?.train_loss_cl), 4)}.</p>
-${a.lossCurves ? `<figure>${a.lossCurves.replace(/^<\?xml[^>]*>\s*/, '')}<figcaption>loss curves per epoch</figcaption></figure>` : ''}
+${pretrainHealthHtml(p, s.model.projectionSize)}
+${a.lossCurves ? `<figure>${a.lossCurves.replace(/^<\?xml[^>]*>\s*/, '')}<figcaption>loss curves and the target's feature spread per epoch</figcaption></figure>` : ''}
 ${a.sheets.map((sh) => `<figure><img class="sheet" src="${sh.uri}" alt="reconstruction sheet ${esc(sh.label)}"><figcaption>masks and reconstructions, ${esc(sh.label)}</figcaption></figure>`).join('')}
 <h2>Transfer: FS-Adapter vs full fine-tuning</h2>
 <table><tr><th>detector</th><th>trainable parameters</th><th>training time</th><th>epochs</th><th>AUC real vs SBI (frame / video)</th><th>AUC real vs swap (frame / video)</th></tr>${transferRows}</table>
