@@ -94,10 +94,14 @@ export class ScoringModel {
     return scores;
   }
 
-  /** The detector as a standalone ONNX file (batch 1, weights inside, normalisation in the metadata). */
+  /**
+   * The detector as a standalone ONNX file (batch 1, weights inside, normalisation in the metadata), in the
+   * precision it scores with: an int8 detector exports its int8 graph, which onnxruntime-web's wasm build runs too.
+   */
   exportOnnx(metadata: Record<string, string> = {}): Uint8Array {
     return exportDetectorOnnx(this.spec, this.original, {
       batch: 1,
+      precision: this.precision,
       metadata: {
         norm_mean: JSON.stringify(this.norm.stats.mean),
         norm_std: JSON.stringify(this.norm.stats.std),

@@ -5,6 +5,8 @@ const $ = (id) => document.getElementById(id);
 let model = null;
 let lastItem = null;
 let session = null;
+/** size of the ONNX file the session runs, to say which model ran */
+let modelBytes = 0;
 
 // A service started with --token wants `Authorization: Bearer <token>` on its API. The page takes the token from
 // the URL fragment (#token=…: browsers never send fragments, so it stays out of request lines and server logs),
@@ -38,7 +40,7 @@ async function loadModelInfo() {
   if (!r.ok) throw new Error(`GET /model answered ${r.status}`);
   model = await r.json();
   $('model-info').textContent =
-    `model ${model.checkpoint} (${model.kind}, size ${model.size}) · crop ${model.recipe} · ` +
+    `model ${model.checkpoint} (${model.kind}, size ${model.size}, ${model.precision ?? 'fp32'}) · crop ${model.recipe} · ` +
     `threshold ${model.threshold} (${model.threshold_source}) · normalisation ${model.normalisation.source}`;
 }
 
@@ -149,6 +151,7 @@ async function scoreOnDevice() {
     ort.env.wasm.numThreads = 1;
     if (!session) {
       const bytes = new Uint8Array(await (await api('/model.onnx')).arrayBuffer());
+      modelBytes = bytes.byteLength;
       session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
     }
     const size = model.img_size;
@@ -166,10 +169,14 @@ async function scoreOnDevice() {
       }
     }
     const mean2 = lines.reduce((s, l) => s + l.device, 0) / Math.max(1, lines.length);
+    // /model.onnx is the server's detector in the precision it scores with (int8 or fp32)
+    const ran = `${model.checkpoint} ${model.precision ?? 'fp32'}`;
     out.dataset.backend = 'onnxruntime-web (wasm)';
+    out.dataset.model = ran;
     out.dataset.pFake = String(mean2);
     out.textContent =
-      `on-device P(fake) ${mean2.toFixed(4)} over ${lines.length} crop(s) — backend: onnxruntime-web (wasm); ` +
+      `on-device P(fake) ${mean2.toFixed(4)} over ${lines.length} crop(s) — backend: onnxruntime-web (wasm), ` +
+      `model ${ran} (${(modelBytes / 1e6).toFixed(1)} MB); ` +
       `largest difference to the server: ${Math.max(...lines.map((l) => Math.abs(l.device - l.server))).toFixed(4)}`;
   } catch (err) {
     out.textContent = `on-device scoring failed: ${err.message ?? err}`;
