@@ -13,7 +13,7 @@ import { vitClassifier } from '../src/models/vitClassifier.js';
 import { Scope } from '../src/nn/scope.js';
 import type { StateDict } from '../src/nn/stateDict.js';
 import { readEpochLog } from '../src/train/pretrain/epochLog.js';
-import { runPretrain } from '../src/train/pretrain/pretrainLoop.js';
+import { type PretrainEpoch, runPretrain } from '../src/train/pretrain/pretrainLoop.js';
 import { needsOracle } from './oracle-fixtures.js';
 import { tempDir, tinyOptions, writeTinyPretrainSet } from './pretrain-fixtures.js';
 
@@ -47,7 +47,10 @@ describe('fsvfm pretrain, tiny model', { skip }, () => {
 
   test('writes the official checkpoints, log, statistics and pictures; they load back', async () => {
     const out = tempDir('files');
-    const r = await runPretrain(tinyOptions(data, out, { epochs: 2, saveEvery: 1, visCount: 2 }));
+    const epochs: PretrainEpoch[] = [];
+    const r = await runPretrain(tinyOptions(data, out, { epochs: 2, saveEvery: 1, visCount: 2 }), {
+      onEpoch: (e) => epochs.push(e),
+    });
     assert.equal(r.stopped, null);
     assert.equal(r.iterations, 4);
     assert.equal(r.statsComputed, true);
@@ -84,6 +87,15 @@ describe('fsvfm pretrain, tiny model', { skip }, () => {
       log.map((e) => e.epoch),
       [0, 1],
     );
+    // the onEpoch hook hands out the same lines; the target's feature spread is a number in its range
+    assert.deepEqual(
+      epochs.map((e) => e.log),
+      log,
+    );
+    for (const e of log) {
+      assert.ok(e.train_target_std! >= 0 && e.train_target_std! <= 1, `std ${e.train_target_std}`);
+      assert.ok(Math.abs(e.train_target_cos!) <= 1 + 1e-6, `cos ${e.train_target_cos}`);
+    }
     assert.match(readFileSync(path.join(out, 'loss_curves.svg'), 'utf8'), /<polyline points="[^"]+"/);
 
     // top-level keys and the torch AdamW state_dict layout

@@ -8,10 +8,10 @@ import { runTraining } from '../run/trainingRun.js';
 import { ADAMW_PRETRAIN } from './pretrainGraph.js';
 import { asInputError } from './pretrainInputError.js';
 import { type PretrainOptions, pretrainSize, resolvePretrainOptions } from './pretrainOptions.js';
-import { type PretrainProgress, PretrainRun } from './pretrainRun.js';
+import { type PretrainEpoch, type PretrainProgress, PretrainRun } from './pretrainRun.js';
 import { setUpPretrain } from './pretrainSetup.js';
 
-export { ADAMW_PRETRAIN, type PretrainProgress };
+export { ADAMW_PRETRAIN, type PretrainEpoch, type PretrainProgress };
 
 export interface PretrainStart {
   totalIterations: number;
@@ -19,7 +19,7 @@ export interface PretrainStart {
   stepsPerEpoch: number;
 }
 
-export interface PretrainHooks extends RunHooks<PretrainStart, PretrainProgress, never> {
+export interface PretrainHooks extends RunHooks<PretrainStart, PretrainProgress, PretrainEpoch> {
   onStatsProgress?: (done: number, total: number) => void;
 }
 
@@ -58,6 +58,7 @@ export async function runPretrain(
     const run = await PretrainRun.create(opts, setup, size, samples, {
       log,
       ...(hooks.onStep ? { onStep: hooks.onStep } : {}),
+      ...(hooks.onEpoch ? { onEpoch: hooks.onEpoch } : {}),
     });
     const len = run.stepsPerEpoch;
     hooks.onStart?.({

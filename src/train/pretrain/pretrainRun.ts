@@ -11,7 +11,13 @@ import type { StateDict } from '../../nn/stateDict.js';
 import type { RunOutputs } from '../run/reconcileOutputs.js';
 import type { RunPosition, StopReason, TrainingTask } from '../run/trainingRun.js';
 import { emaMomentumAt, lrAt } from '../schedules.js';
-import { appendEpochLog, EPOCH_METRICS, epochLogEntry, readEpochLog } from './epochLog.js';
+import {
+  appendEpochLog,
+  EPOCH_METRICS,
+  type EpochLogEntry,
+  epochLogEntry,
+  readEpochLog,
+} from './epochLog.js';
 import { lossCurvesSvg } from './lossCurves.js';
 import { pretrainArgs } from './pretrainArgs.js';
 import {
@@ -40,6 +46,18 @@ export interface PretrainProgress {
   skipped: boolean;
 }
 
+/** What a finished epoch reports: its log.txt line (mean losses, the target's feature spread, lr). */
+export interface PretrainEpoch {
+  epoch: number;
+  log: EpochLogEntry;
+}
+
+interface PretrainRunHooks {
+  log: (line: string) => void;
+  onStep?: (p: PretrainProgress) => void;
+  onEpoch?: (e: PretrainEpoch) => void;
+}
+
 export class PretrainRun implements TrainingTask<void> {
   readonly epochs: number;
   readonly start: RunPosition;
@@ -60,7 +78,7 @@ export class PretrainRun implements TrainingTask<void> {
     private readonly s: PretrainSetup,
     private readonly size: SizeConfig,
     private readonly preview: ReconstructionPreview | null,
-    private readonly hooks: { log: (line: string) => void; onStep?: (p: PretrainProgress) => void },
+    private readonly hooks: PretrainRunHooks,
   ) {
     const p = s.progress;
     this.epochs = opts.epochs;
@@ -81,7 +99,7 @@ export class PretrainRun implements TrainingTask<void> {
     setup: PretrainSetup,
     size: SizeConfig,
     samples: PretrainSample[],
-    hooks: { log: (line: string) => void; onStep?: (p: PretrainProgress) => void },
+    hooks: PretrainRunHooks,
   ): Promise<PretrainRun> {
     const preview =
       opts.visCount > 0
@@ -203,6 +221,7 @@ export class PretrainRun implements TrainingTask<void> {
       await this.saveCheckpoints(epoch, epoch, prog);
     }
     this.hooks.log(`epoch ${epoch}: ${JSON.stringify(entry)}`);
+    this.hooks.onEpoch?.({ epoch, log: entry });
   }
 
   async saveStopped({ epoch, step }: RunPosition, reason: StopReason): Promise<void> {
