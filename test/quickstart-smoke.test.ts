@@ -85,7 +85,8 @@ test('fsvfm quickstart --quick writes the report and summary, and a re-run resum
   // the group photos train the detectors only, every face of them, with their own SBI fakes
   assert.equal(json.faces.media.photos?.groups?.length, DEMO_GROUP_PHOTOS.length);
   const groupTrain = path.join(out, 'work', 'group-set', 'train');
-  const groupReal = readdirSync(path.join(groupTrain, 'real'));
+  // the images (beside them: the landmark sidecars online SBI blends from)
+  const groupReal = readdirSync(path.join(groupTrain, 'real')).filter((f) => f.endsWith('.png'));
   assert.ok(groupReal.some((f) => /^sample\d_frame_\d+_face\d\.png$/.test(f)));
   assert.equal(groupReal.length, json.faces.groups?.crops);
   assert.ok(readdirSync(path.join(groupTrain, 'fake_sbi')).some((f) => f.startsWith('sample')));
@@ -99,12 +100,39 @@ test('fsvfm quickstart --quick writes the report and summary, and a re-run resum
     readdirSync(path.join(out, 'work', 'test', 'sbi', 'real')).some((f) => f.startsWith('obama4_crop')),
   );
   assert.equal(json.scan.item.media, 'video');
+  // the held-out real video and the fake made from it, each with a verdict against its threshold and its truth
+  const fake = json.scan.fake!;
+  assert.equal(json.scan.truth, 'real');
+  assert.equal(fake.truth, 'fake');
+  assert.equal(json.fakeVideo?.video, fake.video);
+  assert.ok(json.fakeVideo!.blended > 0 && json.fakeVideo!.frames === fake.item.frames.length);
+  for (const v of [json.scan, fake]) {
+    assert.ok(v.p_fake !== null && v.verdict !== null, `${v.truth}: scored`);
+    assert.equal(v.verdict, v.p_fake! >= v.threshold ? 'fake' : 'real');
+    assert.equal(v.correct, v.verdict === v.truth);
+    // the threshold comes from the validation split, through the calibration.json beside the scanned checkpoint
+    assert.match(
+      v.thresholdSource ?? '',
+      /EER threshold .* on the validation split .*calibration\.json beside/,
+    );
+  }
+  const cal = JSON.parse(
+    readFileSync(path.join(path.dirname(json.transfer[0]!.checkpoint), 'calibration.json'), 'utf8'),
+  );
+  assert.equal(cal.checkpoints[path.basename(json.transfer[0]!.checkpoint)].threshold, json.scan.threshold);
+  assert.equal(json.fakes.validation?.real, json.faces.validation?.crops);
+  assert.ok(
+    readdirSync(path.join(out, 'work', 'validation-set', 'val', 'real')).every((f) => /^sample[56]_/.test(f)),
+    'the validation people are those of the two held-out group photos',
+  );
+  assert.ok(!groupReal.some((f) => /^sample[56]_/.test(f)), 'and they are not trained on');
   const html = readFileSync(report, 'utf8');
   for (const h of [
     'Pre-training',
     'Transfer: FS-Adapter vs full fine-tuning',
     'Held-out evaluation',
     'Scan of a demo video',
+    'threshold source',
   ])
     assert.ok(html.includes(h), h);
   assert.match(html, /src="data:image\/png;base64,/);

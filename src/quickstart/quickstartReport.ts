@@ -3,10 +3,11 @@
 // both held-out test sets and the scan timeline.
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { timelineSvg } from '../detect/scanReportHtml.js';
+import { VALIDATION_GROUP_PHOTOS } from './buildDemoFaces.js';
 import { type LevelMetrics, TEST_SETS, type TestSetName } from './evaluateDetectors.js';
 import { pretrainHealthHtml } from './pretrainHealthReport.js';
 import type { QuickstartSummary } from './quickstartSummary.js';
+import { scanVerdictsHtml } from './scanVerdictsReport.js';
 import { TRANSFER_LABEL } from './trainDetectors.js';
 
 export interface ReportAssets {
@@ -97,7 +98,10 @@ function trainFacesText(faces: QuickstartSummary['faces']): string {
   if (!photos) return `no photos (a run from before the photos were added), ${faces.train.crops} face crops`;
   const pretrain = `${photos.train.length} portrait photos (10 more people, augmented copies), ${faces.train.crops} face crops for pre-training and detector training`;
   if (!faces.groups || !photos.groups?.length) return pretrain;
-  return `${pretrain}; for detector training only, ${photos.groups.length} group photos (22 more people, augmented copies, every face), ${faces.groups.crops} crops`;
+  if (!faces.validation)
+    return `${pretrain}; for detector training only, ${photos.groups.length} group photos (22 more people, augmented copies, every face), ${faces.groups.crops} crops`;
+  const val = VALIDATION_GROUP_PHOTOS.length;
+  return `${pretrain}; for detector training only, ${photos.groups.length - val} group photos (augmented copies, every face), ${faces.groups.crops} crops; the faces of the other ${val} group photos (${VALIDATION_GROUP_PHOTOS.map((p) => p.replace(/\.\w+$/, '')).join(', ')}: ${faces.validation.crops} crops, each with one SBI fake) are the detectors' validation split, kept out of training, where their decision thresholds are calibrated`;
 }
 
 export function quickstartReportHtml(s: QuickstartSummary, a: ReportAssets): string {
@@ -139,7 +143,6 @@ export function quickstartReportHtml(s: QuickstartSummary, a: ReportAssets): str
   }).join('');
   const p = s.pretrain;
   const lastLog = p.log[p.log.length - 1];
-  const scan = s.scan;
   const f = s.fakes;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>fsvfm quickstart</title>
@@ -179,9 +182,7 @@ ${chanceNote}
 <table><tr><th>detector</th><th>test set</th><th>level</th><th>real / fake</th><th>AUC (pooled)</th><th>AUC within each person (mean)</th><th>EER</th></tr>${metricRows}</table>
 ${rocs}
 <h2>Scan of a demo video</h2>
-<p><code>${esc(scan.video.split('/').pop() ?? scan.video)}</code> (a held-out person, real footage): P(fake) ${scan.p_fake === null ? 'n/a' : fix(scan.p_fake)}
-over ${scan.framesScored} frames → <b>${esc(scan.verdict ?? scan.item.status)}</b> (threshold ${scan.threshold}).</p>
-${scan.item.media === 'video' && scan.item.frames.length ? timelineSvg(scan.item) : ''}
+${scanVerdictsHtml(s)}
 <p class="note">Every figure is in summary.json beside this file.</p>
 </body></html>
 `;

@@ -3,6 +3,7 @@ import type { ScanItem } from '../detect/scanResult.js';
 import type { CustomModelDims } from '../train/pretrain/pretrainOptions.js';
 import type { FacesRecord } from './buildDemoFaces.js';
 import type { FakesRecord } from './buildDemoFakes.js';
+import type { FakeVideoRecord } from './buildDemoFakeVideo.js';
 import type { EvaluationRecord } from './evaluateDetectors.js';
 import type { PretrainRecord } from './pretrainTiny.js';
 import type { TransferRecord } from './trainDetectors.js';
@@ -23,6 +24,14 @@ export interface ScanSummary {
   threshold: number;
   framesScored: number;
   item: ScanItem;
+  /** what the video really is (absent in summaries of older runs, which scanned the real video only) */
+  truth?: 'real' | 'fake';
+  /** where `threshold` came from (the scan item's model.threshold_source) */
+  thresholdSource?: string;
+  /** the verdict equals the truth; null when there is no verdict (no face scored) */
+  correct?: boolean | null;
+  /** the same scan of the fake made from this video (absent in summaries of older runs) */
+  fake?: ScanSummary;
 }
 
 export interface QuickstartSummary {
@@ -39,5 +48,7 @@ export interface QuickstartSummary {
   transfer: TransferRecord[];
   evaluation: EvaluationRecord[];
   scan: ScanSummary;
+  /** how the fake video of `scan.fake` was made (absent in summaries of older runs) */
+  fakeVideo?: FakeVideoRecord;
   files: { report: string; summary: string };
 }

@@ -8,6 +8,7 @@ import { DEMO_GROUP_PHOTOS, DEMO_PHOTOS } from '../data/demo/fetchDemoMedia.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { buildDemoFaces, type FacesRecord, VALIDATION_GROUP_PHOTOS } from './buildDemoFaces.js';
 import { buildDemoFakes, type FakesRecord } from './buildDemoFakes.js';
+import { buildDemoFakeVideo, FAKE_VIDEO_SEED, type FakeVideoRecord } from './buildDemoFakeVideo.js';
 import { type EvaluationRecord, evaluateDetector } from './evaluateDetectors.js';
 import { type PretrainRecord, pretrainTiny } from './pretrainTiny.js';
 import { type QuickstartOptions, quickstartConfig, TINY_MODEL } from './quickstartConfig.js';
@@ -20,7 +21,7 @@ import {
   type ScanSummary,
   type StageTiming,
 } from './quickstartSummary.js';
-import { scanDemoVideo } from './scanDemoVideo.js';
+import { scanDemoVideos } from './scanDemoVideo.js';
 import { StageRecords } from './stageRecords.js';
 import { TRANSFER_LABEL, type TransferRecord, trainDetector, transferModes } from './trainDetectors.js';
 
@@ -39,13 +40,15 @@ export async function runQuickstart(
     cropPlacement: CROP_PLACEMENT,
     // the detectors' validation people (calibration), kept out of the group photos' training faces
     validation: { groupPhotos: VALIDATION_GROUP_PHOTOS },
+    // the scan also looks at a fake made from the held-out video (a stage and a scan the older recipe lacks)
+    fakeVideo: { seed: FAKE_VIDEO_SEED },
   });
   const log = hooks.log ?? (() => {});
   const h = { ...hooks, ...(o.threads ? { threads: o.threads } : {}) };
   const started = performance.now();
   const stages: StageTiming[] = [];
   const modes = transferModes(cfg);
-  const count = 5 + 2 * modes.length;
+  const count = 6 + 2 * modes.length;
   let n = 0;
 
   const stage = async <T>(key: string, name: string, fn: () => Promise<T>): Promise<T> => {
@@ -87,6 +90,13 @@ export async function runQuickstart(
       'synthetic fakes (SBI, face swaps) and test sets',
       async () => buildDemoFakes(cfg, layout, (await faceTools()).detector, h),
     );
+    // franck: a held-out person, real footage; and a fake made from the same frames
+    const video = faces.media.videos[2]!;
+    const fakeVideo = await stage<FakeVideoRecord>(
+      'fake-video',
+      'a fake video: the scanned frames of the held-out real video, self-blended',
+      async () => buildDemoFakeVideo(cfg, video, layout.fakeVideo, (await faceTools()).detector, h),
+    );
     if (tools) {
       const t = tools as { detector: FaceDetectorLike; parser: FaceParserLike };
       await t.detector.dispose?.();
@@ -109,21 +119,24 @@ export async function runQuickstart(
           () => evaluateDetector(t.mode, t.checkpoint, layout, h),
         ),
       );
-    // franck: a held-out person, real footage
-    const video = faces.media.videos[2]!;
     const scan = await stage<ScanSummary>(
       'scan',
-      'scanning a demo video with the FS-Adapter detector',
+      'scanning the held-out real video and its fake with the FS-Adapter detector',
       async () => {
-        const item = await scanDemoVideo(transfer[0]!.checkpoint, video, cfg.scanFrames, h);
-        return {
-          video,
-          p_fake: item.p_fake,
-          verdict: item.verdict,
-          threshold: item.threshold,
-          framesScored: item.frames.filter((f) => f.p_fake !== null).length,
-          item,
-        };
+        const [real, fake] = await scanDemoVideos(
+          transfer[0]!.checkpoint,
+          [
+            { video, truth: 'real' },
+            { video: fakeVideo.video, truth: 'fake' },
+          ],
+          cfg.scanFrames,
+          h,
+        );
+        for (const v of [real!, fake!])
+          log(
+            `scan of the ${v.truth} video: P(fake) ${v.p_fake?.toFixed(3) ?? '–'} vs threshold ${v.threshold.toFixed(3)} (${v.thresholdSource}) → ${v.verdict ?? 'no verdict'}${v.correct === null ? '' : v.correct ? ', right' : ', wrong'}`,
+          );
+        return { ...real!, fake: fake! };
       },
     );
     n++;
@@ -141,6 +154,7 @@ export async function runQuickstart(
       transfer,
       evaluation,
       scan,
+      fakeVideo,
       files: { report: layout.report, summary: layout.summary },
     };
     await writeFileAtomic(layout.summary, `${JSON.stringify(summary, null, 1)}\n`);
