@@ -89,9 +89,13 @@ export class PretrainRun implements TrainingTask<void> {
     this.sched = { lr, minLr: opts.minLr, warmupEpochs: opts.warmupEpochs, epochs: opts.epochs };
     this.args = argsNamespace(pretrainArgs(opts, lr));
     this.windowLr = lrAt(this.sched, this.start.epoch + this.start.step / this.len);
-    this.sums = p?.epochSums ?? {};
+    this.sums = { ...(p?.epochSums ?? {}) };
     this.count = p?.epochCount ?? 0;
     this.minLoss = p?.minLoss ?? null;
+    // a mid-epoch checkpoint without the sum of a metric (one written before the feature-spread metrics, or a NaN
+    // that JSON stored as null): that epoch's mean is unknown (null in log.txt), not an average over part of it
+    if (this.count > 0)
+      for (const k of EPOCH_METRICS) if (typeof this.sums[k] !== 'number') this.sums[k] = Number.NaN;
   }
 
   static async create(
