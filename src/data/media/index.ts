@@ -14,4 +14,4 @@ export {
   TruncatedVideoError,
   type VideoInfo,
 } from './probeVideo.js';
-export { readVideoFrames, type VideoFrame } from './readVideoFrames.js';
+export { type FrameDecoding, readVideoFrames, type VideoFrame } from './readVideoFrames.js';

@@ -1,5 +1,7 @@
 // Video probing without ffprobe: stream facts from `ffmpeg -i` stderr, the frame count from a
-// stream-copy pass (`-c copy -f null`), which counts packets without decoding them.
+// stream-copy pass (`-c copy -f framecrc`), which counts packets without decoding them and lists their timestamps
+// and keyframe flags for seeking decoders.
+import { type PacketIndex, parsePacketIndex } from './packetIndex.js';
 import { ffmpegErrorTail, runFfmpeg } from './runFfmpeg.js';
 
 export interface VideoInfo {
@@ -14,6 +16,8 @@ export interface VideoInfo {
   frameCount: number;
   /** Clockwise display rotation in degrees from the container metadata (0, 90, 180, 270). */
   rotation: number;
+  /** frame timestamps and keyframes, when the packet listing indexes frames exactly (readVideoFrames seeks with it) */
+  packets?: PacketIndex;
 }
 
 /** Demuxers that hold a single still picture rather than a video. */
@@ -85,7 +89,18 @@ export async function probeVideo(path: string, opts: ProbeVideoOptions = {}): Pr
   const header = await probeStreamHeader(path);
   if (header.isStill)
     throw new NotAVideoError(`${path}: is a still image (${header.container}), not a video`);
-  const counted = await runFfmpeg(['-nostats', '-i', path, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-']);
+  const counted = await runFfmpeg([
+    '-nostats',
+    '-i',
+    path,
+    '-map',
+    '0:v:0',
+    '-c',
+    'copy',
+    '-f',
+    'framecrc',
+    'pipe:1',
+  ]);
   const frames = [...counted.stderr.matchAll(/frame=\s*(\d+)/g)].map((m) => Number(m[1]));
   const frameCount = frames.length > 0 ? frames[frames.length - 1]! : 0;
   if (counted.code !== 0 && frameCount === 0) {
@@ -99,5 +114,9 @@ export async function probeVideo(path: string, opts: ProbeVideoOptions = {}): Pr
     );
   }
   const { isStill: _still, ...info } = header;
-  return { ...info, frameCount };
+  const packets = parsePacketIndex(counted.stdout.toString('latin1'));
+  // an index that does not count the same frames is not trusted
+  return packets && packets.pts.length === frameCount
+    ? { ...info, frameCount, packets }
+    : { ...info, frameCount };
 }
