@@ -195,6 +195,17 @@ test('fsvfm fas writes the normalisation statistics it trained with beside its c
     assert.equal(normalisation.source, beside);
     assert.equal(normalisation.warning, undefined);
     assert.equal(recipe, FAS_RECIPE);
+    // and decides at the threshold the run calibrated (SPEC §7.4's grid rule on the test set that selected it)
+    const cal = JSON.parse(readFileSync(path.join(path.dirname(checkpoint), 'calibration.json'), 'utf8'));
+    const entry = cal.checkpoints[path.basename(checkpoint)];
+    assert.equal(entry.rule, 'fas-grid-eer');
+    assert.equal(entry.counts.unit, 'videos');
+    assert.match(entry.split, /target domain's test set .*optimistic/);
+    assert.equal(detector.info.threshold, entry.threshold);
+    assert.match(
+      detector.info.threshold_source,
+      /official FAS grid rule.*calibration\.json beside the checkpoint/,
+    );
   } finally {
     detector.dispose();
   }
