@@ -71,13 +71,14 @@ test('calibration.json: one entry per checkpoint; precedence --calibration, --th
   // beside, but no entry for this file name: those thresholds belong to other weights
   assert.deepEqual(resolveThreshold({ model: path.join(dir, 'checkpoint-9.pth') }), {
     threshold: 0.5,
-    source: 'default',
+    source: 'default (calibration.json beside the checkpoint has no entry for checkpoint-9.pth)',
   });
   // a checkpoint saved without a threshold loses its stale entry
   await recordCalibration(b, null);
-  assert.equal(resolveThreshold({ model: b }).source, 'default');
+  assert.match(resolveThreshold({ model: b }).source, /^default \(calibration\.json .* no entry/);
   await recordCalibration(a, null);
   assert.ok(!existsSync(file), 'the file goes with its last entry');
+  assert.deepEqual(resolveThreshold({ model: a }), { threshold: 0.5, source: 'default' });
   // a hand-written plain file applies to every checkpoint of its folder
   writeFileSync(file, JSON.stringify({ threshold: 0.61, source: 'EER on my dev set' }));
   assert.deepEqual(resolveThreshold({ model: a }), {

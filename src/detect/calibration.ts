@@ -1,9 +1,15 @@
 // Decision threshold: a number, or a calibration file `{"threshold": t, "source": "..."}` written by an evaluation
 // or by training (`calibration.json` beside the checkpoints, io/calibrationFile.ts, one entry per checkpoint).
 
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { type Calibration, calibrationBeside, entryFor, parseCalibration } from '../io/calibrationFile.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import {
+  CALIBRATION_FILE,
+  type Calibration,
+  calibrationBeside,
+  entryFor,
+  parseCalibration,
+} from '../io/calibrationFile.js';
 
 export { type Calibration, calibrationBeside, parseCalibration };
 
@@ -54,5 +60,10 @@ export function resolveThreshold(opts: ThresholdOptions): Calibration {
   const beside = calibrationBeside(opts.model);
   if (beside)
     return { threshold: checkThreshold(beside.threshold, 'calibration threshold'), source: beside.source };
-  return { threshold: DEFAULT_THRESHOLD, source: 'default' };
+  // a file that covers other checkpoints only (e.g. this one was saved mid-epoch): say why it was not used
+  const file = join(dirname(opts.model), CALIBRATION_FILE);
+  const why = existsSync(file)
+    ? ` (${CALIBRATION_FILE} beside the checkpoint has no entry for ${basename(opts.model)})`
+    : '';
+  return { threshold: DEFAULT_THRESHOLD, source: `default${why}` };
 }
