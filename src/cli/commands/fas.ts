@@ -138,7 +138,7 @@ export function registerFas(program: Command): void {
     })
     .requiredOption(
       '--output_dir <dir>',
-      'checkpoints, the pretrain_ds_mean_std.txt it normalised with, performance.csv, performance_last.csv, log.txt',
+      "checkpoints, the pretrain_ds_mean_std.txt it normalised with, calibration.json (each checkpoint's §7.4 threshold), performance.csv, performance_last.csv, log.txt",
     )
     .option('--iterations <n>', 'recipe: 4001', intArg('--iterations'))
     .option('--eval_every <n>', 'recipe: 100', intArg('--eval_every'))

@@ -254,7 +254,7 @@ export function registerFinetune(program: Command): void {
     })
     .requiredOption(
       '--output_dir <dir>',
-      'checkpoints, log.txt and the pretrain_ds_mean_std.txt it normalised with',
+      "checkpoints, log.txt, the pretrain_ds_mean_std.txt it normalised with and calibration.json (each checkpoint's threshold, the EER point of the validation split)",
     )
     .option('--batch_size <n>', 'per step (recipe: the official per-GPU batch)', intArg('--batch_size'))
     .option('--epochs <n>', 'recipe: 10 full FT / 50–60 FS-Adapter', intArg('--epochs'))
