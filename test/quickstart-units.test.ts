@@ -1,7 +1,7 @@
 // The pure parts of `fsvfm quickstart`: test-set naming (clips, distinct fake video ids), the pre-training budget,
 // run-settings records, configuration checks, and the report (self-contained, every section present).
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -10,9 +10,12 @@ import { assignClips, fakeTestName, parseFrameName, realTestName } from '../src/
 import { fixedPretrainPlan, planPretrainEpochs } from '../src/quickstart/pretrainBudget.js';
 import { pretrainRecipe } from '../src/quickstart/pretrainRecipe.js';
 import { DEFAULT_PRETRAIN_EPOCHS, quickstartConfig, TINY_MODEL } from '../src/quickstart/quickstartConfig.js';
+import { quickstartLayout } from '../src/quickstart/quickstartLayout.js';
 import { quickstartReportHtml, rocOverlaySvg } from '../src/quickstart/quickstartReport.js';
 import { QUICKSTART_SCHEMA, type QuickstartSummary } from '../src/quickstart/quickstartSummary.js';
+import { chooseScanDetector } from '../src/quickstart/scanDetectorChoice.js';
 import { StageRecords } from '../src/quickstart/stageRecords.js';
+import type { TransferRecord } from '../src/quickstart/trainDetectors.js';
 import { resolvePretrainOptions } from '../src/train/pretrain/pretrainOptions.js';
 
 describe('held-out clips', () => {
@@ -279,5 +282,77 @@ describe('report', () => {
     assert.equal((svg.match(/<polyline/g) ?? []).length, 3);
     assert.match(svg, /A: frame AUC 0\.900/);
     assert.match(svg, /B: frame AUC 0\.500/);
+  });
+});
+
+describe('quickstart transfer seeds', () => {
+  test('seed 0 keeps the historic names; another seed gets its own detectors, evaluations, summary and report', () => {
+    const out = path.join(tmpdir(), 'qs');
+    const a = quickstartLayout(out);
+    const b = quickstartLayout(out, 2);
+    assert.equal(a.detector('full'), path.join(out, 'work', 'detector-full'));
+    assert.equal(b.detector('full'), path.join(out, 'work', 'detector-full-seed2'));
+    assert.equal(b.evaluation('fs-adapter'), path.join(out, 'work', 'eval-fs-adapter-seed2'));
+    assert.equal(b.summary, path.join(out, 'summary-seed2.json'));
+    assert.equal(b.report, path.join(out, 'report-seed2.html'));
+    // the stages every seed shares
+    for (const k of [
+      'trainFaces',
+      'pretrain',
+      'trainSet',
+      'groupSet',
+      'valSet',
+      'testSbi',
+      'stages',
+    ] as const)
+      assert.equal(a[k], b[k], k);
+  });
+
+  test('online SBI is the default; --no-online-sbi trains on the pre-made fakes', () => {
+    const online = quickstartConfig({ quick: false });
+    assert.ok(online.full?.onlineSbi && online.adapter.onlineSbi);
+    const premade = quickstartConfig({ quick: false, onlineSbi: false });
+    assert.equal(premade.full?.onlineSbi, undefined);
+    assert.equal(premade.adapter.onlineSbi, undefined);
+  });
+});
+
+describe('quickstart scan detector', () => {
+  const record = (dir: string, mode: 'fs-adapter' | 'full', auc: number | null) => {
+    mkdirSync(dir, { recursive: true });
+    const checkpoint = path.join(dir, 'checkpoint-11.pth');
+    if (auc !== null)
+      writeFileSync(
+        path.join(dir, 'calibration.json'),
+        JSON.stringify({
+          threshold: 0.4,
+          source: 'EER on val',
+          checkpoints: {
+            'checkpoint-11.pth': {
+              threshold: 0.4,
+              source: 'EER on val',
+              rule: 'eer',
+              split: 'val',
+              counts: { real: 10, fake: 10, unit: 'images' },
+              auc,
+              eer: 0.3,
+            },
+          },
+        }),
+      );
+    return { mode, checkpoint } as TransferRecord;
+  };
+
+  test('the detector with the higher validation AUC scans; without one, the first', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'qs-choice-'));
+    const a = record(path.join(root, 'a'), 'fs-adapter', 0.61);
+    const f = record(path.join(root, 'f'), 'full', 0.83);
+    assert.equal(chooseScanDetector([a, f]).record.mode, 'full');
+    assert.match(chooseScanDetector([a, f]).reason, /fs-adapter 0\.610, full 0\.830/);
+    const none = record(path.join(root, 'n'), 'full', null);
+    const first = chooseScanDetector([a, none]);
+    assert.equal(first.record.mode, 'fs-adapter');
+    assert.equal(first.validationAuc, 0.61);
+    assert.equal(chooseScanDetector([none]).validationAuc, null);
   });
 });

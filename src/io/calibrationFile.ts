@@ -143,3 +143,8 @@ export function calibrationBeside(checkpoint: string): Calibration | null {
   const c = parseCalibration(own !== undefined ? JSON.stringify(own) : text, name);
   return { threshold: c.threshold, source: `${c.source} (${CALIBRATION_FILE} beside the checkpoint)` };
 }
+
+/** The recorded entry of `checkpoint` in the calibration file beside it (validation AUC, counts, rule), or null. */
+export function calibrationEntryOf(checkpoint: string): CalibrationEntry | null {
+  return readDocument(dirname(checkpoint))?.checkpoints[basename(checkpoint)] ?? null;
+}

@@ -24,6 +24,11 @@ export interface QuickstartOptions {
    * JPEG post-processing; default) or, when false, on the pre-made fakes (four per face)
    */
   onlineSbi?: boolean;
+  /**
+   * seed of the transfer stage (detector training, evaluation, scan; default 0); another seed reuses the faces,
+   * pre-training and fakes of the same folder
+   */
+  seed?: number;
 }
 
 /** The tiny FS-VFM of the demo: ViT 192-wide, 4 deep at 224 px; small decoders and projector. */

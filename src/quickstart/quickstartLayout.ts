@@ -36,13 +36,18 @@ export interface QuickstartLayout {
   evaluation: (mode: string) => string;
 }
 
-export function quickstartLayout(outDir: string): QuickstartLayout {
+/**
+ * The folder's layout for the transfer seed `seed`: faces, pre-training and fakes are shared by every seed; the
+ * detectors, their evaluations, report and summary of a seed other than 0 carry `-seed<k>` in their names.
+ */
+export function quickstartLayout(outDir: string, seed = 0): QuickstartLayout {
   const out = resolve(outDir);
   const work = join(out, 'work');
+  const tag = seedTag(seed);
   return {
     out,
-    report: join(out, 'report.html'),
-    summary: join(out, 'summary.json'),
+    report: join(out, `report${tag}.html`),
+    summary: join(out, `summary${tag}.json`),
     stages: join(work, 'stages'),
     work,
     stillVariants: join(work, 'still-variants'),
@@ -58,7 +63,12 @@ export function quickstartLayout(outDir: string): QuickstartLayout {
     heldoutFakes: join(work, 'fakes-heldout'),
     testSbi: join(work, 'test', 'sbi'),
     testSwap: join(work, 'test', 'swap'),
-    detector: (mode) => join(work, `detector-${mode}`),
-    evaluation: (mode) => join(work, `eval-${mode}`),
+    detector: (mode) => join(work, `detector-${mode}${tag}`),
+    evaluation: (mode) => join(work, `eval-${mode}${tag}`),
   };
+}
+
+/** '' for the default seed 0 (the names of earlier versions), else `-seed<k>`. */
+export function seedTag(seed: number): string {
+  return seed === 0 ? '' : `-seed${seed}`;
 }

@@ -32,13 +32,17 @@ export interface ScanSummary {
   correct?: boolean | null;
   /** the same scan of the fake made from this video (absent in summaries of older runs) */
   fake?: ScanSummary;
+  /** the detector that scanned and why (absent in summaries of older runs: the FS-Adapter) */
+  detector?: 'fs-adapter' | 'full';
+  detectorChoice?: string;
 }
 
 export interface QuickstartSummary {
   schema: typeof QUICKSTART_SCHEMA;
   createdAt: string;
   /** minutes: the pre-training budget, null for the fixed epoch count */
-  settings: { quick: boolean; minutes: number | null };
+  /** seed: of the transfer stage (absent in summaries of older runs: 0) */
+  settings: { quick: boolean; minutes: number | null; seed?: number };
   model: CustomModelDims & { imgSize: number; patchSize: number };
   stages: StageTiming[];
   totalSeconds: number;

@@ -13,7 +13,7 @@ import { type EvaluationRecord, evaluateDetector } from './evaluateDetectors.js'
 import { type PretrainRecord, pretrainTiny } from './pretrainTiny.js';
 import { type QuickstartOptions, quickstartConfig, TINY_MODEL } from './quickstartConfig.js';
 import type { QuickstartHooks } from './quickstartHooks.js';
-import { quickstartLayout } from './quickstartLayout.js';
+import { quickstartLayout, seedTag } from './quickstartLayout.js';
 import { loadReportAssets, quickstartReportHtml } from './quickstartReport.js';
 import {
   QUICKSTART_SCHEMA,
@@ -22,6 +22,7 @@ import {
   type StageTiming,
 } from './quickstartSummary.js';
 import { scanDemoVideos } from './scanDemoVideo.js';
+import { chooseScanDetector } from './scanDetectorChoice.js';
 import { StageRecords } from './stageRecords.js';
 import { TRANSFER_LABEL, type TransferRecord, trainDetector, transferModes } from './trainDetectors.js';
 
@@ -32,7 +33,11 @@ export async function runQuickstart(
   hooks: QuickstartHooks = {},
 ): Promise<QuickstartSummary> {
   const cfg = quickstartConfig(o);
-  const layout = quickstartLayout(o.out);
+  const seed = o.seed ?? 0;
+  if (!(Number.isSafeInteger(seed) && seed >= 0))
+    throw new Error(`--seed must be a non-negative integer, got ${o.seed}`);
+  const layout = quickstartLayout(o.out, seed);
+  const tag = seedTag(seed);
   const records = new StageRecords(layout.stages);
   await records.claim({ quick: o.quick, minutes: o.quick ? null : (o.minutes ?? null) }, layout.out, {
     config: cfg,
@@ -106,25 +111,29 @@ export async function runQuickstart(
     const transfer: TransferRecord[] = [];
     for (const [mode, t] of modes)
       transfer.push(
-        await stage(`train-${mode}`, `training the ${TRANSFER_LABEL[mode]} detector`, () =>
-          trainDetector(mode, t, cfg.sbiPerTrainImage, pretrain.checkpoint, layout, h),
+        await stage(
+          `train-${mode}${tag}`,
+          `training the ${TRANSFER_LABEL[mode]} detector (seed ${seed})`,
+          () => trainDetector(mode, t, cfg.sbiPerTrainImage, pretrain.checkpoint, layout, { ...h, seed }),
         ),
       );
     const evaluation: EvaluationRecord[] = [];
     for (const t of transfer)
       evaluation.push(
         await stage(
-          `eval-${t.mode}`,
+          `eval-${t.mode}${tag}`,
           `evaluating the ${TRANSFER_LABEL[t.mode]} detector on held-out identities`,
           () => evaluateDetector(t.mode, t.checkpoint, layout, h),
         ),
       );
+    const chosen = chooseScanDetector(transfer);
     const scan = await stage<ScanSummary>(
-      'scan',
-      'scanning the held-out real video and its fake with the FS-Adapter detector',
+      `scan${tag}`,
+      `scanning the held-out real video and its fake with the ${TRANSFER_LABEL[chosen.record.mode]} detector`,
       async () => {
+        log(`scan detector: ${TRANSFER_LABEL[chosen.record.mode]}, ${chosen.reason}`);
         const [real, fake] = await scanDemoVideos(
-          transfer[0]!.checkpoint,
+          chosen.record.checkpoint,
           [
             { video, truth: 'real' },
             { video: fakeVideo.video, truth: 'fake' },
@@ -136,7 +145,7 @@ export async function runQuickstart(
           log(
             `scan of the ${v.truth} video: P(fake) ${v.p_fake?.toFixed(3) ?? '–'} vs threshold ${v.threshold.toFixed(3)} (${v.thresholdSource}) → ${v.verdict ?? 'no verdict'}${v.correct === null ? '' : v.correct ? ', right' : ', wrong'}`,
           );
-        return { ...real!, fake: fake! };
+        return { ...real!, fake: fake!, detector: chosen.record.mode, detectorChoice: chosen.reason };
       },
     );
     n++;
@@ -144,7 +153,7 @@ export async function runQuickstart(
     const summary: QuickstartSummary = {
       schema: QUICKSTART_SCHEMA,
       createdAt: new Date().toISOString(),
-      settings: { quick: o.quick, minutes: o.minutes ?? null },
+      settings: { quick: o.quick, minutes: o.minutes ?? null, seed },
       model: { ...TINY_MODEL, imgSize: 224, patchSize: 16 },
       stages,
       totalSeconds: (performance.now() - started) / 1000,

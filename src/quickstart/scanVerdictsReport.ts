@@ -29,7 +29,13 @@ ${timeline(scan, 'real video')}`;
   const made = fv
     ? `The fake is the ${fv.frames} frames the scan samples from the real video, ${fv.blended} of them self-blended (SBI strength ${esc(fv.sbiStrength)}, one seed for the whole clip), encoded to mp4.`
     : '';
-  return `<p>The FS-Adapter detector scans the held-out real video (franck, a person never trained on) and a fake made from
+  const who =
+    scan.detector === 'full'
+      ? `The full fine-tuning detector (${esc(scan.detectorChoice ?? '')})`
+      : scan.detectorChoice
+        ? `The FS-Adapter detector (${esc(scan.detectorChoice)})`
+        : 'The FS-Adapter detector';
+  return `<p>${who} scans the held-out real video (franck, a person never trained on) and a fake made from
 it. ${made} The threshold is the one calibrated on the detector's validation split (people kept out of training) when
 its <code>calibration.json</code> has it, as <code>fsvfm scan</code> uses it.</p>
 <table><tr><th>video</th><th>truth</th><th>frames scored</th><th>P(fake)</th><th>threshold</th><th>threshold source</th><th>verdict</th><th></th></tr>

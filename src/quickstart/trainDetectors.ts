@@ -25,6 +25,8 @@ export interface TransferRecord {
   wholeJitter?: number;
   /** trained with online SBI (absent in records of older runs: pre-made fakes) */
   onlineSbi?: boolean;
+  /** the run's seed (absent in records of older runs: 0) */
+  seed?: number;
   trainImages: number;
   trainLoss: number[];
   checkpoint: string;
@@ -41,7 +43,7 @@ export async function trainDetector(
   fakesPerFace: number,
   pretrained: string,
   layout: QuickstartLayout,
-  hooks: QuickstartHooks & { threads?: number },
+  hooks: QuickstartHooks & { threads?: number; seed?: number },
 ): Promise<TransferRecord> {
   const out = layout.detector(mode);
   const last = join(out, 'checkpoint-last.pth');
@@ -54,6 +56,7 @@ export async function trainDetector(
     detectorFinetuneOptions(mode, t, fakesPerFace, pretrained, layout, {
       ...(existsSync(last) ? { resume: last } : {}),
       ...(hooks.threads ? { threads: hooks.threads } : {}),
+      ...(hooks.seed ? { seed: hooks.seed } : {}),
     }),
     {
       signal: hooks.signal,
@@ -87,6 +90,7 @@ export async function trainDetector(
     cropScale: t.cropScale,
     wholeJitter: t.onlineSbi?.wholeJitter ?? t.wholeJitter,
     ...(t.onlineSbi ? { onlineSbi: true } : {}),
+    seed: hooks.seed ?? 0,
     trainImages,
     trainLoss: losses,
     checkpoint,

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { StageProgress } from '../../quickstart/quickstartHooks.js';
-import { positiveNumber } from '../args.js';
+import { intArg, positiveNumber } from '../args.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { UserError } from '../userError.js';
 
@@ -16,6 +16,7 @@ interface QuickstartCliOptions {
   mediaDir: string;
   threads?: number;
   onlineSbi?: boolean;
+  seed?: number;
 }
 
 /** The repository root (it holds test/fixtures/media with the committed stills), found from this file. */
@@ -87,6 +88,11 @@ export function registerQuickstart(program: Command): void {
       '--no-online-sbi',
       'train the detectors on the pre-made fakes (four per face) instead of online SBI (a fresh self-blend of each face at every step, shared jitter + JPEG; the default)',
     )
+    .option(
+      '--seed <n>',
+      'seed of the detector training (default 0); another seed reuses the faces, pre-training and fakes of the same --out and writes summary-seed<n>.json / report-seed<n>.html',
+      intArg('--seed', 0),
+    )
     .option('--media-dir <dir>', 'demo media cache (shared with `fsvfm demo fetch`)', '.cache/demo')
     .option('--threads <n>', 'onnxruntime threads (default: all cores)', positiveNumber('--threads'))
     .action(async (o: QuickstartCliOptions) => {
@@ -106,6 +112,7 @@ export function registerQuickstart(program: Command): void {
             repoRoot: repoRoot(),
             ...(o.threads ? { threads: o.threads } : {}),
             onlineSbi: o.onlineSbi !== false,
+            ...(o.seed !== undefined ? { seed: o.seed } : {}),
           },
           {
             signal: stop.signal,

@@ -8,8 +8,8 @@ import type { RgbImage } from '../image/rgbImage.js';
 import { parsingMapFromNpy } from '../masking/parsingMap.js';
 import { decodeImage } from '../media/decodeImage.js';
 import { SeededRng } from '../random/seededRng.js';
-import { readLandmarkSidecar } from '../synthetic/landmarkSidecar.js';
 import { type FaceOutline, outlineFromLandmarks, outlineFromParsingMap } from '../synthetic/faceOutline.js';
+import { readLandmarkSidecar } from '../synthetic/landmarkSidecar.js';
 import { type OnlineSbiOptions, onlineSelfBlend } from '../synthetic/onlineSelfBlend.js';
 import {
   applyPostprocess,
