@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { FaceDetector, FaceDetectorThread } from '../src/data/faces/index.js';
 import { FrameScoreGroups } from '../src/detect/frameScoreGroups.js';
 import { Detector, type ScanItem } from '../src/detect/index.js';
 import { ScoreBatcher } from '../src/detect/scoreBatcher.js';
+import { loadStill } from './faces-media.js';
 import { needsOracle, oraclePath, repoRoot } from './oracle-fixtures.js';
 
 const model = oraclePath('checkpoints/finetune-vit.pth');
@@ -107,4 +109,21 @@ test('ScoreBatcher: a group runs alone; singles queued around it batch together'
     b.scoreGroup(Array.from({ length: 5 }, () => Float32Array.of(0))),
     /exceeds the batch/,
   );
+});
+
+test('FaceDetectorThread: the detections of FaceDetector; after dispose it says so and detect fails', async () => {
+  const img = await loadStill('astronaut.png');
+  const inThread = await FaceDetector.create();
+  const thread = await FaceDetectorThread.start();
+  try {
+    const expected = await inThread.detect(img);
+    assert.equal(expected.length, 1);
+    assert.deepEqual(await thread.detect(img), expected);
+    assert.ok(thread.alive);
+  } finally {
+    await thread.dispose();
+    inThread.dispose();
+  }
+  assert.equal(thread.alive, false);
+  await assert.rejects(thread.detect(img), /after dispose/);
 });

@@ -352,9 +352,13 @@ export class Detector {
     if (this.disposed) throw new Error('Detector used after dispose()');
   }
 
-  /** The face finder of video frames: the worker thread unless turned off (started once, on first use). */
-  private videoFaces(): Promise<FaceFinder> {
-    if (this.opts.videoFaceThread === false) return Promise.resolve(this.faces);
+  /** The face finder of video frames: the worker thread unless turned off (started on first use, again if it died). */
+  private async videoFaces(): Promise<FaceFinder> {
+    if (this.opts.videoFaceThread === false) return this.faces;
+    const started = this.faceThread;
+    const running = await started?.catch(() => undefined);
+    // only the call that finds the dead thread still in place replaces it (concurrent scans share the new one)
+    if (running && !running.alive && this.faceThread === started) this.faceThread = undefined;
     this.faceThread ??= FaceDetectorThread.start({ maxFaces: this.opts.maxFaces ?? 10 }).catch(
       (err: unknown) => {
         this.faceThread = undefined;

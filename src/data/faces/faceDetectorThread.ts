@@ -84,6 +84,11 @@ export class FaceDetectorThread {
     return thread;
   }
 
+  /** false once the thread has exited, crashed or been disposed: start another */
+  get alive(): boolean {
+    return this.dead === undefined;
+  }
+
   /** As FaceDetector.detect; the pixels are copied to the thread, so `img` stays usable. */
   detect(img: RgbImage): Promise<FaceDetection[]> {
     if (this.dead) return Promise.reject(this.dead);
