@@ -32,26 +32,27 @@ async function* ffmpegFrames(
     if (stderr.length < 16384) stderr += b.toString('utf8');
   });
   const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  // pipe chunks (64 KiB) are copied straight into the frame they belong to: one copy per byte, no concatenation
+  let frame = new Uint8Array(frameBytes);
+  let filled = 0;
   let out = 0;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      while (pendingBytes >= frameBytes && out < count) {
-        const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
-        const frame = new Uint8Array(frameBytes);
-        frame.set(all.subarray(0, frameBytes));
-        const rest = all.subarray(frameBytes);
-        pending = rest.length > 0 ? [rest] : [];
-        pendingBytes = rest.length;
+    read: for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      let at = 0;
+      while (at < chunk.length) {
+        const n = Math.min(frameBytes - filled, chunk.length - at);
+        frame.set(chunk.subarray(at, at + n), filled);
+        filled += n;
+        at += n;
+        if (filled < frameBytes) continue;
         out++;
         // the last wanted frame: stop ffmpeg now, not when the consumer asks again (it would decode on meanwhile)
         if (out === count) child.kill('SIGKILL');
         yield frame;
+        if (out === count) break read;
+        frame = new Uint8Array(frameBytes);
+        filled = 0;
       }
-      if (out === count) break;
     }
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
