@@ -1,4 +1,4 @@
-// Options that several commands declare with one meaning and one help text (eval, finetune).
+// Options that several commands declare with one meaning and one help text (eval, finetune, fas).
 import { Option } from 'commander';
 import { intArg } from './args.js';
 
@@ -19,3 +19,12 @@ export const datasetAbsPathOption = (): Option =>
 /** `--delimiter_in_spilt`: the official name (typo included) of the label-file delimiter. */
 export const labelDelimiterOption = (): Option =>
   new Option('--delimiter_in_spilt <d>', "label-file delimiter: ' ', ',' or ', '");
+
+/**
+ * The `option:list-recipes` handler of `finetune` / `fas`: prints the recipe table and exits, before the checks of
+ * the required flags, like --help.
+ */
+export const printRecipeTableAndExit = (table: () => string) => (): void => {
+  process.stdout.write(`${table()}\n`);
+  process.exit(0);
+};

@@ -5,6 +5,7 @@ import { fasRecipeTable } from '../../train/recipeReport.js';
 import { intArg, numArg } from '../args.js';
 import { finishTrainingRun } from '../finishTrainingRun.js';
 import { interruptOnSigint } from '../interrupt.js';
+import { printRecipeTableAndExit } from '../sharedOptions.js';
 import { terminalProgressBar } from '../terminalProgressBar.js';
 import { UserError } from '../userError.js';
 
@@ -131,11 +132,7 @@ export function registerFas(program: Command): void {
       'reference hyper-parameters, e.g. fas-base-full, fas-large-fs-adapter (default: from --model and --trainable; --list-recipes); explicit flags override its values',
     )
     .option('--list-recipes', 'print the FAS recipe table and exit')
-    .on('option:list-recipes', () => {
-      // before the checks of the required flags, like --help
-      process.stdout.write(`${fasRecipeTable()}\n`);
-      process.exit(0);
-    })
+    .on('option:list-recipes', printRecipeTableAndExit(fasRecipeTable))
     .requiredOption(
       '--output_dir <dir>',
       "checkpoints, the pretrain_ds_mean_std.txt it normalised with, calibration.json (each checkpoint's §7.4 threshold), performance.csv, performance_last.csv, log.txt",

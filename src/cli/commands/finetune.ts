@@ -10,7 +10,13 @@ import { intArg, numArg } from '../args.js';
 import { finishTrainingRun } from '../finishTrainingRun.js';
 import { interruptOnSigint } from '../interrupt.js';
 import { jpegQualityRangeArg } from '../jpegQualityArg.js';
-import { datasetAbsPathOption, depthOption, embedDimOption, labelDelimiterOption } from '../sharedOptions.js';
+import {
+  datasetAbsPathOption,
+  depthOption,
+  embedDimOption,
+  labelDelimiterOption,
+  printRecipeTableAndExit,
+} from '../sharedOptions.js';
 import { terminalProgressBar } from '../terminalProgressBar.js';
 import { UserError } from '../userError.js';
 
@@ -247,11 +253,7 @@ export function registerFinetune(program: Command): void {
       'reference hyper-parameters, e.g. dfd-base-full, diff-large-fs-adapter (default: from --task, --model and --trainable; --list-recipes); explicit flags override its values',
     )
     .option('--list-recipes', 'print the DfD / DiFF recipe table and exit')
-    .on('option:list-recipes', () => {
-      // before the checks of the required flags, like --help
-      process.stdout.write(`${finetuneRecipeTable()}\n`);
-      process.exit(0);
-    })
+    .on('option:list-recipes', printRecipeTableAndExit(finetuneRecipeTable))
     .requiredOption(
       '--output_dir <dir>',
       "checkpoints, log.txt, the pretrain_ds_mean_std.txt it normalised with and calibration.json (each checkpoint's threshold, the EER point of the validation split)",
