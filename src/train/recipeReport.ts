@@ -6,7 +6,9 @@ import {
   DERIVATION_RULES,
   type DerivationRule,
   type FasRecipe,
+  FINETUNE_RECIPE_KEYS,
   type FinetuneRecipe,
+  type FinetuneRecipeValues,
   TRANSFER_RECIPES,
 } from './transferRecipes.js';
 
@@ -56,6 +58,18 @@ function rules(recipes: readonly { derived: readonly DerivationRule[] }[]): stri
   return used.map((k) => `  ${k}: ${DERIVATION_RULES[k]}`);
 }
 
+/** The values `finetuneRecipeTable` gives a column; every other value is listed once under it where all share it. */
+const FINETUNE_COLUMNS = new Set<keyof FinetuneRecipeValues>([
+  'batchSize',
+  'accumIter',
+  'epochs',
+  'warmupEpochs',
+  'blr',
+  'layerDecay',
+  'weightDecay',
+  'weightCl',
+]);
+
 const lrOf = (r: FinetuneRecipe) => (r.values.blr * r.values.batchSize * r.values.accumIter) / 256;
 
 /** `fsvfm finetune --list-recipes`: the DfD / DiFF recipes. */
@@ -94,19 +108,7 @@ export function finetuneRecipeTable(): string {
     ...table(head, rows),
     `all: ${sharedValues(
       recipes.map((r) => r.values),
-      [
-        'minLr',
-        'dropPath',
-        'smoothing',
-        'mixup',
-        'cutmix',
-        'mixupProb',
-        'mixupSwitchProb',
-        'reprob',
-        'aa',
-        'temperature',
-        'adapterReduction',
-      ],
+      FINETUNE_RECIPE_KEYS.filter((k) => !FINETUNE_COLUMNS.has(k)),
     )}`,
     'lr = blr × batch × accum / 256 (SPEC §5.1); any flag overrides its recipe value.',
     'derived values (the SPEC gives none):',

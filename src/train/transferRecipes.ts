@@ -38,6 +38,29 @@ export interface FinetuneRecipeValues {
   adapterReduction: number;
 }
 
+/** Every value a DfD / DiFF recipe sets, in the order a run prints them (and `--list-recipes` lists them). */
+export const FINETUNE_RECIPE_KEYS = [
+  'batchSize',
+  'accumIter',
+  'epochs',
+  'blr',
+  'minLr',
+  'layerDecay',
+  'weightDecay',
+  'dropPath',
+  'warmupEpochs',
+  'smoothing',
+  'mixup',
+  'cutmix',
+  'mixupProb',
+  'mixupSwitchProb',
+  'reprob',
+  'aa',
+  'weightCl',
+  'temperature',
+  'adapterReduction',
+] as const satisfies readonly (keyof FinetuneRecipeValues)[];
+
 /** What a FAS recipe sets: the `fsvfm fas` options of the official FAS scripts. */
 export interface FasRecipeValues {
   /** images per (domain, class) per iteration */

@@ -15,6 +15,7 @@ import {
 import { withDefaults } from '../run/withDefaults.js';
 import { scaledLr } from '../schedules.js';
 import {
+  FINETUNE_RECIPE_KEYS,
   type FinetuneRecipe,
   type FinetuneRecipeValues,
   type FinetuneTask,
@@ -113,28 +114,6 @@ export function finetuneDefaults(recipe: FinetuneRecipe): FinetuneDefaults {
   return { ...recipe.values, wholeJitter: 0, cropScale: FINETUNE_RRC.scale, seed: 0 };
 }
 
-/** The recipe's hyper-parameters in the order a run prints them. */
-const RECIPE_KEYS = [
-  'batchSize',
-  'accumIter',
-  'epochs',
-  'blr',
-  'minLr',
-  'layerDecay',
-  'weightDecay',
-  'dropPath',
-  'warmupEpochs',
-  'smoothing',
-  'mixup',
-  'cutmix',
-  'mixupProb',
-  'mixupSwitchProb',
-  'reprob',
-  'aa',
-  'weightCl',
-  'temperature',
-  'adapterReduction',
-] as const satisfies readonly (keyof FinetuneRecipeValues)[];
 /** inert in full fine-tuning (no adapter, no real-anchor loss): not printed there */
 const ADAPTER_ONLY = new Set<string>(['weightCl', 'temperature', 'adapterReduction']);
 
@@ -144,7 +123,7 @@ function applied(
   o: FinetuneOptions,
   r: FinetuneDefaults & { trainable: TrainableModules },
 ): AppliedRecipe {
-  const keys = RECIPE_KEYS.filter((k) => r.trainable === 'fs-adapter' || !ADAPTER_ONLY.has(k));
+  const keys = FINETUNE_RECIPE_KEYS.filter((k) => r.trainable === 'fs-adapter' || !ADAPTER_ONLY.has(k));
   const lr = o.lr ?? scaledLr(r.blr, r.batchSize * r.accumIter);
   return appliedRecipe(choice, keys, o, r, snakeFlag, [
     { flag: 'lr', value: lr, fromFlag: o.lr !== undefined },
