@@ -12,9 +12,9 @@ import { resolveThreshold } from '../src/detect/index.js';
 import { chooseThreshold } from '../src/eval/calibrationThreshold.js';
 import { CALIBRATION_FILE, type CalibrationEntry, recordCalibration } from '../src/io/calibrationFile.js';
 import { convertCheckpoint } from '../src/models/convertCheckpoint.js';
-import { type FinetuneOptions, finetune } from '../src/train/finetune/index.js';
+import { finetune } from '../src/train/finetune/index.js';
 import { repoRoot } from './faces-media.js';
-import { ckpt, SKIP_REASON, writeRealFakeFolder } from './protocol-fixtures.js';
+import { SKIP_REASON, tinyFinetune, tinyFinetuneRoot, writeRealFakeFolder } from './protocol-fixtures.js';
 
 test('eer-midpoint: the EER point of known scores, and the middle of the gap when the classes separate', () => {
   // overlapping: t = 0.5 leaves one real above and one fake below (FAR = FRR = 1/3), no other t balances them
@@ -90,23 +90,11 @@ test('calibration.json: one entry per checkpoint; precedence --calibration, --th
 });
 
 let root = '';
-const base = (): Omit<FinetuneOptions, 'trainable' | 'outputDir'> => ({
-  dataPath: [path.join(root, 'data')],
-  finetune: ckpt('pretrain-online.pth'),
-  model: 'custom',
-  numHeads: 3,
-  batchSize: 4,
-  epochs: 2,
-  warmupEpochs: 1,
-  blr: 0.05,
-  runtime: { threads: 2 },
-});
+const base = () => tinyFinetune(root);
 
 before(async () => {
   if (SKIP_REASON) return;
-  root = mkdtempSync(path.join(tmpdir(), 'fsvfm-cal-ft-'));
-  await writeRealFakeFolder(path.join(root, 'data', 'train'), 4);
-  await writeRealFakeFolder(path.join(root, 'data', 'val'), 2);
+  root = await tinyFinetuneRoot('fsvfm-cal-ft-');
   await writeRealFakeFolder(path.join(root, 'noval', 'train'), 4);
 });
 

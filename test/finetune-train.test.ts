@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { evaluate } from '../src/eval/protocols/index.js';
@@ -8,27 +7,15 @@ import { NORM_STATS_FILE, readNormStats, VGGFACE2_STATS } from '../src/io/normSt
 import { openTorchCheckpoint } from '../src/io/torchCheckpoint.js';
 import { detectCheckpoint } from '../src/models/checkpointKind.js';
 import { loadStateDict } from '../src/models/loadStateDict.js';
-import { type FinetuneOptions, finetune } from '../src/train/finetune/index.js';
-import { ckpt, SKIP_REASON, writeRealFakeFolder } from './protocol-fixtures.js';
+import { finetune } from '../src/train/finetune/index.js';
+import { ckpt, SKIP_REASON, tinyFinetune, tinyFinetuneRoot } from './protocol-fixtures.js';
 
 let root = '';
-const base = (): Omit<FinetuneOptions, 'trainable' | 'outputDir'> => ({
-  dataPath: [path.join(root, 'data')],
-  finetune: ckpt('pretrain-online.pth'),
-  model: 'custom',
-  numHeads: 3,
-  batchSize: 4,
-  epochs: 2,
-  warmupEpochs: 1,
-  blr: 0.05,
-  runtime: { threads: 2 },
-});
+const base = () => tinyFinetune(root);
 
 before(async () => {
   if (SKIP_REASON) return;
-  root = mkdtempSync(path.join(tmpdir(), 'fsvfm-ft-'));
-  await writeRealFakeFolder(path.join(root, 'data', 'train'), 4);
-  await writeRealFakeFolder(path.join(root, 'data', 'val'), 2);
+  root = await tinyFinetuneRoot('fsvfm-ft-');
 });
 
 const bitsEqual = (a: Float32Array, b: Float32Array) =>

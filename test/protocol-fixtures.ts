@@ -1,8 +1,10 @@
 // Shared by the finetune / protocol / fas tests: the oracle fixture folder and tiny synthetic real/fake image sets
 // written as PNGs from inputs/images_uint8.bin (fake = horizontally flipped + colour-shifted faces).
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import type { FinetuneOptions } from '../src/train/finetune/index.js';
 import { needsOracle, oraclePath } from './oracle-fixtures.js';
 
 /** The `skip` option of these tests: the one rule of oracle-fixtures.ts. */
@@ -59,3 +61,24 @@ export async function writeRealFakeFolder(root: string, perClass: number): Promi
     );
   }
 }
+
+/** A fresh temp folder with `data/train` (4 images per class) and `data/val` (2) for {@link tinyFinetune}. */
+export async function tinyFinetuneRoot(prefix: string): Promise<string> {
+  const root = mkdtempSync(path.join(tmpdir(), prefix));
+  await writeRealFakeFolder(path.join(root, 'data', 'train'), 4);
+  await writeRealFakeFolder(path.join(root, 'data', 'val'), 2);
+  return root;
+}
+
+/** A tiny fine-tuning of the fixture pre-training checkpoint on `<root>/data`: custom 3-head model, 2 epochs. */
+export const tinyFinetune = (root: string): Omit<FinetuneOptions, 'trainable' | 'outputDir'> => ({
+  dataPath: [path.join(root, 'data')],
+  finetune: ckpt('pretrain-online.pth'),
+  model: 'custom',
+  numHeads: 3,
+  batchSize: 4,
+  epochs: 2,
+  warmupEpochs: 1,
+  blr: 0.05,
+  runtime: { threads: 2 },
+});
