@@ -106,16 +106,43 @@ def auc(scores, labels_fake):
     return float(gt) / (len(pos) * len(neg))
 
 
+def evaluate(model, dump, fake):
+    """Frame and video AUC of P(fake) on the dumped held-out sets (video = mean over a clip's frames)."""
+    model.eval()
+    result = {}
+    for name in ("sbi", "swap"):
+        info = json.load(open(os.path.join(dump, f"test-{name}.json")))
+        x = torch.from_numpy(np.load(os.path.join(dump, f"test-{name}.npy")))
+        with torch.no_grad():
+            p = torch.cat([F.softmax(model(x[i:i + 32]), 1)[:, fake] for i in range(0, len(x), 32)]).numpy()
+        is_fake = [lab == 0 for lab in info["labels"]]
+        videos = {}
+        for v, s, f in zip(info["videoIds"], p, is_fake):
+            videos.setdefault(v, [[], f])[0].append(s)
+        result[name] = {
+            "frame_auc": auc(p, is_fake),
+            "video_auc": auc([np.mean(s) for s, _ in videos.values()], [f for _, f in videos.values()]),
+        }
+    return result
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dump")
     ap.add_argument("--seed", type=int, default=None, help="torch seed (default: the dump's seed)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--evaluate", help="only score this fsvfm fine-tuned checkpoint on the dumped test sets "
+                                       "(checks that both sides evaluate alike)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     meta = json.load(open(os.path.join(a.dump, "meta.json")))
     torch.manual_seed(meta["seed"] if a.seed is None else a.seed)
     model = Classifier(meta["model"], meta["numClasses"], meta["dropPath"])
+    if a.evaluate:
+        tuned = torch.load(a.evaluate, map_location="cpu", weights_only=False)
+        model.load_state_dict(tuned["model"], strict=True)
+        print(json.dumps({"checkpoint": a.evaluate, **evaluate(model, a.dump, 1 - meta["realIndex"])}))
+        return
     ckpt = torch.load(meta["pretrained"], map_location="cpu", weights_only=False)
     sd = ckpt["model"] if "model" in ckpt else ckpt
     missing, _ = model.load_state_dict({k: v for k, v in sd.items() if k in model.state_dict()}, strict=False)
@@ -145,22 +172,7 @@ def main():
             opt.step()
             total += loss.item()
         print(f"epoch {epoch}: train loss {total / steps:.4f}", flush=True)
-    model.eval()
-    result = {}
-    for name in ("sbi", "swap"):
-        info = json.load(open(os.path.join(a.dump, f"test-{name}.json")))
-        x = torch.from_numpy(np.load(os.path.join(a.dump, f"test-{name}.npy")))
-        with torch.no_grad():
-            p = torch.cat([F.softmax(model(x[i:i + 32]), 1)[:, fake] for i in range(0, len(x), 32)]).numpy()
-        is_fake = [lab == 0 for lab in info["labels"]]
-        videos = {}
-        for v, s, f in zip(info["videoIds"], p, is_fake):
-            videos.setdefault(v, [[], f])[0].append(s)
-        result[name] = {
-            "frame_auc": auc(p, is_fake),
-            "video_auc": auc([np.mean(s) for s, _ in videos.values()], [f for _, f in videos.values()]),
-        }
-    print(json.dumps({"seed": meta["seed"], "mode": meta["mode"], **result}))
+    print(json.dumps({"seed": meta["seed"], "mode": meta["mode"], **evaluate(model, a.dump, fake)}))
 
 
 if __name__ == "__main__":
