@@ -21,7 +21,7 @@ import {
   sameRun,
 } from './fakesManifest.js';
 import { landmarkFaceSwap, type SwapOptions } from './landmarkFaceSwap.js';
-import { LANDMARK_SIDECAR_SUFFIX, readLandmarkSidecar } from './landmarkSidecar.js';
+import { bestMeshFace, LANDMARK_SIDECAR_SUFFIX, readLandmarkSidecar } from './landmarkSidecar.js';
 import type { Landmarks } from './landmarks.js';
 import { type SbiOptions, selfBlendedImage } from './selfBlendedImage.js';
 import { type PairingRule, SwapPairing } from './swapPairing.js';
@@ -285,8 +285,7 @@ class FaceCache {
     try {
       const side = readLandmarkSidecar(file.path);
       if (side) return { image, landmarks: side, origin: 'sidecar' };
-      const faces = await this.detector.detect(image);
-      const best = faces.filter((f) => f.landmarks.length >= 468).sort((a, b) => b.score - a.score)[0];
+      const best = bestMeshFace(await this.detector.detect(image));
       if (!best)
         return { input: file.relPath, status: 'skipped', reason: 'no face with a landmark mesh detected' };
       return { image, landmarks: best.landmarks, origin: 'detected' };

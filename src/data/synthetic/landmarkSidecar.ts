@@ -5,12 +5,9 @@ import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 import type { FaceDetectorLike } from '../datasets/faceTools.js';
 import { decodeImage } from '../media/decodeImage.js';
-import { checkLandmarks, type Landmarks } from './landmarks.js';
+import { checkLandmarks, type Landmarks, MESH_POINTS } from './landmarks.js';
 
 export const LANDMARK_SIDECAR_SUFFIX = '.landmarks.json';
-
-/** Mesh size the blends need (the 478-point face mesh; 468 without irises). */
-const MESH_POINTS = 468;
 
 export function landmarkSidecarPath(imagePath: string): string {
   return join(dirname(imagePath), `${basename(imagePath, extname(imagePath))}${LANDMARK_SIDECAR_SUFFIX}`);
@@ -36,6 +33,13 @@ export function readLandmarkSidecar(imagePath: string): Landmarks | null {
   return lm as number[][];
 }
 
+type DetectedFace = Awaited<ReturnType<FaceDetectorLike['detect']>>[number];
+
+/** The most confident face with a full mesh (what a blend's outline needs), or undefined when there is none. */
+export function bestMeshFace(faces: readonly DetectedFace[]): DetectedFace | undefined {
+  return faces.filter((f) => f.landmarks.length >= MESH_POINTS).sort((a, b) => b.score - a.score)[0];
+}
+
 /**
  * Detects the most confident face with a full mesh in each image and stores its landmarks beside it (images that
  * already have a sidecar are left as they are). Returns how many images have a sidecar afterwards and which have none.
@@ -53,8 +57,7 @@ export async function storeLandmarkSidecars(
       stored++;
       continue;
     }
-    const faces = await detector.detect((await decodeImage(image)).image);
-    const best = faces.filter((f) => f.landmarks.length >= MESH_POINTS).sort((a, b) => b.score - a.score)[0];
+    const best = bestMeshFace(await detector.detect((await decodeImage(image)).image));
     if (!best) {
       without.push(image);
       continue;
