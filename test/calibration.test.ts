@@ -13,6 +13,7 @@ import { chooseThreshold } from '../src/eval/calibrationThreshold.js';
 import { CALIBRATION_FILE, type CalibrationEntry, recordCalibration } from '../src/io/calibrationFile.js';
 import { convertCheckpoint } from '../src/models/convertCheckpoint.js';
 import { finetune } from '../src/train/finetune/index.js';
+import { calibrationEntry } from '../src/train/run/calibrationEntry.js';
 import { repoRoot } from './faces-media.js';
 import { SKIP_REASON, tinyFinetune, tinyFinetuneRoot, writeRealFakeFolder } from './protocol-fixtures.js';
 
@@ -42,6 +43,19 @@ const entry = (threshold: number): CalibrationEntry => ({
   counts: { real: 2, fake: 2, unit: 'images' },
   auc: 1,
   eer: 0,
+});
+
+test('a calibration entry records the framing of its split and names it when a scan frames otherwise', () => {
+  const scores = { pFake: [0.1, 0.4, 0.6, 0.9], isFake: [0, 0, 1, 1], unit: 'images' as const };
+  const how = { rule: 'eer-midpoint' as const, split: 'the validation split', auc: 1 };
+  const asScanned = calibrationEntry(scores, { ...how, transform: 'resize' });
+  const centreCropped = calibrationEntry(scores, { ...how, transform: 'resize256-centercrop224' });
+  assert.ok('entry' in asScanned && 'entry' in centreCropped);
+  assert.equal(asScanned.entry.transform, 'resize');
+  assert.doesNotMatch(asScanned.entry.source, /inputs/);
+  assert.equal(centreCropped.entry.transform, 'resize256-centercrop224');
+  assert.match(centreCropped.entry.source, /AUC 1\.000, inputs resize256-centercrop224\)$/);
+  assert.equal(asScanned.entry.threshold, centreCropped.entry.threshold);
 });
 
 test('calibration.json: one entry per checkpoint; precedence --calibration, --threshold, beside, default', async () => {
@@ -118,6 +132,9 @@ test('a tiny fine-tuning with a validation split writes calibration.json; scan u
     );
   }
   assert.equal(doc.checkpoints['checkpoint-last.pth'].epoch, 1);
+  // the default validation transform centre-crops, unlike a scan: the entry says so
+  assert.equal(doc.checkpoints['checkpoint-last.pth'].transform, 'resize256-centercrop224');
+  assert.match(doc.checkpoints['checkpoint-last.pth'].source, /, inputs resize256-centercrop224\)$/);
   const model = path.join(out, 'checkpoint-1.pth');
   const still = path.join(repoRoot, 'test/fixtures/media/astronaut.png');
   const scan = (...extra: string[]) =>

@@ -27,6 +27,8 @@ export interface CalibrationEntry {
   auc: number | null;
   /** (FAR + FRR) / 2 at the threshold */
   eer: number;
+  /** how the split's images were prepared (an eval transform name), when known: scans resize the whole crop */
+  transform?: string;
   /** when in training the scores were taken */
   epoch?: number;
   iteration?: number;

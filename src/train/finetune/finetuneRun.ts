@@ -2,6 +2,7 @@
 // the optional whole-image jitter, Mixup/CutMix soft targets, the FS-Adapter's labels for the real-anchor loss and its
 // skip of a non-finite batch; validation; model selection by validation loss and the official checkpoints.
 import { join } from 'node:path';
+import type { EvalTransformName } from '../../data/transforms/evalTransforms.js';
 import { FINETUNE_MIXUP, mixupCutmix, mixupTargets } from '../../data/transforms/mixupCutmix.js';
 import type { HostTensor } from '../../graph/index.js';
 import { DEFAULT_ADAMW } from '../optim/adamw.js';
@@ -138,6 +139,10 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
     });
   }
 
+  private get valTransform(): EvalTransformName {
+    return this.r.valTransform ?? 'resize256-centercrop224';
+  }
+
   async validate(): Promise<FinetuneValidation> {
     const { r, s } = this;
     if (!s.data.val || !s.evaluator) return { valLoss: null, valAuc: null, valAcc: null };
@@ -148,7 +153,7 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
       realIndex: s.data.realIndex,
       imgSize: s.size.imgSize,
       norm: s.norm.stats,
-      transform: r.valTransform ?? 'resize256-centercrop224',
+      transform: this.valTransform,
       cache: this.cache,
     } as const;
     return validateFinetune(inputs, s.trainer.state.params, this.hooks.onValidation);
@@ -262,6 +267,7 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
         split: 'the validation split',
         splitPaths: this.s.data.source.val,
         auc: v.valAuc === null ? null : v.valAuc / 100,
+        transform: this.valTransform,
         epoch,
       },
     );

@@ -23,6 +23,8 @@ export interface CalibrationSplit {
   splitPaths?: string[];
   /** ROC AUC on the split (fraction), when the caller already has it */
   auc: number | null;
+  /** the eval transform the split's images went through (scans use `resize`: the whole crop) */
+  transform?: string;
   epoch?: number;
   iteration?: number;
 }
@@ -42,16 +44,19 @@ export function calibrationEntry(
         ? `iteration ${how.iteration}`
         : '';
   const auc = how.auc === null ? '' : `, AUC ${how.auc.toFixed(3)}`;
+  // a threshold from inputs framed unlike a scan's (a centre crop) is not the one the scan's scores are built for
+  const framing = how.transform && how.transform !== 'resize' ? `, inputs ${how.transform}` : '';
   return {
     entry: {
       threshold: c.threshold,
-      source: `${CALIBRATION_RULE_TEXT[how.rule]} on ${how.split}${when ? ` at ${when}` : ''} (${c.real} real / ${c.fake} fake ${scores.unit}${auc})`,
+      source: `${CALIBRATION_RULE_TEXT[how.rule]} on ${how.split}${when ? ` at ${when}` : ''} (${c.real} real / ${c.fake} fake ${scores.unit}${auc}${framing})`,
       rule: how.rule,
       split: how.split,
       ...(how.splitPaths ? { splitPaths: how.splitPaths } : {}),
       counts: { real: c.real, fake: c.fake, unit: scores.unit },
       auc: how.auc,
       eer: c.eer,
+      ...(how.transform ? { transform: how.transform } : {}),
       ...(how.epoch !== undefined ? { epoch: how.epoch } : {}),
       ...(how.iteration !== undefined ? { iteration: how.iteration } : {}),
     },
