@@ -22,6 +22,9 @@ export interface TransferRecord {
   batchSize: number;
   lr: number;
   cropScale?: readonly [number, number];
+  /** absent: the recipe's */
+  layerDecay?: number;
+  dropPath?: number;
   wholeJitter?: number;
   /** trained with online SBI (absent in records of older runs: pre-made fakes) */
   onlineSbi?: boolean;
@@ -88,6 +91,8 @@ export async function trainDetector(
     batchSize: t.batchSize,
     lr: t.lr,
     cropScale: t.cropScale,
+    ...(t.layerDecay !== undefined ? { layerDecay: t.layerDecay } : {}),
+    ...(t.dropPath !== undefined ? { dropPath: t.dropPath } : {}),
     wholeJitter: t.onlineSbi?.wholeJitter ?? t.wholeJitter,
     ...(t.onlineSbi ? { onlineSbi: true } : {}),
     seed: hooks.seed ?? 0,
@@ -114,6 +119,8 @@ export function detectorFinetuneOptions(
     dataPath: [layout.trainSet, layout.groupSet],
     // people in neither set: the split each checkpoint's decision threshold is calibrated on (calibration.json)
     valPath: [layout.valSet],
+    // validated (and so calibrated) on whole faces, the framing of the training crops and of every scan
+    valTransform: 'resize',
     finetune: pretrained,
     model: 'custom',
     numHeads: TINY_MODEL.numHeads,
@@ -128,6 +135,8 @@ export function detectorFinetuneOptions(
     cutmix: 0,
     reprob: 0,
     cropScale: t.cropScale,
+    ...(t.layerDecay !== undefined ? { layerDecay: t.layerDecay } : {}),
+    ...(t.dropPath !== undefined ? { dropPath: t.dropPath } : {}),
     ...(t.onlineSbi
       ? {
           // each real face and a fresh self-blend of itself in one batch, blended from its parsing map
