@@ -1,5 +1,6 @@
 // Runs emitted ONNX models with onnxruntime-node. Sessions are cached by model signature and settings.
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import ort from 'onnxruntime-node';
 import type { HostData } from './dtype.js';
 import type { HostTensor } from './hostTensor.js';
@@ -34,7 +35,9 @@ function sessionOptions(opts: RuntimeOptions): ort.InferenceSession.SessionOptio
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     interOpNumThreads: 1,
-    ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+    // onnxruntime's own default counts physical cores as it detects them, which on virtual machines can be one of
+    // several (measured: 1 of 2 vCPUs, a ViT-B batch at 0.62× the speed of 2 threads)
+    intraOpNumThreads: opts.threads ?? availableParallelism(),
     ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),
     extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
   };
