@@ -121,6 +121,32 @@ test('scanPath on a folder with mixed files reports one item each, in path order
   );
 });
 
+test('concurrent stills (crops batched across images) score as one at a time does', { skip }, async () => {
+  const root = join(dir, 'stills');
+  mkdirSync(root, { recursive: true });
+  for (const [i, name] of ['astronaut.png', 'grace_hopper.jpg', 'astronaut.png'].entries())
+    copyFileSync(join(media, name), join(root, `${i}-${name}`));
+  const summary = (items: Awaited<ReturnType<Detector['scanPath']>>) =>
+    items.map((it) => ({
+      input: it.input,
+      status: it.status,
+      faces: it.frames[0]!.faces.map((f) => ({ box: f.box, crop_box: f.crop_box, p_fake: f.p_fake })),
+    }));
+  const one = summary(await detector.scanPath(root, { jobs: 1 }));
+  const three = summary(await detector.scanPath(root, { jobs: 3 }));
+  assert.equal(three.length, 3);
+  for (const [k, a] of one.entries()) {
+    const b = three[k]!;
+    assert.equal(b.input, a.input);
+    assert.equal(b.status, 'ok');
+    assert.deepEqual(
+      b.faces.map((f) => [f.box, f.crop_box]),
+      a.faces.map((f) => [f.box, f.crop_box]),
+    );
+    for (const [j, f] of a.faces.entries()) assert.ok(Math.abs(b.faces[j]!.p_fake! - f.p_fake!) < 1e-6);
+  }
+});
+
 test('scanVideo: sampled frames, one track, video P(fake) = mean of the frame scores', { skip }, async () => {
   const clip = join(dir, 'clip.mp4');
   execFileSync(ffmpeg, [
