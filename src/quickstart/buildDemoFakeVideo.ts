@@ -8,7 +8,7 @@ import { createRgbImage, type RgbImage } from '../data/image/rgbImage.js';
 import { probeVideo, readVideoFrames, uniform } from '../data/media/index.js';
 import { writeVideo } from '../data/media/writeVideo.js';
 import { SeededRng } from '../data/random/seededRng.js';
-import { SBI_STRENGTHS, selfBlendedImage } from '../data/synthetic/index.js';
+import { bestMeshFace, SBI_STRENGTHS, selfBlendedImage } from '../data/synthetic/index.js';
 import type { QuickstartConfig } from './quickstartConfig.js';
 import { type QuickstartHooks, QuickstartInterrupted } from './quickstartHooks.js';
 
@@ -54,8 +54,7 @@ async function blendFrame(
   detector: FaceDetectorLike,
   cfg: QuickstartConfig,
 ): Promise<string | null> {
-  const faces = (await detector.detect(frame)).filter((f) => f.landmarks.length >= 468);
-  const best = faces.sort((a, b) => b.score - a.score)[0];
+  const best = bestMeshFace(await detector.detect(frame));
   if (!best) return 'no face with a landmark mesh';
   const box = cropRecipe(BLEND_RECIPE).crop(frame, best).box;
   const x0 = Math.max(0, Math.floor(box.x));

@@ -22,6 +22,7 @@ export {
   type TriangulationKind,
 } from './landmarkFaceSwap.js';
 export {
+  bestMeshFace,
   LANDMARK_SIDECAR_SUFFIX,
   landmarkSidecarPath,
   readLandmarkSidecar,

@@ -1,5 +1,7 @@
 // A checkpoint's calibration entry from the scores of a split it was not trained on: the threshold by a named rule
 // (eval/calibrationThreshold.ts), with the split, its counts and its AUC, so the file says how it was made.
+
+import { DEFAULT_EVAL_TRANSFORM, type EvalTransformName } from '../../data/transforms/evalTransforms.js';
 import {
   CALIBRATION_RULE_TEXT,
   type CalibrationRule,
@@ -23,8 +25,8 @@ export interface CalibrationSplit {
   splitPaths?: string[];
   /** ROC AUC on the split (fraction), when the caller already has it */
   auc: number | null;
-  /** the eval transform the split's images went through (scans use `resize`: the whole crop) */
-  transform?: string;
+  /** the eval transform the split's images went through (scans use the default, `resize`: the whole crop) */
+  transform?: EvalTransformName;
   epoch?: number;
   iteration?: number;
 }
@@ -45,7 +47,8 @@ export function calibrationEntry(
         : '';
   const auc = how.auc === null ? '' : `, AUC ${how.auc.toFixed(3)}`;
   // a threshold from inputs framed unlike a scan's (a centre crop) is not the one the scan's scores are built for
-  const framing = how.transform && how.transform !== 'resize' ? `, inputs ${how.transform}` : '';
+  const framing =
+    how.transform && how.transform !== DEFAULT_EVAL_TRANSFORM ? `, inputs ${how.transform}` : '';
   return {
     entry: {
       threshold: c.threshold,
