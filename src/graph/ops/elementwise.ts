@@ -79,4 +79,5 @@ export const minimum = (a: Tensor, b: Tensor): Tensor => apply1(MinOp, [a, b], n
 /** Scalar conveniences: x + c, x * c, x ^ c with c a JS number of x's dtype. */
 export const addScalar = (a: Tensor, c: number): Tensor => add(a, scalarLike(a, c));
 export const mulScalar = (a: Tensor, c: number): Tensor => mul(a, scalarLike(a, c));
-export const powScalar = (a: Tensor, c: number): Tensor => pow(a, scalarLike(a, c));
+/** x² as x·x: one multiply forward and back, where onnxruntime's Pow calls pow() per element */
+export const powScalar = (a: Tensor, c: number): Tensor => (c === 2 ? mul(a, a) : pow(a, scalarLike(a, c)));
