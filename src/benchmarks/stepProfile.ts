@@ -7,10 +7,23 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { allocHost } from '../graph/dtype.js';
 import type { ValueSpec } from '../graph/onnxModel.js';
+import { COLUMN_SUM_ROLE } from '../graph/ops/reduce.js';
 import { PRETRAIN_BENCH_HYPER, pretrainBenchSetup } from './pretrainBench.js';
+
+/**
+ * Steps run before measuring. onnxruntime settles its memory over the first two runs: on the 2-vCPU machine the
+ * second FS-VFM step still took ~240 K page faults and 2.4 s of system time, against under 1 K and 0.05 s from the
+ * third on, and every kernel of that run was slowed by its first touches (Gelu 11 ms against 0.7 ms).
+ */
+const WARM_UP_STEPS = 2;
 
 /** Op types that are matrix products (the patch embedding's Conv is one, im2col + GEMM in MLAS). */
 const MATRIX_PRODUCTS = new Set(['MatMul', 'Gemm', 'FusedMatMul', 'FusedGemm', 'Conv']);
+/**
+ * The row listing gradient column sums run as ones·X products (reduce.ts). They are reductions, so the matrix-
+ * product share leaves them out.
+ */
+export const COLUMN_SUMS = 'MatMul (column sums)';
 
 export interface OpTypeTime {
   opType: string;
@@ -23,11 +36,15 @@ export interface StepProfile {
   /** kernel time by op type, largest first */
   byOpType: OpTypeTime[];
   kernelMsPerStep: number;
+  /** share of kernel time in matrix products proper (column sums excluded) */
   matrixProductShare: number;
+  columnSumShare: number;
   sessionRunMsPerStep: number;
   stepWallMs: number;
   /** step wall time not spent inside `session.run`: feeds, output copies, clipping, AdamW, EMA */
   hostMsPerStep: number;
+  /** minor page faults per measured step: near zero once onnxruntime's memory has settled */
+  pageFaultsPerStep: number;
   bytesIn: number;
   bytesOut: number;
   inputs: number;
@@ -56,7 +73,7 @@ export function summariseTrace(
   const byOpType = new Map<string, { us: number; nodes: Set<string> }>();
   for (const e of events) {
     if (e.cat !== 'Node' || !e.name?.endsWith('_kernel_time') || (e.ts ?? 0) < from) continue;
-    const op = e.args?.op_name ?? '?';
+    const op = e.name.startsWith(`${COLUMN_SUM_ROLE}_`) ? COLUMN_SUMS : (e.args?.op_name ?? '?');
     const entry = byOpType.get(op) ?? { us: 0, nodes: new Set<string>() };
     entry.us += e.dur ?? 0;
     entry.nodes.add(e.name);
@@ -65,14 +82,15 @@ export function summariseTrace(
   return { byOpType, runs: measured.length, runUs: measured.reduce((a, e) => a + (e.dur ?? 0), 0) };
 }
 
-/** Profiles `steps` FS-VFM ViT-S/16 batch-8 steps (host placement) after one warm-up step. */
+/** Profiles `steps` FS-VFM ViT-S/16 batch-8 steps (host placement) after the warm-up steps. */
 export async function profilePretrainStep(threads: number, steps = 3): Promise<StepProfile> {
   const dir = mkdtempSync(path.join(tmpdir(), 'fsvfm-profile-'));
   try {
     const { trainer, nextBatch } = await pretrainBenchSetup(threads, 8, 'host', {
       profilePrefix: path.join(dir, 'step'),
     });
-    await trainer.step(nextBatch(), PRETRAIN_BENCH_HYPER);
+    for (let i = 0; i < WARM_UP_STEPS; i++) await trainer.step(nextBatch(), PRETRAIN_BENCH_HYPER);
+    const faults0 = process.resourceUsage().minorPageFault;
     let wall = 0;
     for (let i = 0; i < steps; i++) {
       const batch = nextBatch();
@@ -80,28 +98,32 @@ export async function profilePretrainStep(threads: number, steps = 3): Promise<S
       await trainer.step(batch, PRETRAIN_BENCH_HYPER);
       wall += performance.now() - t0;
     }
+    const pageFaultsPerStep = (process.resourceUsage().minorPageFault - faults0) / steps;
     const program = trainer.stepProgram;
     program.endProfiling();
     const file = readdirSync(dir).find((f) => f.endsWith('.json'));
     if (!file) throw new Error(`onnxruntime wrote no profile into ${dir}`);
     const events = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as TraceEvent[];
-    const t = summariseTrace(events, 1);
+    const t = summariseTrace(events, WARM_UP_STEPS);
     const n = Math.max(1, t.runs);
     const byOpType = [...t.byOpType]
       .map(([opType, e]) => ({ opType, msPerStep: e.us / 1000 / n, nodes: e.nodes.size }))
       .sort((a, b) => b.msPerStep - a.msPerStep);
     const kernelMsPerStep = byOpType.reduce((a, o) => a + o.msPerStep, 0);
-    const matrix = byOpType.filter((o) => MATRIX_PRODUCTS.has(o.opType)).reduce((a, o) => a + o.msPerStep, 0);
+    const msOf = (keep: (op: string) => boolean) =>
+      byOpType.filter((o) => keep(o.opType)).reduce((a, o) => a + o.msPerStep, 0);
     const stepWallMs = wall / steps;
     const sessionRunMsPerStep = t.runUs / 1000 / n;
     return {
       steps,
       byOpType,
       kernelMsPerStep,
-      matrixProductShare: matrix / kernelMsPerStep,
+      matrixProductShare: msOf((op) => MATRIX_PRODUCTS.has(op)) / kernelMsPerStep,
+      columnSumShare: msOf((op) => op === COLUMN_SUMS) / kernelMsPerStep,
       sessionRunMsPerStep,
       stepWallMs,
       hostMsPerStep: stepWallMs - sessionRunMsPerStep,
+      pageFaultsPerStep,
       bytesIn: bytesOf(program.inputs),
       bytesOut: bytesOf(program.model.outputs),
       inputs: program.inputs.length,
@@ -136,9 +158,9 @@ export function formatStepProfile(p: StepProfile): string[] {
     );
   const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
   lines.push(
-    `kernels ${p.kernelMsPerStep.toFixed(0)} ms/step; matrix products (MatMul, Gemm, FusedMatMul, Conv) ${(100 * p.matrixProductShare).toFixed(1)} %`,
+    `kernels ${p.kernelMsPerStep.toFixed(0)} ms/step; matrix products (MatMul, Gemm, FusedMatMul, Conv) ${(100 * p.matrixProductShare).toFixed(1)} %, column sums as ones·X products a further ${(100 * p.columnSumShare).toFixed(1)} %`,
     `step ${p.stepWallMs.toFixed(0)} ms = session.run ${p.sessionRunMsPerStep.toFixed(0)} ms + host ${p.hostMsPerStep.toFixed(0)} ms (feeds, gradient copies, clipping, AdamW, EMA)`,
-    `copied per step: in ${mb(p.bytesIn)} (${p.inputs} inputs), out ${mb(p.bytesOut)} (${p.outputs} outputs); mean of ${p.steps} steps after a warm-up`,
+    `copied per step: in ${mb(p.bytesIn)} (${p.inputs} inputs), out ${mb(p.bytesOut)} (${p.outputs} outputs); mean of ${p.steps} steps after ${WARM_UP_STEPS} warm-up steps, ${p.pageFaultsPerStep.toFixed(0)} page faults a step`,
   );
   return lines;
 }
