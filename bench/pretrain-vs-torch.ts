@@ -3,7 +3,7 @@
 // The pre-training steps against the PyTorch yardstick in one run on the same cores: `fsvfm bench pretrain --json`
 // and /work/shared/bench/torch_ref.py pretrain, run alternately (fsvfm, torch, fsvfm, torch) because the machine's
 // speed drifts with other load, and the GEMM rate of onnxruntime and PyTorch on the ViT-S MLP shapes, which bounds
-// how close the steps can get (≈ 3/4 of the step is matrix products: see `fsvfm bench pretrain --profile`).
+// how close the steps can get (≈ 4/5 of the step's kernel time is matrix products: see `fsvfm bench pretrain --profile`).
 // PyTorch is a yardstick only, never a dependency: python3 -m venv .venv-torch && .venv-torch/bin/pip install torch numpy
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

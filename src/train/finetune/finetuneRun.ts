@@ -144,7 +144,7 @@ export class FinetuneRun implements TrainingTask<FinetuneValidation> {
   }
 
   async validate(): Promise<FinetuneValidation> {
-    const { r, s } = this;
+    const { s } = this;
     if (!s.data.val || !s.evaluator) return { valLoss: null, valAuc: null, valAcc: null };
     const inputs = {
       evaluator: s.evaluator,
