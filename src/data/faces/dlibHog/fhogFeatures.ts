@@ -6,8 +6,8 @@ const f32 = Math.fround;
 export const FHOG_PLANES = 31;
 
 /** The unit vectors dlib snaps gradients to (fhog.h, `directions`), as the float32 values it stores. */
-const DIR_X = [1.0, 0.9397, 0.766, 0.5, 0.1736, -0.1736, -0.5, -0.766, -0.9397].map(f32);
-const DIR_Y = [0.0, 0.342, 0.6428, 0.866, 0.9848, 0.9848, 0.866, 0.6428, 0.342].map(f32);
+const DIR_X = new Float32Array([1.0, 0.9397, 0.766, 0.5, 0.1736, -0.1736, -0.5, -0.766, -0.9397]);
+const DIR_Y = new Float32Array([0.0, 0.342, 0.6428, 0.866, 0.9848, 0.9848, 0.866, 0.6428, 0.342]);
 const EPS = f32(0.0001);
 const F02 = f32(0.2);
 const F01 = f32(0.1);
@@ -138,6 +138,7 @@ export function fhogFeatures(img: PixelRegion, grid: FhogGrid, rows: Span, cols:
     // bordered local offset of cell row iyp
     const rowTop = (iyp - cy0 + 1) * bw;
     const rowBase = (y - img.y0) * stride - img.x0 * 3;
+    const below = bw * 18;
     for (let x = xStart; x < xEnd; x++) {
       const p = rowBase + x * 3;
       const simd = x < simdEnd;
@@ -158,10 +159,9 @@ export function fhogFeatures(img: PixelRegion, grid: FhogGrid, rows: Span, cols:
       }
       let best = 0;
       let bin = 0;
+      // (dlib's SIMD and scalar versions multiply in opposite operand order: the same float32 products)
       for (let o = 0; o < 9; o++) {
-        const dot = simd
-          ? f32(f32(gx * DIR_X[o]) + f32(gy * DIR_Y[o]))
-          : f32(f32(DIR_X[o] * gx) + f32(DIR_Y[o] * gy));
+        const dot = f32(f32(gx * DIR_X[o]) + f32(gy * DIR_Y[o]));
         if (dot > best) {
           best = dot;
           bin = o;
@@ -173,7 +173,6 @@ export function fhogFeatures(img: PixelRegion, grid: FhogGrid, rows: Span, cols:
       const v = f32(Math.sqrt(len));
       const k = x - xStart;
       const left = (rowTop + colCell[k]) * 18 + bin;
-      const below = bw * 18;
       if (simd) {
         const vx0 = f32(colW0[k] * v);
         const vx1 = f32(colW1[k] * v);
