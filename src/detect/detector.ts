@@ -331,7 +331,9 @@ export class Detector {
     opts.signal?.throwIfAborted();
     const kind = await mediaKind(path);
     if (kind === 'image') {
-      return this.scanStill(path, opts, stillsInThread ? await this.threadFaces() : this.faces);
+      // a thread that cannot start costs the overlap, not the scan: the faces are then found here
+      const finder = stillsInThread ? await this.threadFaces().catch(() => this.faces) : this.faces;
+      return this.scanStill(path, opts, finder);
     }
     if (kind === 'video') return this.scanVideo(path, opts);
     // let the decoders word the problem (damaged image, no video stream, not media at all)
