@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { locateFaceRect } from '../src/data/crops/index.js';
 import { FaceDetector, FaceDetectorThread } from '../src/data/faces/index.js';
 import { FrameScoreGroups } from '../src/detect/frameScoreGroups.js';
 import { Detector, type ScanItem } from '../src/detect/index.js';
@@ -126,4 +127,24 @@ test('FaceDetectorThread: the detections of FaceDetector; after dispose it says 
   }
   assert.equal(thread.alive, false);
   await assert.rejects(thread.detect(img), /after dispose/);
+});
+
+test('FaceDetectorThread.detectWithDlibRects: the faces of detect and the dlib windows locateFaceRect places', async () => {
+  const thread = await FaceDetectorThread.start();
+  try {
+    for (const still of ['astronaut.png', 'grace_hopper.jpg']) {
+      const img = await loadStill(still);
+      const { faces, rects } = await thread.detectWithDlibRects(img);
+      assert.deepEqual(faces, await thread.detect(img));
+      assert.equal(rects.length, faces.length);
+      assert.ok(faces.length > 0);
+      // computed here on a copy of the image object (the scanner is cached per image), as the crop would
+      for (const [i, face] of faces.entries()) assert.deepEqual(rects[i], locateFaceRect({ ...img }, face));
+    }
+    // a face without a mesh: no window from the thread, so the caller's own call says why
+    const blank = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3) };
+    assert.deepEqual((await thread.detectWithDlibRects(blank)).rects, []);
+  } finally {
+    await thread.dispose();
+  }
 });

@@ -147,6 +147,32 @@ test('concurrent stills (crops batched across images) score as one at a time doe
   }
 });
 
+test('int8: concurrent stills (faces and dlib windows found in the face thread) score exactly as one at a time', {
+  skip,
+}, async () => {
+  const root = join(dir, 'stills-int8');
+  mkdirSync(root, { recursive: true });
+  for (const [i, name] of [
+    'astronaut.png',
+    'grace_hopper.jpg',
+    'astronaut.png',
+    'grace_hopper.jpg',
+  ].entries())
+    copyFileSync(join(media, name), join(root, `${i}-${name}`));
+  const int8 = await Detector.create({ model, numHeads: 3, precision: 'int8' });
+  try {
+    const strip = (items: Awaited<ReturnType<Detector['scanPath']>>) =>
+      items.map(({ elapsed_ms: _t, ...rest }) => rest);
+    const one = strip(await int8.scanPath(root, { jobs: 1 }));
+    // at most 4 crops queue (half the batch of 8), so each still still runs alone in the batch-1 program
+    const three = strip(await int8.scanPath(root, { jobs: 3 }));
+    assert.ok(one.every((it) => it.status === 'ok'));
+    assert.deepEqual(three, one);
+  } finally {
+    int8.dispose();
+  }
+});
+
 test('scanVideo: sampled frames, one track, video P(fake) = mean of the frame scores', { skip }, async () => {
   const clip = join(dir, 'clip.mp4');
   execFileSync(ffmpeg, [

@@ -2,11 +2,13 @@
 // committed reference rectangles (test/fixtures/crops/dlib-reference.json, made by scripts/reference/
 // makeDlibReference.ts with Debian's libdlib) must come back exactly from perturbed guesses.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { assemble, moduleSource } from '../scripts/buildWasm.mjs';
 import { fhogFeatures, fhogGrid, fhogPixelSpans } from '../src/data/faces/dlibHog/fhogFeatures.js';
+import { filterScores, saliencyGrid } from '../src/data/faces/dlibHog/filterScores.js';
 import { frontalFaceModel } from '../src/data/faces/dlibHog/frontalFaceModel.js';
 import { DlibFaceScanner, type DlibRect, rectIou } from '../src/data/faces/dlibHog/index.js';
 import { LocalPyramid } from '../src/data/faces/dlibHog/localPyramid.js';
@@ -88,6 +90,45 @@ test('the committed row-kernel module is the assembly of its .wat source', async
     moduleSource(wat, await assemble(wat)),
     'bilinearRowKernelWasm.ts is stale: run node scripts/buildDlibHogWasm.mjs',
   );
+});
+
+// Digests of whole pyramid levels (pixels), their fHOG features and both filters' scores, as the first complete
+// implementation (commit d44e584, before the speed-ups) computed them: any change of a single bit fails here,
+// before it could move a rectangle in the reference tests.
+const LEVEL_DIGESTS: Record<string, string> = {
+  'astronaut.png level 0': '86f9692129e0b66ea99267b0b6a041b4',
+  'astronaut.png level 5': '0c6bdaeae9f8b9c78846c6b9243db729',
+  'grace_hopper.jpg level 0': 'a3aa356216ffbc82040c8f3c5ed629d3',
+  'grace_hopper.jpg level 5': 'b7b3c2f3d5103d9a21a66279ce6a118e',
+};
+
+test('pyramid pixels, fHOG features and filter scores are bit-identical to the reference implementation', async () => {
+  const model = frontalFaceModel();
+  for (const [key, expected] of Object.entries(LEVEL_DIGESTS)) {
+    const [name, , levelText] = key.split(' ');
+    const level = Number(levelText);
+    const { image } = await decodeImage(path.join(repoRoot, 'test/fixtures/media', name!));
+    const pyramid = new LocalPyramid(image, 80, 80, 1000);
+    const size = pyramid.sizes[level]!;
+    const region = pyramid
+      .regions([{ level, rows: { start: 0, end: size.height }, cols: { start: 0, end: size.width } }])
+      .get(level)!;
+    const grid = fhogGrid(size.width, size.height, model.cellSize);
+    const feats = fhogFeatures(
+      region,
+      grid,
+      { start: 0, end: grid.hogRows },
+      { start: 0, end: grid.hogCols },
+    );
+    const sal = saliencyGrid(grid.hogRows, grid.hogCols, model.fhogPadding, model.filters[0]);
+    const all = { start: 0, end: 100000 };
+    const hash = createHash('sha256');
+    hash.update(region.data);
+    hash.update(new Uint8Array(feats.data.buffer));
+    for (const f of model.filters)
+      hash.update(new Uint8Array(filterScores(f, feats, sal, all, all).scores.buffer));
+    assert.equal(hash.digest('hex').slice(0, 32), expected, key);
+  }
 });
 
 test('features computed on a region equal those of the whole pyramid level', async () => {

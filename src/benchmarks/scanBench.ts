@@ -1,11 +1,12 @@
 // Scanning speed with a ViT-B/16-sized detector (random weights: speed does not depend on their values):
-// seconds to scan one minute of 720p video at 32 frames, and still images per second with face detection, in fp32
-// and int8, next to a decode-only baseline and the sequential (face detection in-thread) video scan measured in the
+// seconds to scan one minute of 720p video at 32 frames, and still images per second with face detection (one at a
+// time, and a folder of them scanned STILL_JOBS at a time as `scan --jobs`), in fp32 and int8, next to a decode-only
+// baseline and the sequential (face detection in-thread) video scan measured in the
 // same run, with the machine's load average (other work slows every figure).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { decodeImage, ffmpegBinary, readVideoFrames, uniform } from '../data/media/index.js';
 import { Detector } from '../detect/detector.js';
 import { Graph } from '../graph/index.js';
@@ -25,6 +26,11 @@ export interface ScanBenchResult {
   /** the same detector with int8 transformer blocks */
   vit_b16_int8_video_s: number;
   vit_b16_int8_images_per_s: number;
+  /** the stills (3 copies of the list) as one folder scanned STILL_JOBS at a time (`scan --jobs`), fp32 and int8 */
+  vit_b16_images_jobs_per_s: number;
+  vit_b16_int8_images_jobs_per_s: number;
+  /** files scanned at once for the *_images_jobs_per_s figures */
+  still_jobs: number;
   /** fp32 with face detection in the scanning thread (videoFaceThread: false): the sequential baseline */
   vit_b16_video_sequential_s: number;
   decode_only_video_s: number;
@@ -97,10 +103,15 @@ export function minuteOf720p(still: string, path: string): void {
   ]);
 }
 
+/** Stills in flight for the concurrent figure: enough to keep the face thread and the model busy on 2 cores. */
+export const STILL_JOBS = 3;
+
 interface DetectorFigures {
   videoS: number;
   sequentialVideoS?: number;
   imagesPerS: number;
+  /** the stills as one folder, STILL_JOBS at a time */
+  jobsImagesPerS: number;
   stillRuns: number;
   videoRuns: number;
 }
@@ -150,13 +161,45 @@ async function measureDetector(
     t = performance.now();
     for (const p of list) await detector.scanImage(p);
     const imagesPerS = list.length / ((performance.now() - t) / 1000);
+    const stillRuns = detector.modelRuns - runs;
+    const jobsImagesPerS = await stillsAtOnce(detector, list);
     const seq = sequentialVideoS === undefined ? '' : `, sequential ${sequentialVideoS.toFixed(2)} s`;
     log(
-      `${precision}: video ${videoS.toFixed(2)} s (${videoRuns} model runs${seq}), stills ${imagesPerS.toFixed(2)}/s (load ${loadNow()})`,
+      `${precision}: video ${videoS.toFixed(2)} s (${videoRuns} model runs${seq}), stills ${imagesPerS.toFixed(2)}/s, ` +
+        `${STILL_JOBS} at a time ${jobsImagesPerS.toFixed(2)}/s (load ${loadNow()})`,
     );
-    return { videoS, sequentialVideoS, imagesPerS, stillRuns: detector.modelRuns - runs, videoRuns };
+    return { videoS, sequentialVideoS, imagesPerS, jobsImagesPerS, stillRuns, videoRuns };
   } finally {
     detector.dispose();
+  }
+}
+
+/** Copies of the stills in the folder of the concurrent figure, so that filling and draining the pipeline (the
+ * first still's face stage, the last one's scoring, which nothing overlaps) weigh little in it. */
+const STILL_FOLDER_COPIES = 3;
+
+/**
+ * Stills per second of `scanPath` over a folder holding STILL_FOLDER_COPIES copies of `list`, STILL_JOBS at a
+ * time, after a warm-up.
+ */
+async function stillsAtOnce(detector: Detector, list: string[]): Promise<number> {
+  const folder = mkdtempSync(join(tmpdir(), 'fsvfm-bench-stills-'));
+  const files = Array.from({ length: STILL_FOLDER_COPIES }, () => list).flat();
+  try {
+    files.forEach((p, i) => {
+      copyFileSync(p, join(folder, `${i}-${basename(p)}`));
+    });
+    // the face thread starts and its code warms up before the timing
+    await detector.prepareStills();
+    await detector.scanPath(folder, { jobs: STILL_JOBS });
+    const t = performance.now();
+    const items = await detector.scanPath(folder, { jobs: STILL_JOBS });
+    const perS = files.length / ((performance.now() - t) / 1000);
+    const bad = items.find((it) => it.status !== 'ok');
+    if (bad) throw new Error(`benchmark still scan ended ${bad.status}: ${bad.reason}`);
+    return perS;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -190,6 +233,9 @@ export async function benchScan(o: ScanBenchOptions): Promise<ScanBenchResult> {
     vit_b16_images_per_s: fp32.imagesPerS,
     vit_b16_int8_video_s: int8.videoS,
     vit_b16_int8_images_per_s: int8.imagesPerS,
+    vit_b16_images_jobs_per_s: fp32.jobsImagesPerS,
+    vit_b16_int8_images_jobs_per_s: int8.jobsImagesPerS,
+    still_jobs: STILL_JOBS,
     vit_b16_video_sequential_s: fp32.sequentialVideoS!,
     decode_only_video_s: decodeVideo,
     decode_only_images_per_s: decodeImages,

@@ -1,7 +1,7 @@
 // The scanning API: media in, typed per-face / per-frame / per-track / per-item results out.
 //   image → faces (detector) → crops (named recipe) → normalised tensors → batched model runs → P(fake)
 //   video → sampled frames (uniform 32 by default, SPEC §6.1) → the same per frame → tracks → mean (SPEC §7.2)
-import { type CropRecipe, cropRecipe, type FaceCrop } from '../data/crops/index.js';
+import { type CropRecipe, cropRecipe, type FaceCrop, rememberFaceRect } from '../data/crops/index.js';
 import { listInputFiles } from '../data/datasets/listInputFiles.js';
 import { type FaceDetection, FaceDetector, FaceDetectorThread } from '../data/faces/index.js';
 import { resizeRgb } from '../data/image/resize.js';
@@ -66,8 +66,9 @@ export interface DetectorOptions {
   /** at most this many faces per image/frame (default 10) */
   maxFaces?: number;
   /**
-   * detect the faces of video frames in a worker thread (default true), so detection overlaps cropping and
-   * scoring; the results are the same either way. The thread starts with the first video (or `prepareVideo`).
+   * detect the faces of video frames, and of stills scanned concurrently (`scanPath` with jobs > 1), in a worker
+   * thread (default true), so detection overlaps cropping and scoring; the results are the same either way. The
+   * thread starts with the first video or concurrent still (or `prepareVideo` / `prepareStills`).
    */
   videoFaceThread?: boolean;
   /**
@@ -103,7 +104,11 @@ export interface VideoScanOptions extends ScanOptions {
 }
 
 export interface PathScanOptions extends VideoScanOptions {
-  /** files decoded concurrently (default 1) */
+  /**
+   * files scanned concurrently (default 1). Above 1, the faces of stills are found in the face detection thread
+   * (unless `videoFaceThread` is false), so one still's faces are found while another's are scored; the results
+   * are the same.
+   */
   jobs?: number;
   /** called after each file */
   onItem?: (item: ScanItem, done: number, total: number) => void;
@@ -193,9 +198,23 @@ export class Detector {
     await this.videoFaces();
   }
 
-  /** Scores a still image: a path, encoded bytes, or decoded pixels. */
-  async scanImage(input: string | Buffer | RgbImage, opts: ScanOptions = {}): Promise<ScanItem> {
+  /** Starts the face detection thread that `scanPath` with jobs > 1 finds stills' faces in, so the first does not wait. */
+  async prepareStills(): Promise<void> {
     this.check();
+    await this.threadFaces();
+  }
+
+  /** Scores a still image: a path, encoded bytes, or decoded pixels. */
+  scanImage(input: string | Buffer | RgbImage, opts: ScanOptions = {}): Promise<ScanItem> {
+    this.check();
+    return this.scanStill(input, opts, this.faces);
+  }
+
+  private async scanStill(
+    input: string | Buffer | RgbImage,
+    opts: ScanOptions,
+    finder: FaceFinder,
+  ): Promise<ScanItem> {
     const name = typeof input === 'string' ? input : Buffer.isBuffer(input) ? 'image buffer' : 'image';
     const t0 = performance.now();
     opts.signal?.throwIfAborted();
@@ -208,7 +227,7 @@ export class Detector {
       }
     } else img = input;
     opts.signal?.throwIfAborted();
-    const frame = await this.scanFrame(img, 0, null, opts);
+    const frame = await this.scanFrame(img, 0, null, opts, finder);
     for (const f of frame.faces) f.track = f.p_fake === null ? null : 0;
     const item = this.finish(name, 'image', [frame], null, t0);
     this.opts.onProgress?.({ input: name, stage: 'done', done: 1, total: 1 });
@@ -297,12 +316,25 @@ export class Detector {
   }
 
   /** Scores a file of any kind: images and videos are told apart by content. */
-  async scanFile(path: string, opts: VideoScanOptions = {}): Promise<ScanItem> {
+  scanFile(path: string, opts: VideoScanOptions = {}): Promise<ScanItem> {
     this.check();
+    return this.scanAnyFile(path, opts, false);
+  }
+
+  /** scanFile; `stillsInThread`: find a still's faces in the face detection thread. */
+  private async scanAnyFile(
+    path: string,
+    opts: VideoScanOptions,
+    stillsInThread: boolean,
+  ): Promise<ScanItem> {
     const t0 = performance.now();
     opts.signal?.throwIfAborted();
     const kind = await mediaKind(path);
-    if (kind === 'image') return this.scanImage(path, opts);
+    if (kind === 'image') {
+      // a thread that cannot start costs the overlap, not the scan: the faces are then found here
+      const finder = stillsInThread ? await this.threadFaces().catch(() => this.faces) : this.faces;
+      return this.scanStill(path, opts, finder);
+    }
     if (kind === 'video') return this.scanVideo(path, opts);
     // let the decoders word the problem (damaged image, no video stream, not media at all)
     const why = await probeVideo(path).then(
@@ -319,6 +351,8 @@ export class Detector {
     const jobs = opts.jobs ?? 1;
     if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`jobs must be a positive integer, got ${jobs}`);
     const items = new Array<ScanItem>(files.length);
+    // concurrent stills: one still's faces are found in the thread while the calling thread scores another's
+    const stillsInThread = jobs > 1 && files.length > 1 && this.opts.videoFaceThread !== false;
     let next = 0;
     let done = 0;
     const worker = async (): Promise<void> => {
@@ -327,7 +361,7 @@ export class Detector {
         const i = next++;
         const file = files[i]!;
         try {
-          items[i] = await this.scanFile(file, opts);
+          items[i] = await this.scanAnyFile(file, opts, stillsInThread);
         } catch (err) {
           if (opts.signal?.aborted) throw opts.signal.reason;
           if (err instanceof MediaLimitError)
@@ -352,9 +386,32 @@ export class Detector {
     if (this.disposed) throw new Error('Detector used after dispose()');
   }
 
-  /** The face finder of video frames: the worker thread unless turned off (started on first use, again if it died). */
-  private async videoFaces(): Promise<FaceFinder> {
-    if (this.opts.videoFaceThread === false) return this.faces;
+  /** The face finder of video frames: the worker thread unless turned off. */
+  private videoFaces(): Promise<FaceFinder> {
+    return this.opts.videoFaceThread === false ? Promise.resolve(this.faces) : this.threadFaces();
+  }
+
+  /**
+   * The worker thread as a face finder (started on first use, again if it died). For recipes cut around dlib's
+   * window it places the windows too, and they are remembered for the crop (the same code on the same pixels).
+   */
+  private async threadFaces(): Promise<FaceFinder> {
+    const thread = await this.startedFaceThread();
+    if (!this.recipe.usesDlibRect) return thread;
+    return {
+      detect: async (img) => {
+        const { faces, rects } = await thread.detectWithDlibRects(img);
+        faces.forEach((face, i) => {
+          const rect = rects[i];
+          if (rect) rememberFaceRect(face, rect);
+        });
+        return faces;
+      },
+    };
+  }
+
+  /** The face detection thread, started on first use, again if it died. */
+  private async startedFaceThread(): Promise<FaceDetectorThread> {
     const started = this.faceThread;
     const running = await started?.catch(() => undefined);
     // only the call that finds the dead thread still in place replaces it (concurrent scans share the new one)

@@ -185,7 +185,12 @@ export function registerScan(program: Command): void {
     .option('--frames <n>', 'frames sampled uniformly per video', positiveInt('--frames'), 32)
     .option('--fps <k>', 'sample k frames per second instead of --frames', positiveNumber('--fps'))
     .option('--aggregate <how>', `video score from frame scores: ${VIDEO_AGGREGATIONS.join('|')}`, 'mean')
-    .option('--jobs <n>', 'files decoded concurrently', positiveInt('--jobs'), 1)
+    .option(
+      '--jobs <n>',
+      "files scanned concurrently; above 1 stills' faces are found in a worker thread while others are scored (3: fastest on 2 cores)",
+      positiveInt('--jobs'),
+      1,
+    )
     .option('--json', 'print {"items": [...]} as JSON on stdout')
     .option('--csv <out.csv>', 'write one CSV row per item')
     .option('--report <out.html>', 'write a self-contained HTML report (timelines, crops, heatmaps)')

@@ -46,6 +46,8 @@ export interface FaceCrop {
 
 export interface CropRecipe {
   name: string;
+  /** the crop is placed around dlib's window (faceRect.ts), which may be located beforehand, e.g. in another thread */
+  usesDlibRect: boolean;
   crop(img: RgbImage, face: FaceDetection): FaceCrop;
 }
 
@@ -68,7 +70,11 @@ export function cropRecipe(name: string): CropRecipe {
         `(e.g. ${DEFAULT_RECIPE}), or fas-align-<padding> with padding in [0, 2] (e.g. ${FAS_RECIPE})`,
     );
   }
-  return { name, crop: (img, face) => kind.cut(name, factor, img, face) };
+  return {
+    name,
+    usesDlibRect: m![1] === 'fsfm-dlib',
+    crop: (img, face) => kind.cut(name, factor, img, face),
+  };
 }
 
 function finish(recipe: string, native: RgbImage, toNative: Affine2D, box: CropBox): FaceCrop {

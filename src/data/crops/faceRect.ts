@@ -18,9 +18,21 @@ export interface FaceRect {
 
 // one scanner per image: it caches the pyramid, which every face of the image shares
 const scanners = new WeakMap<RgbImage, DlibFaceScanner>();
+// windows already placed for a detection (by the face detection thread, which ran this same code on the same pixels)
+const placed = new WeakMap<FaceDetection, FaceRect>();
+
+/**
+ * Records `rect` as what `locateFaceRect(img, face)` returns for this detection object, because it was computed
+ * elsewhere (another thread) on the same pixels; the window is then not searched again.
+ */
+export function rememberFaceRect(face: FaceDetection, rect: FaceRect): void {
+  placed.set(face, rect);
+}
 
 /** dlib's rectangle for this face, and whether dlib's detector or the mesh estimate placed it. */
 export function locateFaceRect(img: RgbImage, face: FaceDetection): FaceRect {
+  const known = placed.get(face);
+  if (known) return known;
   const guess = dlibRectFromMesh(requireMesh('the dlib face box', face));
   let scanner = scanners.get(img);
   if (!scanner) {

@@ -12,5 +12,5 @@ export type { DlibRect } from './dlibRect.js';
 export { dlibRectFromMesh } from './dlibRectFromMesh.js';
 export { dlibSquareRegion, type SquareRegion, squareIoU } from './dlibSquareCrop.js';
 export { extractRegion, warpAffineBilinear } from './extractRegion.js';
-export { faceRect } from './faceRect.js';
+export { type FaceRect, faceRect, locateFaceRect, rememberFaceRect } from './faceRect.js';
 export { fasAlignTransform, MTCNN_MEAN_FACE } from './fasAlignment.js';

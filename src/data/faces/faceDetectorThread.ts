@@ -1,21 +1,38 @@
 // Face detection (BlazeFace + mesh + iris on tfjs-wasm) in a worker thread. tfjs-wasm computes synchronously on the
 // thread that calls it, as onnxruntime-node's `run` does: with detection here, a video scan detects faces in the
 // next frames while the calling thread places crops and scores the previous ones. The worker runs the same
-// FaceDetector, so the detections are the ones an in-thread detector returns.
+// FaceDetector, so the detections are the ones an in-thread detector returns. On request it also places each face's
+// dlib window (crops/faceRect.ts, the costliest step of the fsfm-dlib crops after detection) with the same code the
+// calling thread would run, so that work overlaps scoring too.
 import { Worker } from 'node:worker_threads';
+import type { FaceRect } from '../crops/faceRect.js';
 import type { RgbImage } from '../image/rgbImage.js';
 import type { FaceDetection } from './faceDetection.js';
 import type { FaceDetectorOptions } from './faceDetector.js';
 
-export type ToFaceThread = { type: 'detect'; id: number; width: number; height: number; data: Uint8Array };
+export type ToFaceThread = {
+  type: 'detect';
+  id: number;
+  width: number;
+  height: number;
+  data: Uint8Array;
+  /** also place each face's dlib window */
+  dlibRects: boolean;
+};
 export type FromFaceThread =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
-  | { type: 'faces'; id: number; faces: FaceDetection[] }
+  | { type: 'faces'; id: number; faces: FaceDetection[]; rects: (FaceRect | null)[] }
   | { type: 'error'; id: number; message: string };
 
+/** Faces with, per face, its dlib window, or null where it was not placed (not asked, or placing it failed). */
+export interface FacesWithRects {
+  faces: FaceDetection[];
+  rects: (FaceRect | null)[];
+}
+
 interface Pending {
-  resolve: (faces: FaceDetection[]) => void;
+  resolve: (found: FacesWithRects) => void;
   reject: (err: Error) => void;
 }
 
@@ -47,7 +64,7 @@ export class FaceDetectorThread {
       const p = this.pending.get(msg.id);
       this.pending.delete(msg.id);
       if (this.pending.size === 0) worker.unref();
-      if (msg.type === 'faces') p?.resolve(msg.faces);
+      if (msg.type === 'faces') p?.resolve({ faces: msg.faces, rects: msg.rects });
       else p?.reject(new Error(msg.message));
     });
     const fail = (err: Error): void => {
@@ -90,13 +107,32 @@ export class FaceDetectorThread {
   }
 
   /** As FaceDetector.detect; the pixels are copied to the thread, so `img` stays usable. */
-  detect(img: RgbImage): Promise<FaceDetection[]> {
+  async detect(img: RgbImage): Promise<FaceDetection[]> {
+    return (await this.request(img, false)).faces;
+  }
+
+  /**
+   * As detect, and each face's dlib window as `locateFaceRect(img, face)` gives it; null for a face where that
+   * throws (no mesh), so the caller's own call reports the error.
+   */
+  detectWithDlibRects(img: RgbImage): Promise<FacesWithRects> {
+    return this.request(img, true);
+  }
+
+  private request(img: RgbImage, dlibRects: boolean): Promise<FacesWithRects> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
-    return new Promise<FaceDetection[]>((resolve, reject) => {
+    return new Promise<FacesWithRects>((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
-      const msg: ToFaceThread = { type: 'detect', id, width: img.width, height: img.height, data: img.data };
+      const msg: ToFaceThread = {
+        type: 'detect',
+        id,
+        width: img.width,
+        height: img.height,
+        data: img.data,
+        dlibRects,
+      };
       this.worker.postMessage(msg);
     });
   }

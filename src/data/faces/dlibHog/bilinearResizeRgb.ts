@@ -88,54 +88,47 @@ export class BilinearResizePlan {
     return { rows: { start: r0, end: r1 + 1 }, cols: { start: c0, end: c1 + 1 } };
   }
 
-  /** Output pixels rows × cols, reading `input` (which must cover `inputSpans(rows, cols)`). */
-  resize(input: PixelRegion, rows: Span, cols: Span): PixelRegion {
+  /**
+   * Output pixels rows × cols into the kernel's memory at `dstPtr` (row stride width × 3), reading `src` there
+   * (which must cover `inputSpans(rows, cols)`); `colsPtr` has room for 16 bytes per output column.
+   */
+  resizeInKernel(
+    kernel: RowKernel,
+    src: KernelRegion,
+    rows: Span,
+    cols: Span,
+    dstPtr: number,
+    colsPtr: number,
+  ) {
     const width = cols.end - cols.start;
-    const height = rows.end - rows.start;
-    const src = input.data;
-    // only the input rows/cols this output reads go to the kernel's memory (the input may be a whole image)
-    const need = this.inputSpans(rows, cols);
-    const x0 = need.cols.start;
-    const y0 = need.rows.start;
-    const inStride = (need.cols.end - x0) * 3;
-    const inRows = need.rows.end - y0;
     // The SSE columns are a prefix of every row: the WebAssembly kernel does those (same float32 operations),
     // the scalar tail is done here in float64 as dlib's tail loop does.
     let simdCount = 0;
     while (simdCount < width && this.colIsSimd[cols.start + simdCount] === 1) simdCount++;
-    const colsPtr = 0;
-    const srcPtr = colsPtr + simdCount * 16;
-    const dstPtr = srcPtr + inStride * inRows + 16;
-    const kernel = rowKernel(dstPtr + width * height * 3 + 16);
     const colInts = new Int32Array(kernel.memory.buffer, colsPtr, simdCount * 4);
     const colFloats = new Float32Array(kernel.memory.buffer, colsPtr, simdCount * 4);
     for (let k = 0; k < simdCount; k++) {
       const c = cols.start + k;
-      colInts[k * 4] = (this.colLeft[c] - x0) * 3;
-      colInts[k * 4 + 1] = (this.colRight[c] - x0) * 3;
+      colInts[k * 4] = (this.colLeft[c] - src.x0) * 3;
+      colInts[k * 4 + 1] = (this.colRight[c] - src.x0) * 3;
       colFloats[k * 4 + 2] = this.colFrac[c];
       colFloats[k * 4 + 3] = 1 - this.colFrac[c];
     }
     const mem = new Uint8Array(kernel.memory.buffer);
-    const srcStride = input.width * 3;
-    for (let y = 0; y < inRows; y++) {
-      const from = (y + y0 - input.y0) * srcStride + (x0 - input.x0) * 3;
-      mem.set(src.subarray(from, from + inStride), srcPtr + y * inStride);
-    }
     for (let r = rows.start; r < rows.end; r++) {
       const tb = this.rowFrac[r];
-      const top = (this.rowTop[r] - y0) * inStride;
-      const bottom = (this.rowBottom[r] - y0) * inStride;
+      const top = (this.rowTop[r] - src.y0) * src.stride;
+      const bottom = (this.rowBottom[r] - src.y0) * src.stride;
       const rowOut = dstPtr + (r - rows.start) * width * 3;
-      if (simdCount > 0) kernel.resizeRow(srcPtr, rowOut, colsPtr, simdCount, top, bottom, tb, 1 - tb);
+      if (simdCount > 0) kernel.resizeRow(src.ptr, rowOut, colsPtr, simdCount, top, bottom, tb, 1 - tb);
       // Storing into the Uint8Array truncates, as dlib's unsigned char cast does.
       for (let k = simdCount; k < width; k++) {
         const c = cols.start + k;
         const lr = this.colFrac[c];
-        const tl = srcPtr + top + (this.colLeft[c] - x0) * 3;
-        const tr = srcPtr + top + (this.colRight[c] - x0) * 3;
-        const bl = srcPtr + bottom + (this.colLeft[c] - x0) * 3;
-        const br = srcPtr + bottom + (this.colRight[c] - x0) * 3;
+        const tl = src.ptr + top + (this.colLeft[c] - src.x0) * 3;
+        const tr = src.ptr + top + (this.colRight[c] - src.x0) * 3;
+        const bl = src.ptr + bottom + (this.colLeft[c] - src.x0) * 3;
+        const br = src.ptr + bottom + (this.colRight[c] - src.x0) * 3;
         const o = rowOut + k * 3;
         for (let ch = 0; ch < 3; ch++) {
           mem[o + ch] =
@@ -144,19 +137,77 @@ export class BilinearResizePlan {
         }
       }
     }
-    return {
-      fullWidth: this.outWidth,
-      fullHeight: this.outHeight,
-      x0: cols.start,
-      y0: rows.start,
-      width,
-      height,
-      data: mem.slice(dstPtr, dstPtr + width * height * 3),
-    };
   }
 }
 
-interface RowKernel {
+/** A region of an image held in the kernel's memory: pixel (x, y) at `ptr + (y - y0) * stride + (x - x0) * 3`. */
+export interface KernelRegion {
+  ptr: number;
+  x0: number;
+  y0: number;
+  stride: number;
+}
+
+/** One resampling of a chain: output rows × cols of `plan`, read from the previous step's output (or the image). */
+export interface ResizeStep {
+  plan: BilinearResizePlan;
+  rows: Span;
+  cols: Span;
+  /** return this step's output (the others are only read by the next step) */
+  keep: boolean;
+}
+
+/**
+ * Runs resamplings one after the other, each reading the previous one's output (the first reads `image`), all in
+ * the kernel's memory: the image region the first step needs is copied in once, every output stays there for the
+ * next step, and only the kept outputs are copied out. Each step's region must cover what the next one reads.
+ */
+export function resizeChain(image: PixelRegion, steps: readonly ResizeStep[]): (PixelRegion | undefined)[] {
+  if (steps.length === 0) return [];
+  const first = steps[0]!;
+  const need = first.plan.inputSpans(first.rows, first.cols);
+  const inStride = (need.cols.end - need.cols.start) * 3;
+  const inRows = need.rows.end - need.rows.start;
+  // layout: column records, the image region, then each step's output; 16 bytes of slack after each (the kernel
+  // reads and writes 4 bytes a pixel)
+  let colsBytes = 0;
+  for (const st of steps) colsBytes = Math.max(colsBytes, (st.cols.end - st.cols.start) * 16);
+  const colsPtr = 0;
+  const imagePtr = colsPtr + colsBytes + 16;
+  const outPtrs: number[] = [];
+  let end = imagePtr + inStride * inRows + 16;
+  for (const st of steps) {
+    outPtrs.push(end);
+    end += (st.rows.end - st.rows.start) * (st.cols.end - st.cols.start) * 3 + 16;
+  }
+  const kernel = rowKernel(end);
+  const mem = new Uint8Array(kernel.memory.buffer);
+  const srcStride = image.width * 3;
+  for (let y = 0; y < inRows; y++) {
+    const from = (y + need.rows.start - image.y0) * srcStride + (need.cols.start - image.x0) * 3;
+    mem.set(image.data.subarray(from, from + inStride), imagePtr + y * inStride);
+  }
+  let src: KernelRegion = { ptr: imagePtr, x0: need.cols.start, y0: need.rows.start, stride: inStride };
+  return steps.map((st, i) => {
+    const width = st.cols.end - st.cols.start;
+    const height = st.rows.end - st.rows.start;
+    const dst = outPtrs[i]!;
+    st.plan.resizeInKernel(kernel, src, st.rows, st.cols, dst, colsPtr);
+    src = { ptr: dst, x0: st.cols.start, y0: st.rows.start, stride: width * 3 };
+    if (!st.keep) return undefined;
+    return {
+      fullWidth: st.plan.outWidth,
+      fullHeight: st.plan.outHeight,
+      x0: st.cols.start,
+      y0: st.rows.start,
+      width,
+      height,
+      data: mem.slice(dst, dst + width * height * 3),
+    };
+  });
+}
+
+export interface RowKernel {
   memory: WebAssembly.Memory;
   resizeRow(
     src: number,

@@ -6,12 +6,17 @@ const f32 = Math.fround;
 export const FHOG_PLANES = 31;
 
 /** The unit vectors dlib snaps gradients to (fhog.h, `directions`), as the float32 values it stores. */
-const DIR_X = [1.0, 0.9397, 0.766, 0.5, 0.1736, -0.1736, -0.5, -0.766, -0.9397].map(f32);
-const DIR_Y = [0.0, 0.342, 0.6428, 0.866, 0.9848, 0.9848, 0.866, 0.6428, 0.342].map(f32);
+const DIR_X = new Float32Array([1.0, 0.9397, 0.766, 0.5, 0.1736, -0.1736, -0.5, -0.766, -0.9397]);
+const DIR_Y = new Float32Array([0.0, 0.342, 0.6428, 0.866, 0.9848, 0.9848, 0.866, 0.6428, 0.342]);
 const EPS = f32(0.0001);
 const F02 = f32(0.2);
 const F01 = f32(0.1);
 const TEXTURE_SCALE = f32(2 * 0.2357);
+
+/** One lane's normaliser: 0.2 · sqrt(sum of the four cell energies + eps), in dlib's float32 order. */
+function laneNorm(a: number, b: number, c: number, d: number): number {
+  return f32(F02 * f32(Math.sqrt(f32(f32(f32(f32(a + b) + c) + d) + EPS))));
+}
 
 /** Global fHOG grid of one image size (`impl_extract_fhog_features`' cells_nr, hog_nr, visible_nr, ...). */
 export interface FhogGrid {
@@ -87,34 +92,56 @@ export function fhogFeatures(img: PixelRegion, grid: FhogGrid, rows: Span, cols:
   };
   if (outRows === 0 || outCols === 0) return block;
   const s = grid.cellSize;
-  // histogram cells (unpadded indices) cy0 .. cy0+hr-1 and cx0 .. cx0+hc-1
+  // histogram cells (unpadded indices) cy0-1 .. cy0+hr and cx0-1 .. cx0+hc: the block's hr × hc cells plus a border
+  // of one that catches the votes of the outermost pixels (dlib drops them too), so votes need no bounds checks
   const cy0 = fy0;
   const cx0 = fx0;
   const hr = outRows + 2;
   const hc = outCols + 2;
-  const hist = new Float32Array(hr * hc * 18);
+  const bw = hc + 2;
+  const hist = new Float32Array((hr + 2) * bw * 18);
   const pix = fhogPixelSpans(grid, { start: fy0, end: fy1 }, { start: fx0, end: fx1 });
   const yStart = Math.max(1, pix.rows.start + 1);
   const yEnd = Math.min(grid.visibleRows, pix.rows.end - 1);
   const xStart = Math.max(1, pix.cols.start + 1);
   const xEnd = Math.min(grid.visibleCols, pix.cols.end - 1);
+  const simdEnd = Math.max(xStart, Math.min(xEnd, grid.simdEnd));
   const data = img.data;
   const stride = img.width * 3;
-  const vote = (cellY: number, cellX: number, bin: number, amount: number) => {
-    const ly = cellY - cy0;
-    const lx = cellX - cx0;
-    if (ly < 0 || ly >= hr || lx < 0 || lx >= hc) return;
-    hist[(ly * hc + lx) * 18 + bin] += amount;
-  };
+  // per column: the left one of the two cells it votes into (bordered local index) and its two bilinear weights,
+  // as dlib's SIMD loop (weights x magnitude first) or scalar tail (weights alone) computes them
+  const nx = Math.max(0, xEnd - xStart);
+  const colCell = new Int32Array(nx);
+  const colW0 = new Float32Array(nx);
+  const colW1 = new Float32Array(nx);
+  for (let x = xStart; x < xEnd; x++) {
+    const k = x - xStart;
+    if (x < simdEnd) {
+      const xp = f32(f32(f32(x + 0.5) / s) + 0.5);
+      const ixp = Math.trunc(xp);
+      colCell[k] = ixp - 1 - cx0 + 1;
+      colW0[k] = f32(xp - ixp);
+      colW1[k] = f32(1 - f32(xp - ixp));
+    } else {
+      const xp = f32((x + 0.5) / s - 0.5);
+      const ixp = Math.floor(xp);
+      colCell[k] = ixp - cx0 + 1;
+      colW0[k] = f32(xp - ixp);
+      colW1[k] = f32(1 - colW0[k]);
+    }
+  }
   for (let y = yStart; y < yEnd; y++) {
     const yp = f32((y + 0.5) / s - 0.5);
     const iyp = Math.floor(yp);
     const vy0 = f32(yp - iyp);
     const vy1 = f32(1 - vy0);
+    // bordered local offset of cell row iyp
+    const rowTop = (iyp - cy0 + 1) * bw;
     const rowBase = (y - img.y0) * stride - img.x0 * 3;
+    const below = bw * 18;
     for (let x = xStart; x < xEnd; x++) {
       const p = rowBase + x * 3;
-      const simd = x < grid.simdEnd;
+      const simd = x < simdEnd;
       // get_gradient: per channel centred differences; the channel with the largest squared magnitude wins
       // (ties go to the later channel in the SIMD version, to the earlier one in the scalar version).
       let gx = data[p + 3] - data[p - 3];
@@ -132,10 +159,9 @@ export function fhogFeatures(img: PixelRegion, grid: FhogGrid, rows: Span, cols:
       }
       let best = 0;
       let bin = 0;
+      // (dlib's SIMD and scalar versions multiply in opposite operand order: the same float32 products)
       for (let o = 0; o < 9; o++) {
-        const dot = simd
-          ? f32(f32(gx * DIR_X[o]) + f32(gy * DIR_Y[o]))
-          : f32(f32(DIR_X[o] * gx) + f32(DIR_Y[o] * gy));
+        const dot = f32(f32(gx * DIR_X[o]) + f32(gy * DIR_Y[o]));
         if (dot > best) {
           best = dot;
           bin = o;
@@ -145,80 +171,106 @@ export function fhogFeatures(img: PixelRegion, grid: FhogGrid, rows: Span, cols:
         }
       }
       const v = f32(Math.sqrt(len));
+      const k = x - xStart;
+      const left = (rowTop + colCell[k]) * 18 + bin;
       if (simd) {
-        const xp = f32(f32(f32(x + 0.5) / s) + 0.5);
-        const ixp = Math.trunc(xp);
-        const vx0 = f32(f32(xp - ixp) * v);
-        const vx1 = f32(f32(1 - f32(xp - ixp)) * v);
-        // padded hist[iyp+1][ixp] is unpadded cell (iyp, ixp-1)
-        vote(iyp, ixp - 1, bin, f32(vy1 * vx1));
-        vote(iyp + 1, ixp - 1, bin, f32(vy0 * vx1));
-        vote(iyp, ixp, bin, f32(vy1 * vx0));
-        vote(iyp + 1, ixp, bin, f32(vy0 * vx0));
+        const vx0 = f32(colW0[k] * v);
+        const vx1 = f32(colW1[k] * v);
+        hist[left] += f32(vy1 * vx1);
+        hist[left + below] += f32(vy0 * vx1);
+        hist[left + 18] += f32(vy1 * vx0);
+        hist[left + below + 18] += f32(vy0 * vx0);
       } else {
-        const xp = f32((x + 0.5) / s - 0.5);
-        const ixp = Math.floor(xp);
-        const vx0 = f32(xp - ixp);
-        const vx1 = f32(1 - vx0);
-        vote(iyp, ixp, bin, f32(f32(vy1 * vx1) * v));
-        vote(iyp + 1, ixp, bin, f32(f32(vy0 * vx1) * v));
-        vote(iyp, ixp + 1, bin, f32(f32(vy1 * vx0) * v));
-        vote(iyp + 1, ixp + 1, bin, f32(f32(vy0 * vx0) * v));
+        const vx0 = colW0[k];
+        const vx1 = colW1[k];
+        hist[left] += f32(f32(vy1 * vx1) * v);
+        hist[left + below] += f32(f32(vy0 * vx1) * v);
+        hist[left + 18] += f32(f32(vy1 * vx0) * v);
+        hist[left + below + 18] += f32(f32(vy0 * vx0) * v);
       }
     }
   }
+  // energy of each of the block's hr × hc cells
   const norm = new Float32Array(hr * hc);
-  for (let i = 0; i < hr * hc; i++) {
-    let n = 0;
-    for (let o = 0; o < 9; o++) {
-      const e = f32(hist[i * 18 + o] + hist[i * 18 + o + 9]);
-      n = f32(n + f32(e * e));
+  for (let ly = 0; ly < hr; ly++) {
+    for (let lx = 0; lx < hc; lx++) {
+      const at = ((ly + 1) * bw + lx + 1) * 18;
+      let n = 0;
+      for (let o = 0; o < 9; o++) {
+        const e = f32(hist[at + o] + hist[at + o + 9]);
+        n = f32(n + f32(e * e));
+      }
+      norm[ly * hc + lx] = n;
     }
-    norm[i] = n;
   }
   const planeSize = outRows * outCols;
   const out = block.data;
-  const N = (ly: number, lx: number) => norm[ly * hc + lx];
-  const nn = [0, 0, 0, 0];
-  const n = [0, 0, 0, 0];
-  const h = [0, 0, 0, 0];
-  const t = [0, 0, 0, 0];
-  // h = min(bin, nn) * n in each of the 4 normalisation lanes
-  const normalise = (bin: number) => {
-    for (let k = 0; k < 4; k++) h[k] = f32(Math.min(bin, nn[k]) * n[k]);
-  };
   for (let y = 0; y < outRows; y++) {
     for (let x = 0; x < outCols; x++) {
-      // the four 2×2 blocks around cell (y+1, x+1), lanes in dlib's z1..z4 order
-      const z1 = [N(y + 1, x + 1), N(y, x + 1), N(y + 1, x), N(y, x)];
-      const z2 = [N(y + 1, x + 2), N(y, x + 2), N(y + 1, x + 1), N(y, x + 1)];
-      const z3 = [N(y + 2, x + 1), N(y + 1, x + 1), N(y + 2, x), N(y + 1, x)];
-      const z4 = [N(y + 2, x + 2), N(y + 1, x + 2), N(y + 2, x + 1), N(y + 1, x + 1)];
-      for (let k = 0; k < 4; k++) {
-        const sum = f32(f32(f32(f32(z1[k] + z2[k]) + z3[k]) + z4[k]) + EPS);
-        nn[k] = f32(F02 * f32(Math.sqrt(sum)));
-        n[k] = f32(F01 / nn[k]);
-        t[k] = 0;
-      }
-      const cell = ((y + 1) * hc + (x + 1)) * 18;
+      // the four 2×2 blocks around cell (y+1, x+1): lane k of dlib's z1..z4 reads the cells (y+a, x+b) below,
+      // lanes in its order (1,1) (0,1) (1,0) (0,0) relative to the block's top-left
+      const r0 = y * hc + x;
+      const r1 = r0 + hc;
+      const r2 = r1 + hc;
+      const nn0 = laneNorm(norm[r1 + 1], norm[r1 + 2], norm[r2 + 1], norm[r2 + 2]);
+      const nn1 = laneNorm(norm[r0 + 1], norm[r0 + 2], norm[r1 + 1], norm[r1 + 2]);
+      const nn2 = laneNorm(norm[r1], norm[r1 + 1], norm[r2], norm[r2 + 1]);
+      const nn3 = laneNorm(norm[r0], norm[r0 + 1], norm[r1], norm[r1 + 1]);
+      const n0 = f32(F01 / nn0);
+      const n1 = f32(F01 / nn1);
+      const n2 = f32(F01 / nn2);
+      const n3 = f32(F01 / nn3);
+      const cell = ((y + 2) * bw + (x + 2)) * 18;
       const at = y * outCols + x;
-      // contrast-sensitive features, summed over the 4 normalisations (simd4f sum: (h0+h2)+(h1+h3))
+      let t0 = 0;
+      let t1 = 0;
+      let t2 = 0;
+      let t3 = 0;
+      // contrast-sensitive features, h = min(bin, nn) * n in each of the 4 normalisation lanes, summed over the
+      // lanes as simd4f sum does: (h0+h2)+(h1+h3); the texture sums gather 3 bins at a time before adding to t
       for (let o = 0; o < 18; o += 3) {
-        const group = [0, 0, 0, 0];
+        let g0 = 0;
+        let g1 = 0;
+        let g2 = 0;
+        let g3 = 0;
         for (let j = 0; j < 3; j++) {
-          normalise(hist[cell + o + j]);
-          out[(o + j) * planeSize + at] = f32(f32(h[0] + h[2]) + f32(h[1] + h[3]));
-          for (let k = 0; k < 4; k++) group[k] = j === 0 ? h[k] : f32(group[k] + h[k]);
+          const b = hist[cell + o + j];
+          const h0 = f32(Math.min(b, nn0) * n0);
+          const h1 = f32(Math.min(b, nn1) * n1);
+          const h2 = f32(Math.min(b, nn2) * n2);
+          const h3 = f32(Math.min(b, nn3) * n3);
+          out[(o + j) * planeSize + at] = f32(f32(h0 + h2) + f32(h1 + h3));
+          if (j === 0) {
+            g0 = h0;
+            g1 = h1;
+            g2 = h2;
+            g3 = h3;
+          } else {
+            g0 = f32(g0 + h0);
+            g1 = f32(g1 + h1);
+            g2 = f32(g2 + h2);
+            g3 = f32(g3 + h3);
+          }
         }
-        for (let k = 0; k < 4; k++) t[k] = f32(t[k] + group[k]);
+        t0 = f32(t0 + g0);
+        t1 = f32(t1 + g1);
+        t2 = f32(t2 + g2);
+        t3 = f32(t3 + g3);
       }
       // contrast-insensitive features
       for (let o = 0; o < 9; o++) {
-        normalise(f32(hist[cell + o] + hist[cell + o + 9]));
-        out[(18 + o) * planeSize + at] = f32(f32(h[0] + h[2]) + f32(h[1] + h[3]));
+        const b = f32(hist[cell + o] + hist[cell + o + 9]);
+        const h0 = f32(Math.min(b, nn0) * n0);
+        const h1 = f32(Math.min(b, nn1) * n1);
+        const h2 = f32(Math.min(b, nn2) * n2);
+        const h3 = f32(Math.min(b, nn3) * n3);
+        out[(18 + o) * planeSize + at] = f32(f32(h0 + h2) + f32(h1 + h3));
       }
       // texture features: the energy under each normalisation
-      for (let k = 0; k < 4; k++) out[(27 + k) * planeSize + at] = f32(t[k] * TEXTURE_SCALE);
+      out[27 * planeSize + at] = f32(t0 * TEXTURE_SCALE);
+      out[28 * planeSize + at] = f32(t1 * TEXTURE_SCALE);
+      out[29 * planeSize + at] = f32(t2 * TEXTURE_SCALE);
+      out[30 * planeSize + at] = f32(t3 * TEXTURE_SCALE);
     }
   }
   return block;

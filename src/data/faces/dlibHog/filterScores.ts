@@ -69,26 +69,32 @@ export function featureSpansFor(
 
 /**
  * One 1-D correlation as dlib's float_spatially_filter_image_separable computes it (image_transforms/
- * spatial_filtering.h): in SIMD columns three interleaved float32 accumulators (taps n ≡ 0, 1, 2 mod 3, the
- * leftover taps into the first) joined as a + (b + c); in tail columns one sequential float32 sum.
+ * spatial_filtering.h), of the taps with `src[at]`, `src[at + step]`, ...: in SIMD columns three interleaved
+ * float32 accumulators (taps n ≡ 0, 1, 2 mod 3, the leftover taps into the first) joined as a + (b + c); in tail
+ * columns one sequential float32 sum.
  */
-function correlate(taps: Float32Array, values: Float64Array, simd: boolean): number {
+function correlate(taps: Float32Array, src: Float32Array, at: number, step: number, simd: boolean): number {
   const n = taps.length;
   if (!simd) {
     let acc = 0;
-    for (let i = 0; i < n; i++) acc = f32(acc + f32(values[i] * taps[i]));
+    for (let i = 0; i < n; i++) acc = f32(acc + f32(src[at + i * step] * taps[i]));
     return acc;
   }
   let a = 0;
   let b = 0;
   let c = 0;
   let i = 0;
+  let p = at;
   for (; i < n - 2; i += 3) {
-    a = f32(a + f32(values[i] * taps[i]));
-    b = f32(b + f32(values[i + 1] * taps[i + 1]));
-    c = f32(c + f32(values[i + 2] * taps[i + 2]));
+    a = f32(a + f32(src[p] * taps[i]));
+    b = f32(b + f32(src[p + step] * taps[i + 1]));
+    c = f32(c + f32(src[p + 2 * step] * taps[i + 2]));
+    p += 3 * step;
   }
-  for (; i < n; i++) a = f32(a + f32(values[i] * taps[i]));
+  for (; i < n; i++) {
+    a = f32(a + f32(src[p] * taps[i]));
+    p += step;
+  }
   return f32(a + f32(b + c));
 }
 
@@ -123,9 +129,9 @@ export function filterScores(
   const planeSize = feats.rows * feats.cols;
   const simd = new Uint8Array(w);
   for (let k = 0; k < w; k++) simd[k] = c0 + k < grid.simdEndCol ? 1 : 0;
-  const scratch = new Float64Array(dh * w);
-  const values = new Float64Array(Math.max(fr, fc));
-  const saliency = new Float64Array(h * w);
+  // every value below is a float32 (dlib's arithmetic), so float32 storage holds it exactly
+  const scratch = new Float32Array(dh * w);
+  const saliency = new Float32Array(h * w);
   let first = true;
   let densePlane = -1;
   if (!filter.useSeparable) throw new Error('full (non-separable) fHOG filters are not implemented');
@@ -137,24 +143,21 @@ export function filterScores(
       for (let i = 0; i < dh; i++) {
         const y = pr0 + i - grid.padTop - feats.y0;
         if (y < 0 || y >= feats.rows) continue;
+        const from = term.plane * planeSize + y * feats.cols;
         for (let j = 0; j < dw; j++) {
           const x = pc0 + j - grid.padLeft - feats.x0;
-          if (x >= 0 && x < feats.cols)
-            dense[i * dw + j] = feats.data[term.plane * planeSize + y * feats.cols + x];
+          if (x >= 0 && x < feats.cols) dense[i * dw + j] = feats.data[from + x];
         }
       }
     }
     // row filter over every row the column filter reads, then the column filter
     for (let i = 0; i < dh; i++) {
-      for (let k = 0; k < w; k++) {
-        for (let n = 0; n < fc; n++) values[n] = dense[i * dw + k + n];
-        scratch[i * w + k] = correlate(term.row, values, simd[k] === 1);
-      }
+      for (let k = 0; k < w; k++)
+        scratch[i * w + k] = correlate(term.row, dense, i * dw + k, 1, simd[k] === 1);
     }
     for (let i = 0; i < h; i++) {
       for (let k = 0; k < w; k++) {
-        for (let m = 0; m < fr; m++) values[m] = scratch[(i + m) * w + k];
-        const v = correlate(term.col, values, simd[k] === 1);
+        const v = correlate(term.col, scratch, i * w + k, w, simd[k] === 1);
         saliency[i * w + k] = first ? v : f32(saliency[i * w + k] + v);
       }
     }

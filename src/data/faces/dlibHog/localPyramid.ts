@@ -1,5 +1,5 @@
 import type { RgbImage } from '../../image/rgbImage.js';
-import { BilinearResizePlan } from './bilinearResizeRgb.js';
+import { BilinearResizePlan, type ResizeStep, resizeChain } from './bilinearResizeRgb.js';
 import { pyramid6DownSize, pyramid6PointDown, roundHalfUp, upsampledSize } from './dlibGeometry.js';
 import { clampSpan, type PixelRegion, type Span } from './pixelRegion.js';
 
@@ -63,7 +63,7 @@ export class LocalPyramid {
     return plan;
   }
 
-  /** The requested regions (clamped to each level), computing every lower level only where they need it. */
+  /** The requested levels' regions (clamped to each level), computing every lower level only where they need it. */
   regions(requests: readonly LevelRequest[]): Map<number, PixelRegion> {
     const top = Math.max(...requests.map((r) => r.level));
     const need: ({ rows: Span; cols: Span } | undefined)[] = new Array(top + 1);
@@ -87,8 +87,19 @@ export class LocalPyramid {
       const input = this.plan(l).inputSpans(n.rows, n.cols);
       merge(l - 1, input.rows, input.cols);
     }
-    const out = new Map<number, PixelRegion>();
-    let previous: PixelRegion = {
+    // levels 0 .. the last one needed, each resampled from the one before
+    const steps: ResizeStep[] = [];
+    for (let l = 0; l <= top; l++) {
+      const n = need[l];
+      if (!n) break;
+      steps.push({
+        plan: this.plan(l),
+        rows: n.rows,
+        cols: n.cols,
+        keep: requests.some((r) => r.level === l),
+      });
+    }
+    const image: PixelRegion = {
       fullWidth: this.image.width,
       fullHeight: this.image.height,
       x0: 0,
@@ -97,12 +108,10 @@ export class LocalPyramid {
       height: this.image.height,
       data: this.image.data,
     };
-    for (let l = 0; l <= top; l++) {
-      const n = need[l];
-      if (!n) break;
-      previous = this.plan(l).resize(previous, n.rows, n.cols);
-      out.set(l, previous);
-    }
+    const out = new Map<number, PixelRegion>();
+    resizeChain(image, steps).forEach((region, l) => {
+      if (region) out.set(l, region);
+    });
     return out;
   }
 }
