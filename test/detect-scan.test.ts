@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { cropRecipe } from '../src/data/crops/index.js';
-import { FaceDetector } from '../src/data/faces/index.js';
+import { FaceDetector, type FaceDetectorThread } from '../src/data/faces/index.js';
 import { toTensorNormalized } from '../src/data/transforms/normalize.js';
 import { aggregateScores, Detector, linkTracks, parseCalibration } from '../src/detect/index.js';
 import { compile, Graph } from '../src/graph/index.js';
@@ -170,6 +170,42 @@ test('int8: concurrent stills (faces and dlib windows found in the face thread) 
     assert.deepEqual(three, one);
   } finally {
     int8.dispose();
+  }
+});
+
+test('a face thread that dies mid-folder costs the overlap, not the scan: its stills are found here instead', {
+  skip,
+}, async () => {
+  const root = join(dir, 'stills-thread-dies');
+  mkdirSync(root, { recursive: true });
+  for (const [i, name] of [
+    'astronaut.png',
+    'grace_hopper.jpg',
+    'astronaut.png',
+    'grace_hopper.jpg',
+  ].entries())
+    copyFileSync(join(media, name), join(root, `${i}-${name}`));
+  const detector = await Detector.create({ model, numHeads: 3 });
+  try {
+    const strip = (items: Awaited<ReturnType<Detector['scanPath']>>) =>
+      items.map(({ elapsed_ms: _t, ...rest }) => rest);
+    const one = strip(await detector.scanPath(root, { jobs: 1 }));
+    await detector.prepareStills();
+    const thread = await (detector as unknown as { faceThread: Promise<FaceDetectorThread> }).faceThread;
+    // the thread goes away once the first still is done, as a crashed worker would, with the next ones in flight
+    const two = strip(
+      await detector.scanPath(root, {
+        jobs: 2,
+        onItem: (_item, done) => {
+          if (done === 1) void thread.dispose();
+        },
+      }),
+    );
+    assert.equal(thread.alive, false);
+    assert.ok(one.every((it) => it.status === 'ok'));
+    assert.deepEqual(two, one);
+  } finally {
+    detector.dispose();
   }
 });
 

@@ -106,8 +106,9 @@ export interface VideoScanOptions extends ScanOptions {
 export interface PathScanOptions extends VideoScanOptions {
   /**
    * files scanned concurrently (default 1). Above 1, the faces of stills are found in the face detection thread
-   * (unless `videoFaceThread` is false), so one still's faces are found while another's are scored; the results
-   * are the same.
+   * (unless `videoFaceThread` is false), so one still's faces are found while another's are scored. Faces, boxes and
+   * crops are the same; so are scores in fp32, while int8 scores can depend on which stills' crops share a model
+   * run (activations are quantized over the whole batch), which happens when many faces wait at once.
    */
   jobs?: number;
   /** called after each file */
@@ -201,7 +202,7 @@ export class Detector {
   /** Starts the face detection thread that `scanPath` with jobs > 1 finds stills' faces in, so the first does not wait. */
   async prepareStills(): Promise<void> {
     this.check();
-    await this.threadFaces();
+    if (this.opts.videoFaceThread !== false) await this.threadFaces();
   }
 
   /** Scores a still image: a path, encoded bytes, or decoded pixels. */
@@ -318,23 +319,15 @@ export class Detector {
   /** Scores a file of any kind: images and videos are told apart by content. */
   scanFile(path: string, opts: VideoScanOptions = {}): Promise<ScanItem> {
     this.check();
-    return this.scanAnyFile(path, opts, false);
+    return this.scanAnyFile(path, opts, this.faces);
   }
 
-  /** scanFile; `stillsInThread`: find a still's faces in the face detection thread. */
-  private async scanAnyFile(
-    path: string,
-    opts: VideoScanOptions,
-    stillsInThread: boolean,
-  ): Promise<ScanItem> {
+  /** scanFile, finding a still's faces with `stillFaces`. */
+  private async scanAnyFile(path: string, opts: VideoScanOptions, stillFaces: FaceFinder): Promise<ScanItem> {
     const t0 = performance.now();
     opts.signal?.throwIfAborted();
     const kind = await mediaKind(path);
-    if (kind === 'image') {
-      // a thread that cannot start costs the overlap, not the scan: the faces are then found here
-      const finder = stillsInThread ? await this.threadFaces().catch(() => this.faces) : this.faces;
-      return this.scanStill(path, opts, finder);
-    }
+    if (kind === 'image') return this.scanStill(path, opts, stillFaces);
     if (kind === 'video') return this.scanVideo(path, opts);
     // let the decoders word the problem (damaged image, no video stream, not media at all)
     const why = await probeVideo(path).then(
@@ -352,7 +345,10 @@ export class Detector {
     if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`jobs must be a positive integer, got ${jobs}`);
     const items = new Array<ScanItem>(files.length);
     // concurrent stills: one still's faces are found in the thread while the calling thread scores another's
-    const stillsInThread = jobs > 1 && files.length > 1 && this.opts.videoFaceThread !== false;
+    const stillFaces =
+      jobs > 1 && files.length > 1 && this.opts.videoFaceThread !== false
+        ? this.concurrentStillFaces()
+        : this.faces;
     let next = 0;
     let done = 0;
     const worker = async (): Promise<void> => {
@@ -361,7 +357,7 @@ export class Detector {
         const i = next++;
         const file = files[i]!;
         try {
-          items[i] = await this.scanAnyFile(file, opts, stillsInThread);
+          items[i] = await this.scanAnyFile(file, opts, stillFaces);
         } catch (err) {
           if (opts.signal?.aborted) throw opts.signal.reason;
           if (err instanceof MediaLimitError)
@@ -406,6 +402,30 @@ export class Detector {
           if (rect) rememberFaceRect(face, rect);
         });
         return faces;
+      },
+    };
+  }
+
+  /**
+   * Stills' faces found in the face detection thread, for one `scanPath` call. A thread that cannot start, or dies
+   * mid-folder, costs the overlap, not the scan: those stills' faces are found in the calling thread instead, and a
+   * thread that failed to start is not tried again in this call (each try reloads the face models).
+   */
+  private concurrentStillFaces(): FaceFinder {
+    let inThread: Promise<FaceFinder | null> | null = null;
+    return {
+      detect: async (img) => {
+        inThread ??= this.threadFaces().catch(() => null);
+        const finder = await inThread;
+        if (!finder) return this.faces.detect(img);
+        try {
+          return await finder.detect(img);
+        } catch (err) {
+          // an alive thread's error is about this image, as the calling thread's would be
+          if ((await this.faceThread?.catch(() => undefined))?.alive) throw err;
+          inThread = null;
+          return this.faces.detect(img);
+        }
       },
     };
   }

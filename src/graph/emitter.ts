@@ -87,6 +87,7 @@ export class Emitter {
 
   /** A deduplicated constant of a float dtype with every element `value`. */
   filled(value: number, shape: Shape, dtype: DType): string {
+    if (dtype !== 'float32' && dtype !== 'float64') throw new Error(`filled: ${dtype} is not a float dtype`);
     const n = shape.reduce((a, d) => a * d, 1);
     const data = dtype === 'float64' ? new Float64Array(n).fill(value) : new Float32Array(n).fill(value);
     return this.cached(`${dtype}:${shape.join('x')}:${value}`, dtype, shape, data);

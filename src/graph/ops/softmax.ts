@@ -38,7 +38,10 @@ function rowDot(y: Tensor, g: Tensor, axis: number): Tensor {
   return pair ? reduceSum(mul(pair.dOut, pair.out), -1, true) : reduceSum(mul(g, y), axis, true);
 }
 
-/** The O = y·V whose gradient dO gave g = dO·Vᵀ, if g is exactly that product (y has no other consumer). */
+/**
+ * The O = y·V whose gradient dO gave g = dO·Vᵀ, if g is exactly such a product. Then Σⱼ gᵢⱼ·yᵢⱼ = Σ_d dOᵢ_d·Oᵢ_d
+ * whatever else reads y: a consumer that adds gradient makes g a sum, and the rule does not fire.
+ */
 function attentionOutput(y: Tensor, g: Tensor): { out: Tensor; dOut: Tensor } | null {
   const back = g.node;
   if (back?.op !== MatMulTransposedOp || !sameShape(g.shape, y.shape)) return null;
