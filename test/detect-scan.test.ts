@@ -121,11 +121,19 @@ test('scanPath on a folder with mixed files reports one item each, in path order
   );
 });
 
-test('concurrent stills (crops batched across images) score as one at a time does', { skip }, async () => {
-  const root = join(dir, 'stills');
+/** A folder `name` in the test folder holding copies of `stills` (test media), named to scan in the given order. */
+function stillsFolder(name: string, stills: readonly string[]): string {
+  const root = join(dir, name);
   mkdirSync(root, { recursive: true });
-  for (const [i, name] of ['astronaut.png', 'grace_hopper.jpg', 'astronaut.png'].entries())
-    copyFileSync(join(media, name), join(root, `${i}-${name}`));
+  for (const [i, still] of stills.entries()) copyFileSync(join(media, still), join(root, `${i}-${still}`));
+  return root;
+}
+
+const withoutTiming = (items: Awaited<ReturnType<Detector['scanPath']>>) =>
+  items.map(({ elapsed_ms: _t, ...rest }) => rest);
+
+test('concurrent stills (crops batched across images) score as one at a time does', { skip }, async () => {
+  const root = stillsFolder('stills', ['astronaut.png', 'grace_hopper.jpg', 'astronaut.png']);
   const summary = (items: Awaited<ReturnType<Detector['scanPath']>>) =>
     items.map((it) => ({
       input: it.input,
@@ -150,22 +158,17 @@ test('concurrent stills (crops batched across images) score as one at a time doe
 test('int8: concurrent stills (faces and dlib windows found in the face thread) score exactly as one at a time', {
   skip,
 }, async () => {
-  const root = join(dir, 'stills-int8');
-  mkdirSync(root, { recursive: true });
-  for (const [i, name] of [
+  const root = stillsFolder('stills-int8', [
     'astronaut.png',
     'grace_hopper.jpg',
     'astronaut.png',
     'grace_hopper.jpg',
-  ].entries())
-    copyFileSync(join(media, name), join(root, `${i}-${name}`));
+  ]);
   const int8 = await Detector.create({ model, numHeads: 3, precision: 'int8' });
   try {
-    const strip = (items: Awaited<ReturnType<Detector['scanPath']>>) =>
-      items.map(({ elapsed_ms: _t, ...rest }) => rest);
-    const one = strip(await int8.scanPath(root, { jobs: 1 }));
+    const one = withoutTiming(await int8.scanPath(root, { jobs: 1 }));
     // at most 4 crops queue (half the batch of 8), so each still still runs alone in the batch-1 program
-    const three = strip(await int8.scanPath(root, { jobs: 3 }));
+    const three = withoutTiming(await int8.scanPath(root, { jobs: 3 }));
     assert.ok(one.every((it) => it.status === 'ok'));
     assert.deepEqual(three, one);
   } finally {
@@ -176,24 +179,19 @@ test('int8: concurrent stills (faces and dlib windows found in the face thread) 
 test('a face thread that dies mid-folder costs the overlap, not the scan: its stills are found here instead', {
   skip,
 }, async () => {
-  const root = join(dir, 'stills-thread-dies');
-  mkdirSync(root, { recursive: true });
-  for (const [i, name] of [
+  const root = stillsFolder('stills-thread-dies', [
     'astronaut.png',
     'grace_hopper.jpg',
     'astronaut.png',
     'grace_hopper.jpg',
-  ].entries())
-    copyFileSync(join(media, name), join(root, `${i}-${name}`));
+  ]);
   const detector = await Detector.create({ model, numHeads: 3 });
   try {
-    const strip = (items: Awaited<ReturnType<Detector['scanPath']>>) =>
-      items.map(({ elapsed_ms: _t, ...rest }) => rest);
-    const one = strip(await detector.scanPath(root, { jobs: 1 }));
+    const one = withoutTiming(await detector.scanPath(root, { jobs: 1 }));
     await detector.prepareStills();
     const thread = await (detector as unknown as { faceThread: Promise<FaceDetectorThread> }).faceThread;
     // the thread goes away once the first still is done, as a crashed worker would, with the next ones in flight
-    const two = strip(
+    const two = withoutTiming(
       await detector.scanPath(root, {
         jobs: 2,
         onItem: (_item, done) => {

@@ -11,7 +11,7 @@ import { PRETRAIN_BENCH_HYPER, pretrainBenchSetup } from './pretrainBench.js';
 
 /**
  * Steps run before measuring. onnxruntime settles its memory over the first two runs: on the 2-vCPU machine the
- * second FS-VFM step still took ~240 K page faults and 2.4 s of system time, against under 1 K and 0.05 s from the
+ * second FS-VFM step still took ~240 K page faults and 2.4 s of system time, against under 5 K and 0.05 s from the
  * third on, and every kernel of that run was slowed by its first touches (Gelu 11 ms against 0.7 ms).
  */
 const WARM_UP_STEPS = 2;
@@ -102,15 +102,14 @@ export async function profilePretrainStep(threads: number, steps = 3): Promise<S
       .map(([opType, e]) => ({ opType, msPerStep: e.us / 1000 / n, nodes: e.nodes.size }))
       .sort((a, b) => b.msPerStep - a.msPerStep);
     const kernelMsPerStep = byOpType.reduce((a, o) => a + o.msPerStep, 0);
-    const msOf = (keep: (op: string) => boolean) =>
-      byOpType.filter((o) => keep(o.opType)).reduce((a, o) => a + o.msPerStep, 0);
+    const matrix = byOpType.filter((o) => MATRIX_PRODUCTS.has(o.opType)).reduce((a, o) => a + o.msPerStep, 0);
     const stepWallMs = wall / steps;
     const sessionRunMsPerStep = t.runUs / 1000 / n;
     return {
       steps,
       byOpType,
       kernelMsPerStep,
-      matrixProductShare: msOf((op) => MATRIX_PRODUCTS.has(op)) / kernelMsPerStep,
+      matrixProductShare: matrix / kernelMsPerStep,
       sessionRunMsPerStep,
       stepWallMs,
       hostMsPerStep: stepWallMs - sessionRunMsPerStep,
