@@ -159,8 +159,9 @@ export interface ResizeStep {
 
 /**
  * Runs resamplings one after the other, each reading the previous one's output (the first reads `image`), all in
- * the kernel's memory: the image region the first step needs is copied in once, every output stays there for the
- * next step, and only the kept outputs are copied out. Each step's region must cover what the next one reads.
+ * the kernel's memory: the image region the first step needs is copied in once, the steps write alternately into
+ * two output slots (each step reads only the one before), and the kept outputs are copied out as they are made.
+ * Each step's region must cover what the next one reads.
  */
 export function resizeChain(image: PixelRegion, steps: readonly ResizeStep[]): (PixelRegion | undefined)[] {
   if (steps.length === 0) return [];
@@ -168,19 +169,20 @@ export function resizeChain(image: PixelRegion, steps: readonly ResizeStep[]): (
   const need = first.plan.inputSpans(first.rows, first.cols);
   const inStride = (need.cols.end - need.cols.start) * 3;
   const inRows = need.rows.end - need.rows.start;
-  // layout: column records, the image region, then each step's output; 16 bytes of slack after each (the kernel
+  // layout: column records, the image region, then the two output slots; 16 bytes of slack after each (the kernel
   // reads and writes 4 bytes a pixel)
   let colsBytes = 0;
-  for (const st of steps) colsBytes = Math.max(colsBytes, (st.cols.end - st.cols.start) * 16);
+  const slotBytes = [0, 0];
+  steps.forEach((st, i) => {
+    const width = st.cols.end - st.cols.start;
+    colsBytes = Math.max(colsBytes, width * 16);
+    slotBytes[i % 2] = Math.max(slotBytes[i % 2]!, (st.rows.end - st.rows.start) * width * 3);
+  });
   const colsPtr = 0;
   const imagePtr = colsPtr + colsBytes + 16;
-  const outPtrs: number[] = [];
-  let end = imagePtr + inStride * inRows + 16;
-  for (const st of steps) {
-    outPtrs.push(end);
-    end += (st.rows.end - st.rows.start) * (st.cols.end - st.cols.start) * 3 + 16;
-  }
-  const kernel = rowKernel(end);
+  const slotPtrs = [imagePtr + inStride * inRows + 16];
+  slotPtrs.push(slotPtrs[0]! + slotBytes[0]! + 16);
+  const kernel = rowKernel(slotPtrs[1]! + slotBytes[1]! + 16);
   const mem = new Uint8Array(kernel.memory.buffer);
   const srcStride = image.width * 3;
   for (let y = 0; y < inRows; y++) {
@@ -188,10 +190,10 @@ export function resizeChain(image: PixelRegion, steps: readonly ResizeStep[]): (
     mem.set(image.data.subarray(from, from + inStride), imagePtr + y * inStride);
   }
   let src: KernelRegion = { ptr: imagePtr, x0: need.cols.start, y0: need.rows.start, stride: inStride };
-  return steps.map((st, i) => {
+  const out = steps.map((st, i) => {
     const width = st.cols.end - st.cols.start;
     const height = st.rows.end - st.rows.start;
-    const dst = outPtrs[i]!;
+    const dst = slotPtrs[i % 2]!;
     st.plan.resizeInKernel(kernel, src, st.rows, st.cols, dst, colsPtr);
     src = { ptr: dst, x0: st.cols.start, y0: st.rows.start, stride: width * 3 };
     if (!st.keep) return undefined;
@@ -205,6 +207,8 @@ export function resizeChain(image: PixelRegion, steps: readonly ResizeStep[]): (
       data: mem.slice(dst, dst + width * height * 3),
     };
   });
+  releaseLargeKernel();
+  return out;
 }
 
 export interface RowKernel {
@@ -221,15 +225,26 @@ export interface RowKernel {
   ): void;
 }
 
+let kernelModule: WebAssembly.Module | undefined;
 let kernel: RowKernel | undefined;
+
+/**
+ * WebAssembly memory only grows: past this size the instance is dropped after its chain, so one huge face (a
+ * 2000-px face in a 12 MP photo needs ~200 MB) does not stay allocated for the rest of the process.
+ */
+const KEEP_KERNEL_BYTES = 64 * 2 ** 20;
 
 /** The bilinearRowKernel.wat instance, its memory grown to at least `bytes`. */
 function rowKernel(bytes: number): RowKernel {
   if (!kernel) {
-    const module = new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
-    kernel = new WebAssembly.Instance(module).exports as unknown as RowKernel;
+    kernelModule ??= new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
+    kernel = new WebAssembly.Instance(kernelModule).exports as unknown as RowKernel;
   }
   const have = kernel.memory.buffer.byteLength;
   if (have < bytes) kernel.memory.grow(Math.ceil((bytes - have) / 65536));
   return kernel;
+}
+
+function releaseLargeKernel(): void {
+  if (kernel && kernel.memory.buffer.byteLength > KEEP_KERNEL_BYTES) kernel = undefined;
 }
