@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { createRgbImage } from '../src/data/image/rgbImage.js';
 import { allFrames, fps, uniform } from '../src/data/media/frameSamplers.js';
 import { NotAVideoError, probeVideo, TruncatedVideoError } from '../src/data/media/probeVideo.js';
 import { readVideoFrames } from '../src/data/media/readVideoFrames.js';
+import { readBackProblem, writeVideo } from '../src/data/media/writeVideo.js';
 import {
   audioOnlyMp4,
   indexedVideo,
@@ -95,4 +98,23 @@ test('files without a video stream, non-media files and stills are refused by pr
   });
   await assert.rejects(probeVideo('package.json'), /not a media file ffmpeg can read/);
   await assert.rejects(probeVideo(await solidImage(join(dir, 's.png'), 8, 8)), /still image/);
+});
+
+test('writeVideo encodes frames that read back (odd sides cropped to even) and leaves no partial file', async () => {
+  const frames = [0, 1, 2, 3, 4].map((k) => {
+    const img = createRgbImage(33, 21);
+    img.data.fill(40 * k);
+    return img;
+  });
+  const out = join(dir, 'written', 'clip.mp4');
+  await writeVideo(out, frames, { fps: 5 });
+  const info = await probeVideo(out);
+  assert.deepEqual([info.frameCount, info.width, info.height], [5, 32, 20]);
+  assert.deepEqual(readdirSync(join(dir, 'written')), ['clip.mp4']);
+  // the read-back check that gates the rename: a frame count or a file that does not match is named
+  assert.equal(await readBackProblem(out, 5), '');
+  assert.equal(await readBackProblem(out, 6), '5 frames instead of 6');
+  const cut = truncateFile(out, join(dir, 'written-cut.mp4'), 0.5);
+  assert.match(await readBackProblem(cut, 5), /truncated|damaged|moov/);
+  assert.ok(!existsSync(`${out}.partial.mp4`));
 });

@@ -1,11 +1,13 @@
 // Encodes RGB frames to an H.264 mp4 through an ffmpeg pipe of raw rgb24 frames (the reverse of readVideoFrames), with
-// the same ffmpeg the decoders use. The file is written under a temporary name and renamed, so a killed encode never
-// leaves a half video that a later run would take for a finished one.
+// the same ffmpeg the decoders use. The file is written under a temporary name, read back, and only then renamed, so
+// a killed encode never leaves a half video that a later run would take for a finished one, and an encode that ends
+// well but cannot be read back (seen once under heavy disk load: an unreadable moov header) is not handed on.
 import { spawn } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RgbImage } from '../image/rgbImage.js';
 import { ffmpegBinary } from './ffmpegBinary.js';
+import { probeVideo } from './probeVideo.js';
 import { ffmpegErrorTail } from './runFfmpeg.js';
 
 export interface WriteVideoOptions {
@@ -26,10 +28,42 @@ export async function writeVideo(
   for (const f of frames)
     if (f.width !== width || f.height !== height)
       throw new Error(`writeVideo: frames of ${f.width}x${f.height} and ${width}x${height} in one video`);
-  // yuv420p (what every player reads) needs even sides: crop the odd row/column
-  const even = `crop=${width - (width % 2)}:${height - (height % 2)}:0:0`;
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.partial.mp4`;
+  // one more encode when the first does not read back; a second failure is not a passing fluke
+  let problem = '';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await encode(path, tmp, frames, o);
+    problem = await readBackProblem(tmp, frames.length);
+    if (!problem) {
+      renameSync(tmp, path);
+      return;
+    }
+  }
+  rmSync(tmp, { force: true });
+  throw new Error(`ffmpeg encoded ${path} without an error, but the file does not read back: ${problem}`);
+}
+
+/** Why the encoded file at `file` is not a video of `frames` frames, or '' when it is. */
+export async function readBackProblem(file: string, frames: number): Promise<string> {
+  try {
+    const info = await probeVideo(file);
+    return info.frameCount === frames ? '' : `${info.frameCount} frames instead of ${frames}`;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** Encodes `frames` for `path` into `tmp`. */
+async function encode(
+  path: string,
+  tmp: string,
+  frames: readonly RgbImage[],
+  o: WriteVideoOptions,
+): Promise<void> {
+  const { width, height } = frames[0]!;
+  // yuv420p (what every player reads) needs even sides: crop the odd row/column
+  const even = `crop=${width - (width % 2)}:${height - (height % 2)}:0:0`;
   const args = [
     '-hide_banner',
     '-nostdin',
@@ -92,5 +126,4 @@ export async function writeVideo(
     rmSync(tmp, { force: true });
     throw new Error(`ffmpeg could not encode ${path}: ${ffmpegErrorTail(stderr) || `exit code ${code}`}`);
   }
-  renameSync(tmp, path);
 }
