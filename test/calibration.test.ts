@@ -3,7 +3,7 @@
 // checkpoint, 0.5).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
@@ -16,6 +16,7 @@ import { finetune } from '../src/train/finetune/index.js';
 import { calibrationEntry } from '../src/train/run/calibrationEntry.js';
 import { repoRoot } from './faces-media.js';
 import { SKIP_REASON, tinyFinetune, tinyFinetuneRoot, writeRealFakeFolder } from './protocol-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 test('eer-midpoint: the EER point of known scores, and the middle of the gap when the classes separate', () => {
   // overlapping: t = 0.5 leaves one real above and one fake below (FAR = FRR = 1/3), no other t balances them
@@ -59,7 +60,7 @@ test('a calibration entry records the framing of its split and names it when a s
 });
 
 test('calibration.json: one entry per checkpoint; precedence --calibration, --threshold, beside, default', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fsvfm-cal-'));
+  const dir = scratchDir('fsvfm-cal-');
   const a = path.join(dir, 'checkpoint-min_val_loss.pth');
   const b = path.join(dir, 'checkpoint-last.pth');
   await recordCalibration(a, entry(0.3), true);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { cropRecipe } from '../src/data/crops/index.js';
@@ -14,6 +13,7 @@ import { detectorSpec, detectorWeights, traceDetector } from '../src/models/dete
 import { loadStateDict } from '../src/models/loadStateDict.js';
 import { loadStill, repoRoot } from './faces-media.js';
 import { needsOracle, oraclePath } from './oracle-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 const model = oraclePath('checkpoints/finetune-vit.pth');
 const pretrain = oraclePath('checkpoints/pretrain-online.pth');
@@ -27,7 +27,7 @@ let dir: string;
 before(async () => {
   if (skip) return;
   detector = await Detector.create({ model, numHeads: 3 });
-  dir = mkdtempSync(join(tmpdir(), 'fsvfm-scan-'));
+  dir = scratchDir('fsvfm-scan-');
 });
 after(() => detector?.dispose());
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { groupAucs } from '../src/eval/groupAuc.js';
@@ -9,6 +8,7 @@ import type { EvaluationResult } from '../src/eval/resultSchema.js';
 import { HELDOUT_PERSON_PATTERN } from '../src/quickstart/evaluateDetectors.js';
 import { fakeTestName, realTestName } from '../src/quickstart/heldoutClips.js';
 import { ckpt, fixtureFaces, SKIP_REASON, writePng } from './protocol-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 test('per-person AUC: each person ranked only against itself; one-class people left out', () => {
   // pooled, person b's real faces score more fake than person a's fakes: pooled AUC < 1, within each person 1
@@ -44,7 +44,7 @@ test('the quickstart person of a clip id: real clips and their fakes belong to t
 test('eval with a person pattern: per-person AUC next to the pooled AUC at frame and video level', {
   skip: SKIP_REASON,
 }, async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'fsvfm-eval-person-'));
+  const root = scratchDir('fsvfm-eval-person-');
   const faces = fixtureFaces();
   // person p0: real + fake video; person p1: real + fake video
   for (let i = 0; i < 4; i++) {

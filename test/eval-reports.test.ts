@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { bootstrapInterval, percentileSorted } from '../src/eval/bootstrap.js';
@@ -19,6 +18,7 @@ import {
 } from '../src/eval/resultSchema.js';
 import { summarizeBinary } from '../src/eval/summary.js';
 import { writeFileAtomic } from '../src/io/atomicWrite.js';
+import { scratchDir } from './scratchDir.js';
 
 test('Python float formatting: repr and {:.3f} (half to even on the exact value)', () => {
   assert.deepEqual([100, 1e-5, 0.0001, 1e16, 66.80000305175781, -2.5e-7].map(pyRepr), [
@@ -143,7 +143,7 @@ test('bootstrap intervals are seeded, stratified and bracket the estimate', () =
 });
 
 test('atomic write leaves only the target file', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fsvfm-eval-'));
+  const dir = scratchDir('fsvfm-eval-');
   const file = path.join(dir, 'performance.csv');
   await writeFileAtomic(file, 'x\n');
   await writeFileAtomic(file, 'y\n');

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import ort from 'onnxruntime-node';
@@ -10,6 +9,7 @@ import { detectorSpec, detectorWeights, traceDetector } from '../src/models/dete
 import { loadStateDict } from '../src/models/loadStateDict.js';
 import { readOracleArray } from '../src/verify/oracle.js';
 import { needsOracle, ORACLE_DIR } from './oracle-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 const fx = ORACLE_DIR;
 const skip = needsOracle;
@@ -23,7 +23,7 @@ for (const [file, expectedStem] of cases) {
   test(`${file} exported to ONNX runs in a fresh onnxruntime session and matches the official logits and the engine`, {
     skip,
   }, async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'fsvfm-onnx-')), 'model.onnx');
+    const out = join(scratchDir('fsvfm-onnx-'), 'model.onnx');
     await convertCheckpoint(join(fx, 'checkpoints', file), out, 'all', { numHeads: 3, batch: 4 });
     const images = readOracleArray(join(fx, 'inputs'), 'images');
     const session = await ort.InferenceSession.create(readFileSync(out));
@@ -61,7 +61,7 @@ for (const [file, expectedStem] of cases) {
 test('ONNX export of a custom-size model without --num_heads explains what is missing', {
   skip,
 }, async () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'fsvfm-onnx-')), 'model.onnx');
+  const out = join(scratchDir('fsvfm-onnx-'), 'model.onnx');
   await assert.rejects(
     convertCheckpoint(join(fx, 'checkpoints', 'finetune-vit.pth'), out, 'all'),
     /does not record its head count: pass --num_heads/,

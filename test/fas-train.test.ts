@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { FAS_RECIPE } from '../src/data/crops/index.js';
@@ -13,12 +12,13 @@ import { columnNorms } from '../src/models/fasModel.js';
 import { loadStateDict } from '../src/models/loadStateDict.js';
 import { BalancedDomainSampler, trainFas } from '../src/train/fas/index.js';
 import { ckpt, fakeVariant, fixtureFaces, SKIP_REASON, writePng } from './protocol-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 let root = '';
 /** A tiny MCIO tree: txt/<ds>_{real,fake}_{train,test}.txt and frame/<ds>/… PNGs (2 per list). */
 before(async () => {
   if (SKIP_REASON) return;
-  root = mkdtempSync(path.join(tmpdir(), 'fsvfm-fas-'));
+  root = scratchDir('fsvfm-fas-');
   const faces = fixtureFaces();
   mkdirSync(path.join(root, 'txt'), { recursive: true });
   for (const ds of ['oulu', 'casia', 'replay', 'celeb', 'msu']) {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { ckpt, SKIP_REASON, writeRealFakeFolder } from './protocol-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const cli = (...args: string[]) =>
@@ -16,7 +16,7 @@ const cli = (...args: string[]) =>
 let root = '';
 before(async () => {
   if (SKIP_REASON) return;
-  root = mkdtempSync(path.join(tmpdir(), 'fsvfm-cli-ft-'));
+  root = scratchDir('fsvfm-cli-ft-');
   await writeRealFakeFolder(path.join(root, 'data', 'train'), 2);
   await writeRealFakeFolder(path.join(root, 'data', 'val'), 2);
 });

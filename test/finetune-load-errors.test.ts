@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { Graph } from '../src/graph/index.js';
@@ -21,11 +20,12 @@ import {
   writePng,
   writeRealFakeFolder,
 } from './protocol-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 let root = '';
 before(async () => {
   if (SKIP_REASON) return;
-  root = mkdtempSync(path.join(tmpdir(), 'fsvfm-ft-err-'));
+  root = scratchDir('fsvfm-ft-err-');
   await writeRealFakeFolder(path.join(root, 'good'), 2);
 });
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { type LoadedSbiPairs, loadSbiPairs, type SbiPairsJob } from '../src/data/loaders/sbiPairsJob.js';
@@ -13,6 +12,7 @@ import { loadStateDict } from '../src/models/loadStateDict.js';
 import { type FinetuneOptions, finetune } from '../src/train/finetune/index.js';
 import { outlineSourceOf } from '../src/train/finetune/onlineSbiFaces.js';
 import { ckpt, SKIP_REASON, writePng } from './protocol-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 import { texturedImage } from './synthetic-fixtures.js';
 
 const SIDE = 224;
@@ -37,7 +37,7 @@ let root = '';
 let maps = '';
 
 before(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'fsvfm-online-sbi-'));
+  root = scratchDir('fsvfm-online-sbi-');
   maps = path.join(root, 'maps');
   mkdirSync(maps, { recursive: true });
   const map = encodeNpy({ dtype: 'int8', shape: [1, SIDE, SIDE], data: faceMap(SIDE) });

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { compareCodePoints, sortByCodePoint } from '../src/data/folders/codePointOrder.js';
 import { concatImageFolders } from '../src/data/folders/concatFolders.js';
 import { ffppIdentity, identitySplit, splitOf } from '../src/data/folders/identitySplit.js';
@@ -10,9 +9,9 @@ import { checkRealClass, scanImageFolder } from '../src/data/folders/imageFolder
 import { parseLabelFile, readFasSplit, readLabelFile } from '../src/data/folders/labelFile.js';
 import { fasVideoId, groupByVideo, videoIdFromFrameName } from '../src/data/folders/videoId.js';
 import { needsOracle, oraclePath } from './oracle-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'fsvfm-folders-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('fsvfm-folders-');
 
 function touch(...parts: string[]): string {
   const p = path.join(tmp, ...parts);

@@ -2,8 +2,7 @@
 // the parser's typed one-line error (no other exception, no hang, no allocation sized by a declared length). The
 // long run is `npm run fuzz`. Below it, one regression test per bug the fuzzer found.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -25,6 +24,7 @@ import { NumpyDtype, NumpyScalar } from '../src/io/pickleValues.js';
 import { SafetensorsFile } from '../src/io/safetensors.js';
 import { StageRecords } from '../src/quickstart/stageRecords.js';
 import { allTargets, inputsFor as inputsOf, runCase } from './fuzz-parsers.js';
+import { scratchDir } from './scratchDir.js';
 
 const RUNS_PER_PARSER = 300;
 
@@ -45,8 +45,7 @@ test(`fuzz: ${RUNS_PER_PARSER} inputs per parser end as a valid result or a type
   }
 });
 
-const tmp = mkdtempSync(join(tmpdir(), 'fsvfm-fuzz-regress-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('fsvfm-fuzz-regress-');
 const file = (name: string, bytes: Uint8Array): string => {
   const p = join(tmp, name);
   writeFileSync(p, bytes);

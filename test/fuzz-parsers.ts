@@ -2,9 +2,8 @@
 // small valid files made by the project's own writers (plus a few hand-made hostile ones), and every input must end
 // as a valid result or the parser's typed one-line error: never another exception, a hang or a huge allocation.
 // Shared by the short run in `npm test` (test/fuzz-parsers.test.ts) and the long run (`npm run fuzz`, bench/fuzz.ts).
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
@@ -39,6 +38,7 @@ import { saveTorchCheckpoint, torchTensor } from '../src/io/torchSave.js';
 import { StageRecords } from '../src/quickstart/stageRecords.js';
 import { HttpError } from '../src/server/httpErrors.js';
 import { receiveUpload, type Upload } from '../src/server/multipartUpload.js';
+import { scratchDir } from './scratchDir.js';
 
 /** What one input came to. `crash`: any other exception (or a multi-line message); `hang`: over HANG_MS. */
 export type Outcome = 'valid' | 'typed' | 'crash' | 'hang' | 'oversized';
@@ -356,8 +356,7 @@ export const pickleTarget: FuzzTarget = {
 };
 
 /** A scratch folder for targets that read files; removed at exit. */
-const scratch = mkdtempSync(join(tmpdir(), 'fsvfm-fuzz-'));
-process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchDir('fsvfm-fuzz-');
 let fileCounter = 0;
 const scratchFile = (input: Uint8Array, ext: string): string => {
   const p = join(scratch, `input-${fileCounter++ % 4}${ext}`);

@@ -1,8 +1,7 @@
 // int8 detectors: per-output-channel weight quantization, the int8 scoring graph against the fp32 one, and the
 // int8 ONNX export run by a fresh onnxruntime session.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import onnxProto from 'onnx-proto';
@@ -16,6 +15,7 @@ import { loadStateDict } from '../src/models/loadStateDict.js';
 import { isInt8BlockLinear } from '../src/models/precision.js';
 import { readOracleArray } from '../src/verify/oracle.js';
 import { needsOracle, ORACLE_DIR } from './oracle-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 const skip = needsOracle;
 
@@ -117,7 +117,7 @@ test('convert --quantize int8 writes an ONNX file that a fresh session runs with
   skip,
 }, async () => {
   const src = join(ORACLE_DIR, 'checkpoints', 'finetune-vit.pth');
-  const out = join(mkdtempSync(join(tmpdir(), 'fsvfm-int8-')), 'det.onnx');
+  const out = join(scratchDir('fsvfm-int8-'), 'det.onnx');
   const r = await convertCheckpoint(src, out, 'all', { numHeads: 3, batch: 4, precision: 'int8' });
   assert.equal(r.precision, 'int8');
   const bytes = readFileSync(out);
@@ -151,7 +151,7 @@ test('convert --quantize int8 writes an ONNX file that a fresh session runs with
 });
 
 test('convert refuses --quantize int8 for a safetensors output', { skip }, async () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'fsvfm-int8-')), 'w.safetensors');
+  const out = join(scratchDir('fsvfm-int8-'), 'w.safetensors');
   await assert.rejects(
     convertCheckpoint(join(ORACLE_DIR, 'checkpoints', 'finetune-vit.pth'), out, 'all', { precision: 'int8' }),
     /ONNX/,

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SafetensorsFile } from '../src/io/safetensors.js';
 import { openTorchCheckpoint, stateDict } from '../src/io/torchCheckpoint.js';
 import { checkpointPath, needsOracle, repoRoot } from './io-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'fsvfm-io-cli-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('fsvfm-io-cli-');
 
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import * as zlib from 'node:zlib';
@@ -13,9 +12,9 @@ import { openTorchCheckpoint, stateDict } from '../src/io/torchCheckpoint.js';
 import { saveTorchCheckpoint, torchTensor } from '../src/io/torchSave.js';
 import { ZipArchive } from '../src/io/zipArchive.js';
 import { checkpointPath, needsOracle } from './io-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'fsvfm-io-files-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('fsvfm-io-files-');
 
 describe('bad checkpoint files give clear errors', () => {
   test('legacy (pre-1.6) torch.save files', async () => {

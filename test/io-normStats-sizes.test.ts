@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
@@ -16,9 +15,9 @@ import { openTorchCheckpoint, stateDict } from '../src/io/torchCheckpoint.js';
 import { detectCheckpoint, encoderKeys } from '../src/models/checkpointKind.js';
 import { encoderCount, expectedCount, fsAdapterTrainable, VIT_SIZES, vitSize } from '../src/models/sizes.js';
 import { checkpointPath, needsOracle } from './io-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'fsvfm-io-norm-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('fsvfm-io-norm-');
 
 describe('pretrain_ds_mean_std.txt', () => {
   test('only the first line is read; the writer emits the json.dumps line', async () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { zipSync } from 'fflate';
@@ -18,6 +17,7 @@ import {
 } from '../src/io/pickleValues.js';
 import { PickleWriter } from '../src/io/pickleWriter.js';
 import { openTorchCheckpoint } from '../src/io/torchCheckpoint.js';
+import { scratchDir } from './scratchDir.js';
 
 /** Builds pickle bytes from opcodes and raw pieces. */
 function pk(...parts: (number | string | number[] | Uint8Array)[]): Uint8Array {
@@ -33,8 +33,7 @@ const u32 = (n: number): number[] => [n & 255, (n >> 8) & 255, (n >> 16) & 255, 
 const binunicode = (s: string): (number | number[] | string)[] => [0x58, u32(Buffer.byteLength(s)), s];
 const shortUnicode = (s: string): (number | string)[] => [0x8c, Buffer.byteLength(s), s];
 
-const tmp = mkdtempSync(join(tmpdir(), 'fsvfm-io-pickle-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('fsvfm-io-pickle-');
 
 test('dangerous globals are never executed: os.system, subprocess.Popen, builtins.eval/exec come back as placeholders', () => {
   const sentinel = join(tmp, 'pwned');

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { jpegReencode } from '../src/data/media/jpegReencode.js';
@@ -12,6 +11,7 @@ import {
 } from '../src/data/transforms/trainingPostprocess.js';
 import { evaluate } from '../src/eval/protocols/index.js';
 import { ckpt, fixtureFaces, SKIP_REASON, writePng } from './protocol-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 import { texturedImage } from './synthetic-fixtures.js';
 
 test('JPEG round trip: same size, changed pixels, the same bytes each time; lower quality, larger change', async () => {
@@ -49,7 +49,7 @@ test('one post-processing draw gives a real face and its fake the same change', 
 test('eval --jpeg_quality compresses the test images before scoring and says so', {
   skip: SKIP_REASON,
 }, async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'fsvfm-eval-jpeg-'));
+  const root = scratchDir('fsvfm-eval-jpeg-');
   const faces = fixtureFaces();
   for (let i = 0; i < 4; i++)
     await writePng(

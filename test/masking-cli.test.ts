@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, mock, test } from 'node:test';
+import { mock, test } from 'node:test';
 import { Command } from 'commander';
 import sharp from 'sharp';
 import { registerMask } from '../src/cli/commands/mask.js';
 import { UserError } from '../src/cli/userError.js';
 import { encodeNpy } from '../src/io/npy.js';
 import { cartoonFace } from './masking-maps.js';
+import { scratchDir } from './scratchDir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'fsvfm-mask-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('fsvfm-mask-');
 
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'mask', ...args], { encoding: 'utf8' });

@@ -1,14 +1,13 @@
 // Generates small media files for the media, crops and datasets tests (nothing binary is committed).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { ffmpegBinary } from '../src/data/media/ffmpegBinary.js';
+import { scratchDir } from './scratchDir.js';
 
 export function tempDir(prefix = 'fsvfm-media-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return scratchDir(prefix);
 }
 
 function ffmpeg(args: string[]): void {

@@ -3,9 +3,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import {
   type FrameDecoding,
   type FrameSampler,
@@ -23,7 +22,6 @@ let dir: string;
 before(() => {
   dir = tempDir('fsvfm-seek-');
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** H.264 with B-frames (presentation order differs from decode order) and a keyframe every `gop` frames. */
 function h264(path: string, seconds: number, gop: number): string {

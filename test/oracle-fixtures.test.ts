@@ -2,15 +2,14 @@
 // skip such a test with the reason, and FSVFM_REQUIRE_FIXTURES=1 (set by .ci/run) makes their absence a failure.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from './oracle-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'fsvfm-oracle-rule-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('fsvfm-oracle-rule-');
 
 const probe = join(dir, 'probe.test.ts');
 writeFileSync(

@@ -1,16 +1,16 @@
 // A tiny pre-training set for the pretrain tests: the oracle's synthetic faces (images_uint8 + their parsing maps)
 // written as images/*.png + parsing_maps/*.npy, with small per-copy pixel shifts so every sample differs.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { encodeNpy } from '../src/io/npy.js';
 import type { PretrainOptions, ResolvedPretrainOptions } from '../src/train/pretrain/pretrainOptions.js';
 import { PRETRAIN_DEFAULTS } from '../src/train/pretrain/pretrainOptions.js';
 import { oraclePath } from './oracle-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 export function tempDir(tag: string): string {
-  return mkdtempSync(path.join(tmpdir(), `fsvfm-pretrain-${tag}-`));
+  return scratchDir(`fsvfm-pretrain-${tag}-`);
 }
 
 /** Writes `count` samples (faces cycled over the 4 oracle faces) into `<root>/images` + `<root>/parsing_maps`. */

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { evaluate, fasTestSet } from '../src/eval/protocols/index.js';
 import { ckpt, expectedFloat32, fixtureFaces, SKIP_REASON, writePng } from './protocol-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 /** Fixture images 0, 2 as real and 1, 3 as fake (the labels the fixture training used). */
 async function fixtureTestRoot(): Promise<{ root: string; order: number[] }> {
-  const root = mkdtempSync(path.join(tmpdir(), 'fsvfm-eval-'));
+  const root = scratchDir('fsvfm-eval-');
   const faces = fixtureFaces();
   for (const i of [0, 1, 2, 3]) {
     const cls = i % 2 === 0 ? 'real' : 'fake';
@@ -73,7 +73,7 @@ for (const [file, stem] of [
 test('eval --protocol fas-mcio on fas-vit.pth.tar writes performance.csv', {
   skip: SKIP_REASON,
 }, async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'fsvfm-fas-eval-'));
+  const root = scratchDir('fsvfm-fas-eval-');
   const faces = fixtureFaces();
   for (const i of [0, 1, 2, 3]) {
     await writePng(path.join(root, i % 2 === 0 ? 'real' : 'fake', `v${i}`, 'frame0.png'), faces[i]!);

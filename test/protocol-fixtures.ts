@@ -1,11 +1,11 @@
 // Shared by the finetune / protocol / fas tests: the oracle fixture folder and tiny synthetic real/fake image sets
 // written as PNGs from inputs/images_uint8.bin (fake = horizontally flipped + colour-shifted faces).
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { FinetuneOptions } from '../src/train/finetune/index.js';
 import { needsOracle, oraclePath } from './oracle-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 /** The `skip` option of these tests: the one rule of oracle-fixtures.ts. */
 export const SKIP_REASON = needsOracle;
@@ -64,7 +64,7 @@ export async function writeRealFakeFolder(root: string, perClass: number): Promi
 
 /** A fresh temp folder with `data/train` (4 images per class) and `data/val` (2) for {@link tinyFinetune}. */
 export async function tinyFinetuneRoot(prefix: string): Promise<string> {
-  const root = mkdtempSync(path.join(tmpdir(), prefix));
+  const root = scratchDir(prefix);
   await writeRealFakeFolder(path.join(root, 'data', 'train'), 4);
   await writeRealFakeFolder(path.join(root, 'data', 'val'), 2);
   return root;

@@ -1,8 +1,7 @@
 // The scan queue end to end with real components: its own redis-server, two `fsvfm worker` processes, the
 // `fsvfm scan --queue` producer; results compared with a local `fsvfm scan` of the same 50 inputs.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Queue } from 'bullmq';
@@ -19,6 +18,7 @@ import {
   startRedis,
   until,
 } from './queue-support.js';
+import { scratchDir } from './scratchDir.js';
 
 const model = oraclePath('checkpoints/finetune-vit.pth');
 const skip = needsOracle || (!hasRedisServer() && 'redis-server is not installed');
@@ -56,7 +56,7 @@ function startWorker(): Proc {
 
 before(async () => {
   if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), 'fsvfm-queue-'));
+  dir = scratchDir('fsvfm-queue-');
   inputs = await fiftyInputs(dir);
   port = await freePort();
   url = `redis://127.0.0.1:${port}`;
@@ -71,7 +71,6 @@ before(async () => {
 after(async () => {
   await Promise.all(workers.map((w) => w.stop()));
   await redis?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('50 inputs through the queue with two workers, one killed with SIGKILL mid-job: every result once, equal to a local scan', {

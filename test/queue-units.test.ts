@@ -1,8 +1,7 @@
 // The queue's rules with a stand-in scanner (no model): job ids, retries that end in `failed`, media limits,
 // back-pressure, the worker's health endpoint. Real Redis, started and stopped here.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Detector, MediaLimitError, type ScanItem } from '../src/detect/index.js';
@@ -16,6 +15,7 @@ import {
 } from '../src/queue/index.js';
 import { createScanServer, queuedScanFile } from '../src/server/index.js';
 import { freePort, hasRedisServer, type Proc, startRedis } from './queue-support.js';
+import { scratchDir } from './scratchDir.js';
 
 const skip = !hasRedisServer() && 'redis-server is not installed';
 let redis: Proc;
@@ -27,11 +27,10 @@ before(async () => {
   const port = await freePort();
   url = `redis://127.0.0.1:${port}`;
   redis = await startRedis(port);
-  dir = mkdtempSync(join(tmpdir(), 'fsvfm-queue-units-'));
+  dir = scratchDir('fsvfm-queue-units-');
 });
 after(async () => {
   await redis?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function files(prefix: string, n: number): string[] {

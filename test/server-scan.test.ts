@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { type ClientRequest, request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import ort from 'onnxruntime-node';
@@ -10,6 +9,7 @@ import { Detector } from '../src/detect/index.js';
 import { createScanServer, type ScanServer } from '../src/server/index.js';
 import { repoRoot } from './faces-media.js';
 import { needsOracle, oraclePath } from './oracle-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 const model = oraclePath('checkpoints/finetune-vit.pth');
 const skip = needsOracle;
@@ -122,7 +122,7 @@ test('a corrupt upload is an error item (200), a too-long video 422, unknown rou
   });
   assert.equal(bad.status, 200);
   assert.equal(((await bad.json()) as { status: string }).status, 'error');
-  const clip = join(mkdtempSync(join(tmpdir(), 'fsvfm-serve-')), 'long.mp4');
+  const clip = join(scratchDir('fsvfm-serve-'), 'long.mp4');
   execFileSync(ffmpeg, [
     '-v',
     'error',
@@ -244,7 +244,7 @@ test('with --cors <origin>: that origin gets CORS headers and preflights, others
 test('uploads never outlive their request: success, error, 413, client abort, stalled upload (408)', {
   skip,
 }, async () => {
-  const uploadDir = mkdtempSync(join(tmpdir(), 'fsvfm-upload-test-'));
+  const uploadDir = scratchDir('fsvfm-upload-test-');
   const svc = createScanServer({ detector, uploadDir, maxUploadBytes: 64 * 1024, uploadIdleMs: 400 });
   const port = await svc.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;

@@ -2,13 +2,13 @@
 // while scans run (model runs no longer block the HTTP event loop).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createScanServer, DetectorThread, type ScanServer } from '../src/server/index.js';
 import { repoRoot } from './faces-media.js';
 import { needsOracle, oraclePath } from './oracle-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 const model = oraclePath('checkpoints/finetune-vit.pth');
 const skip = needsOracle;
@@ -37,7 +37,7 @@ function form(bytes: Uint8Array, name: string): FormData {
 }
 
 test('a bad checkpoint fails DetectorThread.start with the loading error', { skip }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fsvfm-thread-'));
+  const dir = scratchDir('fsvfm-thread-');
   const bad = join(dir, 'bad.pth');
   execFileSync('sh', ['-c', `printf 'not a checkpoint' > ${bad}`]);
   await assert.rejects(DetectorThread.start({ model: bad }));
@@ -85,7 +85,7 @@ test('GET /health answers within 100 ms while scans run in the detector thread',
 test('through the thread: a too-long video is 422, a slow scan 504, /model and /model.onnx answer', {
   skip,
 }, async () => {
-  const clip = join(mkdtempSync(join(tmpdir(), 'fsvfm-thread-')), 'long.mp4');
+  const clip = join(scratchDir('fsvfm-thread-'), 'long.mp4');
   execFileSync(ffmpeg, [
     '-v',
     'error',

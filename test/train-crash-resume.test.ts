@@ -4,17 +4,7 @@
 // the same log, no temp file left behind. The rule they share lives in src/train/run/reconcileOutputs.ts.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  watch,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { LazyTensor } from '../src/io/lazyTensor.js';
@@ -32,6 +22,7 @@ import {
   writePng,
   writeRealFakeFolder,
 } from './protocol-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 
@@ -188,7 +179,7 @@ const SEED = Number(process.env.FSVFM_CRASH_SEED ?? 20260601);
 let work = '';
 before(async () => {
   if (SKIP_REASON) return;
-  work = mkdtempSync(path.join(tmpdir(), 'fsvfm-crash-'));
+  work = scratchDir('fsvfm-crash-');
 });
 
 const lastCheckpoint = (out: string): string[] | null =>
@@ -349,7 +340,7 @@ function report(t: { diagnostic(message: string): void }, kills: Exit[]): void {
 }
 
 test('a pair written half (killed between the online and the target file) is never resumed from', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fsvfm-pairs-'));
+  const dir = scratchDir('fsvfm-pairs-');
   const save = (file: string, epoch: number) =>
     saveTorchCheckpoint(path.join(dir, file), {
       model: new Map(),
@@ -369,7 +360,7 @@ test('a pair written half (killed between the online and the target file) is nev
 });
 
 test('temp files of killed writes are removed, those of live processes kept; a resumed log is cut back', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fsvfm-reconcile-'));
+  const dir = scratchDir('fsvfm-reconcile-');
   const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
   writeFileSync(path.join(dir, `.checkpoint-last.pth.${dead}.0.tmp`), 'half');
   writeFileSync(path.join(dir, `.log.txt.${process.ppid}.3.tmp`), 'in flight');

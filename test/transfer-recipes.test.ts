@@ -3,8 +3,7 @@
 // fine-tuning run prints and records about its recipe.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { PyObject } from '../src/io/pickleValues.js';
@@ -15,6 +14,7 @@ import { finetune } from '../src/train/finetune/index.js';
 import { fasRecipeTable, finetuneRecipeTable, formatRecipeValue } from '../src/train/recipeReport.js';
 import { type FinetuneRecipe, TRANSFER_RECIPES, transferRecipe } from '../src/train/transferRecipes.js';
 import { ckpt, SKIP_REASON, writeRealFakeFolder } from './protocol-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 const ft = (name: string) => transferRecipe(name, 'finetune') as FinetuneRecipe;
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
@@ -259,7 +259,7 @@ test('fsvfm finetune --list-recipes prints the table without the required flags'
 test('a tiny fine-tuning run prints its recipe and records it in log.txt and the checkpoint args', {
   skip: SKIP_REASON,
 }, async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'fsvfm-recipe-'));
+  const root = scratchDir('fsvfm-recipe-');
   await writeRealFakeFolder(path.join(root, 'data', 'train'), 2);
   const out = path.join(root, 'run');
   const logs: string[] = [];

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { downstreamChecks } from '../src/verify/downstreamChecks.js';
 import { NO_CHECK_REASON, verifyFixtures } from '../src/verify/verifyFixtures.js';
 import { needsOracle, ORACLE_DIR } from './oracle-fixtures.js';
+import { scratchDir } from './scratchDir.js';
 
 interface Summary {
   passed: number;
@@ -75,7 +75,7 @@ const readF32 = (file: string) => {
  * values, taken from the 512-wide table); one expected file was dropped and one renamed.
  */
 function otherWidthsSet(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fsvfm-other-widths-'));
+  const dir = scratchDir('fsvfm-other-widths-');
   cpSync(ORACLE_DIR, dir, { recursive: true });
   const exp = (name: string) => join(dir, 'expected', name);
   const recordFile = join(dir, 'generation_record.json');
@@ -138,80 +138,67 @@ test('a set generated with other widths and depths: every check with data runs, 
   skip: needsOracle,
 }, () => {
   const dir = otherWidthsSet();
-  try {
-    const { status, stdout, summary } = verifyCli(dir);
-    assert.equal(status, 0, stdout);
-    assert.equal(summary.failed, 0, stdout);
-    for (const stem of stemsIn(dir)) assert.ok(stem in summary.checks, `${stem} reported`);
-    const passing = Object.keys(summary.checks).filter((s) => summary.checks[s] === 'pass');
-    assert.deepEqual(passing, [
-      'checkpoints_description',
-      'crfrp_stats',
-      'fas_backbone_tokens',
-      'fas_checkpoint',
-      'fas_embedder_features',
-      'finetune_features',
-      'finetune_probs',
-      'fsadapter_adapter_out',
-      'fsadapter_bottleneck',
-      'fsadapter_features',
-      'fsadapter_logits',
-      'fsadapter_proj_normalized',
-      'fsadapter_realanchor_losses',
-      'metrics',
-      'pos_embed',
-      'pos_embed_sincos_128_g14',
-      'pos_embed_sincos_192_g14',
-      'pos_embed_sincos_512_g14',
-      'pos_embed_sincos_96_g14',
-      'pretrain_latent_patch_index',
-      'pretrain_losses',
-    ]);
-    assert.equal(summary.passed, passing.length);
-    assert.equal(summary.skipped, Object.keys(summary.checks).length - passing.length);
-    assert.ok(!('pos_embed_sincos_64_g14' in summary.checks), 'the old decoder width is not expected');
-    const why = summary.skipReasons;
-    assert.match(why.finetune_logits!, /not in this set: expected\/finetune_logits\.bin/);
-    assert.equal(why.finetune_logits_eval, NO_CHECK_REASON);
-    assert.match(why.fas_cls_out!, /expected\/fas_cls_out\.bin/);
-    for (const stem of [
-      'pretrain_latent',
-      'target_features_cl',
-      'pretrain_grads',
-      'pos_embed_interp_14_to_16',
-    ])
-      assert.match(
-        why[stem] ?? why[`${stem}:fresh_optimizer (host)`] ?? '',
-        /checkpoints\/pretrain-online\.pth/,
-        stem,
-      );
-    assert.match(why['pretrain_adamw_step:resumed_optimizer (host)']!, /pretrain-target\.pth/);
-    assert.match(why['pretrain_losses:rec+simsiam']!, /pretrain-online\.pth/);
-    assert.match(why['checkpoints_description:pretrain-target.pth']!, /checkpoints\/pretrain-target\.pth/);
-    assert.match(stdout, /skipped part missing keys: not in this set: checkpoints\/pretrain-online\.pth/);
-    assert.match(stdout, /^skipped finetune_logits_eval +no check reproduces this file$/m);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { status, stdout, summary } = verifyCli(dir);
+  assert.equal(status, 0, stdout);
+  assert.equal(summary.failed, 0, stdout);
+  for (const stem of stemsIn(dir)) assert.ok(stem in summary.checks, `${stem} reported`);
+  const passing = Object.keys(summary.checks).filter((s) => summary.checks[s] === 'pass');
+  assert.deepEqual(passing, [
+    'checkpoints_description',
+    'crfrp_stats',
+    'fas_backbone_tokens',
+    'fas_checkpoint',
+    'fas_embedder_features',
+    'finetune_features',
+    'finetune_probs',
+    'fsadapter_adapter_out',
+    'fsadapter_bottleneck',
+    'fsadapter_features',
+    'fsadapter_logits',
+    'fsadapter_proj_normalized',
+    'fsadapter_realanchor_losses',
+    'metrics',
+    'pos_embed',
+    'pos_embed_sincos_128_g14',
+    'pos_embed_sincos_192_g14',
+    'pos_embed_sincos_512_g14',
+    'pos_embed_sincos_96_g14',
+    'pretrain_latent_patch_index',
+    'pretrain_losses',
+  ]);
+  assert.equal(summary.passed, passing.length);
+  assert.equal(summary.skipped, Object.keys(summary.checks).length - passing.length);
+  assert.ok(!('pos_embed_sincos_64_g14' in summary.checks), 'the old decoder width is not expected');
+  const why = summary.skipReasons;
+  assert.match(why.finetune_logits!, /not in this set: expected\/finetune_logits\.bin/);
+  assert.equal(why.finetune_logits_eval, NO_CHECK_REASON);
+  assert.match(why.fas_cls_out!, /expected\/fas_cls_out\.bin/);
+  for (const stem of ['pretrain_latent', 'target_features_cl', 'pretrain_grads', 'pos_embed_interp_14_to_16'])
+    assert.match(
+      why[stem] ?? why[`${stem}:fresh_optimizer (host)`] ?? '',
+      /checkpoints\/pretrain-online\.pth/,
+      stem,
+    );
+  assert.match(why['pretrain_adamw_step:resumed_optimizer (host)']!, /pretrain-target\.pth/);
+  assert.match(why['pretrain_losses:rec+simsiam']!, /pretrain-online\.pth/);
+  assert.match(why['checkpoints_description:pretrain-target.pth']!, /checkpoints\/pretrain-target\.pth/);
+  assert.match(stdout, /skipped part missing keys: not in this set: checkpoints\/pretrain-online\.pth/);
+  assert.match(stdout, /^skipped finetune_logits_eval +no check reproduces this file$/m);
 });
 
 test('an unreadable expected file fails its own check; the others still run', {
   skip: needsOracle,
 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fsvfm-broken-set-'));
-  try {
-    cpSync(ORACLE_DIR, dir, { recursive: true });
-    writeFileSync(join(dir, 'expected', 'fsadapter_logits.bin'), new Uint8Array(12));
-    writeFileSync(join(dir, 'expected', 'fas_checkpoint.json'), '{ not json');
-    const report = await verifyFixtures(dir, { suites: [{ name: 'downstream', checks: downstreamChecks }] });
-    const failing = Object.keys(report.checks).filter((s) => report.checks[s] === 'fail');
-    assert.deepEqual(failing, ['fas_checkpoint', 'fsadapter_logits']);
-    assert.match(report.results.fsadapter_logits!.detail!, /has 3 values, its sidecar shape needs 8/);
-    assert.match(report.results.fas_checkpoint!.detail!, /JSON/);
-    assert.equal(report.passed, Object.keys(report.checks).length - 2);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const dir = scratchDir('fsvfm-broken-set-');
+  cpSync(ORACLE_DIR, dir, { recursive: true });
+  writeFileSync(join(dir, 'expected', 'fsadapter_logits.bin'), new Uint8Array(12));
+  writeFileSync(join(dir, 'expected', 'fas_checkpoint.json'), '{ not json');
+  const report = await verifyFixtures(dir, { suites: [{ name: 'downstream', checks: downstreamChecks }] });
+  const failing = Object.keys(report.checks).filter((s) => report.checks[s] === 'fail');
+  assert.deepEqual(failing, ['fas_checkpoint', 'fsadapter_logits']);
+  assert.match(report.results.fsadapter_logits!.detail!, /has 3 values, its sidecar shape needs 8/);
+  assert.match(report.results.fas_checkpoint!.detail!, /JSON/);
+  assert.equal(report.passed, Object.keys(report.checks).length - 2);
 });
 
 test('fsvfm verify-fixtures on a folder that is not a fixture set says so without a stack trace', () => {
