@@ -1,8 +1,7 @@
 // The profile summary of `fsvfm bench pretrain --profile`: kernel times summed by op type after the warm-up runs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { COLUMN_SUMS, summariseTrace } from '../src/benchmarks/stepProfile.js';
-import { COLUMN_SUM_ROLE } from '../src/graph/ops/reduce.js';
+import { summariseTrace } from '../src/benchmarks/stepProfile.js';
 
 test('summariseTrace sums kernel events by op type and skips the warm-up runs', () => {
   const node = (name: string, op: string, ts: number, dur: number) => ({
@@ -29,15 +28,4 @@ test('summariseTrace sums kernel events by op type and skips the warm-up runs', 
   assert.equal(t.byOpType.get('Gemm')?.us, 70);
   assert.equal(t.byOpType.get('Mul')?.us, 12);
   assert.equal(t.byOpType.get('Mul')?.nodes.size, 1);
-});
-
-test('summariseTrace lists the column sums lowered to ones·X products apart from the matrix products', () => {
-  const events = [
-    { cat: 'Session', name: 'model_run', ts: 0, dur: 100 },
-    { cat: 'Node', name: 'MatMul_7_kernel_time', ts: 10, dur: 30, args: { op_name: 'MatMul' } },
-    { cat: 'Node', name: `${COLUMN_SUM_ROLE}_8_kernel_time`, ts: 50, dur: 4, args: { op_name: 'MatMul' } },
-  ];
-  const t = summariseTrace(events, 0);
-  assert.equal(t.byOpType.get('MatMul')?.us, 30);
-  assert.equal(t.byOpType.get(COLUMN_SUMS)?.us, 4);
 });

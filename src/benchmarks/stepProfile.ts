@@ -7,7 +7,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { allocHost } from '../graph/dtype.js';
 import type { ValueSpec } from '../graph/onnxModel.js';
-import { COLUMN_SUM_ROLE } from '../graph/ops/reduce.js';
 import { PRETRAIN_BENCH_HYPER, pretrainBenchSetup } from './pretrainBench.js';
 
 /**
@@ -19,11 +18,6 @@ const WARM_UP_STEPS = 2;
 
 /** Op types that are matrix products (the patch embedding's Conv is one, im2col + GEMM in MLAS). */
 const MATRIX_PRODUCTS = new Set(['MatMul', 'Gemm', 'FusedMatMul', 'FusedGemm', 'Conv']);
-/**
- * The row listing gradient column sums run as ones·X products (reduce.ts). They are reductions, so the matrix-
- * product share leaves them out.
- */
-export const COLUMN_SUMS = 'MatMul (column sums)';
 
 export interface OpTypeTime {
   opType: string;
@@ -36,9 +30,7 @@ export interface StepProfile {
   /** kernel time by op type, largest first */
   byOpType: OpTypeTime[];
   kernelMsPerStep: number;
-  /** share of kernel time in matrix products proper (column sums excluded) */
   matrixProductShare: number;
-  columnSumShare: number;
   sessionRunMsPerStep: number;
   stepWallMs: number;
   /** step wall time not spent inside `session.run`: feeds, output copies, clipping, AdamW, EMA */
@@ -73,7 +65,7 @@ export function summariseTrace(
   const byOpType = new Map<string, { us: number; nodes: Set<string> }>();
   for (const e of events) {
     if (e.cat !== 'Node' || !e.name?.endsWith('_kernel_time') || (e.ts ?? 0) < from) continue;
-    const op = e.name.startsWith(`${COLUMN_SUM_ROLE}_`) ? COLUMN_SUMS : (e.args?.op_name ?? '?');
+    const op = e.args?.op_name ?? '?';
     const entry = byOpType.get(op) ?? { us: 0, nodes: new Set<string>() };
     entry.us += e.dur ?? 0;
     entry.nodes.add(e.name);
@@ -110,16 +102,14 @@ export async function profilePretrainStep(threads: number, steps = 3): Promise<S
       .map(([opType, e]) => ({ opType, msPerStep: e.us / 1000 / n, nodes: e.nodes.size }))
       .sort((a, b) => b.msPerStep - a.msPerStep);
     const kernelMsPerStep = byOpType.reduce((a, o) => a + o.msPerStep, 0);
-    const msOf = (counted: (op: string) => boolean) =>
-      byOpType.filter((o) => counted(o.opType)).reduce((a, o) => a + o.msPerStep, 0);
+    const matrix = byOpType.filter((o) => MATRIX_PRODUCTS.has(o.opType)).reduce((a, o) => a + o.msPerStep, 0);
     const stepWallMs = wall / steps;
     const sessionRunMsPerStep = t.runUs / 1000 / n;
     return {
       steps,
       byOpType,
       kernelMsPerStep,
-      matrixProductShare: msOf((op) => MATRIX_PRODUCTS.has(op)) / kernelMsPerStep,
-      columnSumShare: msOf((op) => op === COLUMN_SUMS) / kernelMsPerStep,
+      matrixProductShare: matrix / kernelMsPerStep,
       sessionRunMsPerStep,
       stepWallMs,
       hostMsPerStep: stepWallMs - sessionRunMsPerStep,
@@ -158,7 +148,7 @@ export function formatStepProfile(p: StepProfile): string[] {
     );
   const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
   lines.push(
-    `kernels ${p.kernelMsPerStep.toFixed(0)} ms/step; matrix products (MatMul, Gemm, FusedMatMul, Conv) ${(100 * p.matrixProductShare).toFixed(1)} %, column sums as ones·X products a further ${(100 * p.columnSumShare).toFixed(1)} %`,
+    `kernels ${p.kernelMsPerStep.toFixed(0)} ms/step; matrix products (MatMul, Gemm, FusedMatMul, Conv) ${(100 * p.matrixProductShare).toFixed(1)} %`,
     `step ${p.stepWallMs.toFixed(0)} ms = session.run ${p.sessionRunMsPerStep.toFixed(0)} ms + host ${p.hostMsPerStep.toFixed(0)} ms (feeds, gradient copies, clipping, AdamW, EMA)`,
     `copied per step: in ${mb(p.bytesIn)} (${p.inputs} inputs), out ${mb(p.bytesOut)} (${p.outputs} outputs); mean of ${p.steps} steps after ${WARM_UP_STEPS} warm-up steps, ${p.pageFaultsPerStep.toFixed(0)} page faults a step`,
   );

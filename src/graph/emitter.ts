@@ -44,8 +44,6 @@ export class Emitter {
     outputs: readonly string[],
     attrs: Record<string, OnnxAttr> = {},
     domain = '',
-    /** node-name prefix (default: the op type), for telling a role apart in onnxruntime's profile */
-    role = opType,
   ): void {
     const attribute = Object.entries(attrs).map(([name, a]) => toAttribute(name, a));
     this.nodes.push({
@@ -54,7 +52,7 @@ export class Emitter {
       output: [...outputs],
       attribute,
       domain,
-      name: `${role}_${this.nodes.length}`,
+      name: `${opType}_${this.nodes.length}`,
     });
   }
 
@@ -83,14 +81,6 @@ export class Emitter {
   scalar(value: number, dtype: DType): string {
     const data = dtype === 'float64' ? Float64Array.of(value) : Float32Array.of(value);
     return this.cached(`${dtype}:${value}`, dtype, [], data);
-  }
-
-  /** A deduplicated constant of a float dtype with every element `value`. */
-  filled(value: number, shape: Shape, dtype: DType): string {
-    if (dtype !== 'float32' && dtype !== 'float64') throw new Error(`filled: ${dtype} is not a float dtype`);
-    const n = shape.reduce((a, d) => a * d, 1);
-    const data = dtype === 'float64' ? new Float64Array(n).fill(value) : new Float32Array(n).fill(value);
-    return this.cached(`${dtype}:${shape.join('x')}:${value}`, dtype, shape, data);
   }
 
   private cached(key: string, dtype: DType, shape: Shape, data: HostData): string {

@@ -52,42 +52,11 @@ function reduction(
   };
 }
 
-/** Node-name prefix of the column sums lowered to matrix-vector products (the step profile lists them apart). */
-export const COLUMN_SUM_ROLE = 'ColumnSum';
-
-const spreadSum = (x: Tensor, _y: Tensor, g: Tensor, a: ReduceAttrs) => spread(g, x, a);
-
-/** A float32 sum over every axis but the last, of at least 64 rows. */
-function isColumnSum(x: Tensor, axes: readonly number[]): boolean {
-  return (
-    x.dtype === 'float32' &&
-    x.rank >= 2 &&
-    axes.length === x.rank - 1 &&
-    axes.every((a, i) => a === i) &&
-    x.size / x.shape[x.rank - 1]! >= 64
-  );
-}
-
 function countOf(x: Tensor, axes: readonly number[]): number {
   return axes.reduce((c, a) => c * x.shape[a]!, 1);
 }
 
-const plainSum = reduction('reduceSum', 'ReduceSum', true, spreadSum);
-export const ReduceSumOp: OpDef<ReduceAttrs> = {
-  ...plainSum,
-  lower: (n, em) => {
-    const x = n.inputs[0]!;
-    if (!isColumnSum(x, n.attrs.axes)) return plainSum.lower(n, em);
-    // ones[1,M]·X[M,N]: onnxruntime's matrix-vector kernel sums the columns of a ViT step's bias and LayerNorm-
-    // parameter gradients ([1576, 384…2048]) 1.2–3.7× faster than its ReduceSum (measured on 2 cores)
-    const n0 = x.shape[x.rank - 1]!;
-    const m = x.size / n0;
-    const rows = em.op('Reshape', [em.name(x), em.int64([m, n0])]);
-    const sums = em.tmp('colsum');
-    em.node('MatMul', [em.filled(1, [1, m], x.dtype), rows], [sums], {}, '', COLUMN_SUM_ROLE);
-    em.node('Reshape', [sums, em.int64(n.outputs[0]!.shape)], [em.name(n.outputs[0]!)]);
-  },
-};
+export const ReduceSumOp = reduction('reduceSum', 'ReduceSum', true, (x, _y, g, a) => spread(g, x, a));
 export const ReduceMeanOp = reduction('reduceMean', 'ReduceMean', false, (x, _y, g, a) =>
   mulScalar(spread(g, x, a), 1 / countOf(x, a.axes)),
 );

@@ -3,7 +3,7 @@ import type { Emitter } from '../emitter.js';
 import { apply1, type OpDef, type TypedNode } from '../op.js';
 import type { Tensor } from '../tensor.js';
 import { greater, where } from './compare.js';
-import { add, addScalar, div, mul, mulScalar, sub } from './elementwise.js';
+import { add, div, mul, mulScalar, sub } from './elementwise.js';
 import { emitErf } from './erfLowering.js';
 import { requireFloat, scalarLike } from './util.js';
 
@@ -29,7 +29,7 @@ function unary(
 }
 
 const SQRT_2_OVER_PI = 2 / Math.sqrt(Math.PI);
-const LOG_SQRT_2_OVER_PI = 0.5 * Math.log(2 / Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 export const NegOp = unary('neg', 'Neg', (_x, _y, g) => neg(g));
 export const SqrtOp = unary('sqrt', 'Sqrt', (_x, y, g) => div(g, mulScalar(y, 2)));
@@ -69,12 +69,9 @@ export const GeluOp: OpDef<null> = {
   grad: (n, [g]) => {
     if (!g) return [null];
     const x = n.inputs[0]!;
-    // 2·GELU′(x) = 1 + erf(u) + x·√(2/π)·exp(−u²), u = x/√2; the constant rides in the exponent, so the chain is
-    // ten elementwise kernels, not eleven (each a full pass over the MLP's widest activation)
-    const u = mulScalar(x, Math.SQRT1_2);
-    const twoDensity = exp(sub(scalarLike(x, LOG_SQRT_2_OVER_PI), mul(u, u)));
-    const twice = addScalar(add(erf(u), mul(x, twoDensity)), 1);
-    return [mulScalar(mul(g, twice), 0.5)];
+    const cdf = mulScalar(add(erf(mulScalar(x, Math.SQRT1_2)), scalarLike(x, 1)), 0.5);
+    const pdf = mulScalar(exp(mulScalar(mul(x, x), -0.5)), INV_SQRT_2PI);
+    return [mul(g, add(cdf, mul(x, pdf)))];
   },
 };
 
