@@ -1,11 +1,13 @@
 // Network ops: matmul, gemm, linear, patch conv, layerNorm, softmax, and the composite losses/regularisers.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import onnxProto from 'onnx-proto';
 import {
   compile,
   crossEntropy,
   dropout,
   dropPath,
+  emitOnnx,
   erf,
   Graph,
   gelu,
@@ -18,11 +20,14 @@ import {
   matmul,
   matmulT,
   mul,
+  mulScalar,
   patchConv2d,
   reduceSum,
   softCrossEntropy,
   softmax,
+  type Tensor,
   toNumbers,
+  transpose,
 } from '../src/graph/index.js';
 import {
   assertFloat32GradsMatch,
@@ -218,6 +223,40 @@ describe('layerNorm and softmax', () => {
       await assertGrad([{ shape: [2, 3, 4] }], ([x]) => softmax(x!, axis));
       await assertGrad([{ shape: [2, 3, 4] }], ([x]) => logSoftmax(x!, axis));
     }
+  });
+});
+
+describe('transposed gradients from swapped product operands', () => {
+  /** Transpose nodes in the ONNX graph of `f`'s gradients. */
+  const transposesInGradients = (specs: { shape: number[] }[], f: (xs: Tensor[]) => Tensor) => {
+    const g = new Graph();
+    const xs = specs.map((spec, i) => g.input(`x${i}`, 'float32', spec.shape));
+    const grads = grad(reduceSum(f(xs)), xs);
+    const model = onnxProto.onnx.ModelProto.decode(
+      emitOnnx(Object.fromEntries(grads.map((t, i) => [`g${i}`, t!]))).bytes,
+    );
+    return model.graph!.node!.filter((n) => n.opType === 'Transpose').length;
+  };
+  it('attention softmax(q·kᵀ)·v: dK as dSᵀ·q, no second Transpose', async () => {
+    // T = 4 tokens, head width 3
+    const core = ([q, k, v]: Tensor[]) => matmul(softmax(mulScalar(matmul(q!, transpose(k!)), 0.6), -1), v!);
+    const qkv = [{ shape: [2, 2, 4, 3] }, { shape: [2, 2, 4, 3] }, { shape: [2, 2, 4, 3] }];
+    await assertGrad(qkv, core);
+    await assertFloat32GradsMatch(qkv, core);
+    assert.equal(transposesInGradients(qkv, core), 1, 'only the forward kᵀ');
+  });
+  it('a transposed left operand, and a product of products, keep their gradients', async () => {
+    // the gradient reaching transpose(a) is g·cᵀ (flags swapped the other way)
+    const left = ([a, c]: Tensor[]) => matmul(transpose(a!), c!);
+    const ac = [{ shape: [2, 5, 3] }, { shape: [2, 5, 4] }];
+    await assertGrad(ac, left);
+    await assertFloat32GradsMatch(ac, left);
+    assert.equal(transposesInGradients(ac, left), 1);
+    // transposes of flagged products inside the chain
+    const chain = ([a, b, c]: Tensor[]) => matmul(transpose(matmulT(a!, b!, { transA: true })), c!);
+    const abc = [{ shape: [3, 4] }, { shape: [3, 5] }, { shape: [4, 2] }];
+    await assertGrad(abc, chain);
+    await assertFloat32GradsMatch(abc, chain);
   });
 });
 

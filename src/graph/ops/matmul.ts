@@ -118,6 +118,22 @@ export function matmulT(a: Tensor, b: Tensor, flags: Partial<TransposeFlags> = {
   return apply1(MatMulTransposedOp, [a, b], attrs);
 }
 
+/**
+ * `y`ᵀ (last two axes swapped) as a product of its own operands when `y` is a batched product, since
+ * (op(A)·op(B))ᵀ = op(B)ᵀ·op(A)ᵀ: the transpose flags replace a Transpose copy. Null for any other tensor.
+ */
+export function transposedProduct(y: Tensor): Tensor | null {
+  const node = y.node;
+  if (!node) return null;
+  const [a, b] = node.inputs as [Tensor, Tensor];
+  if (node.op === MatMulOp) return matmulT(b, a, { transA: true, transB: true });
+  if (node.op === MatMulTransposedOp) {
+    const { transA, transB } = node.attrs as TransposeFlags;
+    return matmulT(b, a, { transA: !transB, transB: !transA });
+  }
+  return null;
+}
+
 interface GemmAttrs {
   transA: boolean;
   transB: boolean;

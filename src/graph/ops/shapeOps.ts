@@ -4,6 +4,7 @@ import { broadcastShapes, fmt, normAxis, numel, type Shape, sameShape } from '..
 import { ShapeError } from '../shapeError.js';
 import type { Tensor } from '../tensor.js';
 import { sumTo } from './elementwise.js';
+import { transposedProduct } from './matmul.js';
 import { constantFilled } from './util.js';
 
 export const ReshapeOp: OpDef<{ shape: number[] }> = {
@@ -38,6 +39,9 @@ export const TransposeOp: OpDef<{ perm: number[] }> = {
     em.node('Transpose', [em.name(n.inputs[0]!)], [em.name(n.outputs[0]!)], { perm: { ints: n.attrs.perm } }),
   grad: (n, [g]) => {
     if (!g) return [null];
+    // a product's gradient comes back transposed by swapping its operands, not by a copy (attention's dK)
+    const flipped = swapsLastTwo(n.attrs.perm) ? transposedProduct(g) : null;
+    if (flipped) return [flipped];
     const inv = new Array<number>(n.attrs.perm.length);
     n.attrs.perm.forEach((p, i) => {
       inv[p] = i;
@@ -57,6 +61,13 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
 
 function badPerm(perm: readonly number[], x: Tensor): ShapeError {
   return new ShapeError('transpose', `perm ${fmt(perm)} is not a permutation of the axes of ${fmt(x.shape)}`);
+}
+
+function swapsLastTwo(perm: readonly number[]): boolean {
+  const r = perm.length;
+  return (
+    r >= 2 && perm[r - 2] === r - 1 && perm[r - 1] === r - 2 && perm.slice(0, -2).every((a, i) => a === i)
+  );
 }
 
 function swapLastTwo(rank: number): number[] {
