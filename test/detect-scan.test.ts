@@ -129,6 +129,9 @@ function stillsFolder(name: string, stills: readonly string[]): string {
   return root;
 }
 
+/** Four stills, each test image twice: enough for 3 files in flight at once. */
+const TWO_OF_EACH = ['astronaut.png', 'grace_hopper.jpg', 'astronaut.png', 'grace_hopper.jpg'];
+
 const withoutTiming = (items: Awaited<ReturnType<Detector['scanPath']>>) =>
   items.map(({ elapsed_ms: _t, ...rest }) => rest);
 
@@ -158,12 +161,7 @@ test('concurrent stills (crops batched across images) score as one at a time doe
 test('int8: concurrent stills (faces and dlib windows found in the face thread) score exactly as one at a time', {
   skip,
 }, async () => {
-  const root = stillsFolder('stills-int8', [
-    'astronaut.png',
-    'grace_hopper.jpg',
-    'astronaut.png',
-    'grace_hopper.jpg',
-  ]);
+  const root = stillsFolder('stills-int8', TWO_OF_EACH);
   const int8 = await Detector.create({ model, numHeads: 3, precision: 'int8' });
   try {
     const one = withoutTiming(await int8.scanPath(root, { jobs: 1 }));
@@ -179,12 +177,7 @@ test('int8: concurrent stills (faces and dlib windows found in the face thread) 
 test('a face thread that dies mid-folder costs the overlap, not the scan: its stills are found here instead', {
   skip,
 }, async () => {
-  const root = stillsFolder('stills-thread-dies', [
-    'astronaut.png',
-    'grace_hopper.jpg',
-    'astronaut.png',
-    'grace_hopper.jpg',
-  ]);
+  const root = stillsFolder('stills-thread-dies', TWO_OF_EACH);
   const detector = await Detector.create({ model, numHeads: 3 });
   try {
     const one = withoutTiming(await detector.scanPath(root, { jobs: 1 }));
